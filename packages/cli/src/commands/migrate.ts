@@ -1,0 +1,37 @@
+import type { Command } from 'commander'
+import { applyRetention, migrateToLatest, type MarketDatabase } from '@kmd/db'
+import { withDatabase } from '../context.ts'
+
+export function registerMigrate(program: Command): void {
+  program
+    .command('migrate')
+    .description('bring the schema to the latest version (installs TimescaleDB when available)')
+    .action(async () => {
+      await withDatabase(async ({ config, database }) => {
+        const lines = await migrate(database, config.minuteBarsRetentionDays)
+        console.log(lines.join('\n'))
+      })
+    })
+}
+
+/** Migrates and describes what changed; throws when a migration failed. */
+export async function migrate(database: MarketDatabase, minuteBarsRetentionDays: number): Promise<string[]> {
+  const outcome = await migrateToLatest(database.db)
+  if (outcome.error) {
+    const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error)
+    throw new Error(`migration failed, nothing applied: ${reason}`)
+  }
+  const { capabilities } = outcome
+  const lines = [
+    `database: ${database.location} (PostgreSQL ${capabilities.postgresMajor}, ` +
+      (capabilities.timescaledbInstalled ? `TimescaleDB ${capabilities.timescaledbVersion})` : 'no TimescaleDB: plain tables and materialized views)'),
+  ]
+  lines.push(
+    outcome.applied.length === 0
+      ? 'migrations: none pending, schema is up to date'
+      : `migrations applied (${outcome.applied.length}):\n${outcome.applied.map((name) => `  ${name}`).join('\n')}`,
+  )
+  if (outcome.scriptsApplied.length > 0) lines.push(`sql scripts applied: ${outcome.scriptsApplied.join(', ')}`)
+  lines.push(await applyRetention(database.db, capabilities, minuteBarsRetentionDays))
+  return lines
+}

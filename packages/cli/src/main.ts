@@ -1,0 +1,26 @@
+#!/usr/bin/env -S npx tsx
+import { Command, CommanderError } from 'commander'
+import { ConfigError } from '@kmd/core'
+import { registerMigrate } from './commands/migrate.ts'
+import { registerStatus } from './commands/status.ts'
+
+const program = new Command()
+  .name('etl')
+  .description('korea-market-data: collect, validate and store Korean stock-market data')
+  .showHelpAfterError()
+  .exitOverride()
+
+registerMigrate(program)
+registerStatus(program)
+
+try {
+  await program.parseAsync(process.argv)
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode)
+  if (error instanceof ConfigError) {
+    console.error(error.message)
+    process.exit(2)
+  }
+  console.error(error instanceof Error ? `error: ${error.message}` : error)
+  process.exit(1)
+}

@@ -1,0 +1,77 @@
+import { mkdir } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { timescaledb } from '@electric-sql/pglite/timescaledb'
+import { Kysely, PostgresDialect } from 'kysely'
+import { PGliteDialect } from './pglite-dialect.ts'
+import pg from 'pg'
+import type { AppConfig } from '@kmd/core'
+import type { Database } from './schema.ts'
+
+export type Backend = 'server' | 'embedded'
+
+/** An open database: a Kysely handle plus what bulk loaders need of the driver underneath. */
+export interface MarketDatabase {
+  readonly db: Kysely<Database>
+  readonly backend: Backend
+  /** Where it is, without secrets: shown in logs and `etl status`. */
+  readonly location: string
+  /** The embedded engine, for `COPY ... FROM '/dev/blob'` (embedded only). */
+  readonly pglite: PGlite | undefined
+  /** The server pool, for `COPY ... FROM STDIN` through pg-copy-streams (server only). */
+  readonly pool: pg.Pool | undefined
+  close(): Promise<void>
+}
+
+export type DatabaseSettings = Pick<AppConfig, 'databaseUrl' | 'embeddedDataDir' | 'databasePoolSize'>
+
+// Return int8 and numeric as JS values we can compare: bigint columns hold share counts and
+// values in won that exceed 2^53 only in theory (KRX market caps are < 10^16), so numbers are
+// exact; numeric stays a string to keep prices exact.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+
+/**
+ * Opens the server named by `databaseUrl`, or the embedded TimescaleDB when it is unset.
+ * `embeddedDataDir` may be `memory://` for a throwaway database (tests).
+ */
+export async function openDatabase(settings: DatabaseSettings): Promise<MarketDatabase> {
+  return settings.databaseUrl
+    ? openServer(settings.databaseUrl, settings.databasePoolSize)
+    : openEmbedded(settings.embeddedDataDir)
+}
+
+async function openServer(databaseUrl: string, poolSize: number): Promise<MarketDatabase> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize })
+  // An idle client's network error must not crash the process; the next query reports it.
+  pool.on('error', () => undefined)
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const url = new URL(databaseUrl)
+  return {
+    db,
+    backend: 'server',
+    location: `${url.protocol}//${url.username}${url.password ? ':***' : ''}${url.username ? '@' : ''}${url.host}${url.pathname}`,
+    pglite: undefined,
+    pool,
+    close: () => db.destroy(),
+  }
+}
+
+async function openEmbedded(dataDir: string): Promise<MarketDatabase> {
+  const inMemory = dataDir.startsWith('memory://')
+  const path = inMemory ? dataDir : resolve(dataDir)
+  if (!inMemory) await mkdir(path, { recursive: true })
+  const pglite = await PGlite.create(path, {
+    extensions: { timescaledb },
+    // Same JS types as the server driver: int8 as number, numeric as string.
+    parsers: { [pg.types.builtins.INT8]: (value: string) => Number(value) },
+  })
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  return {
+    db,
+    backend: 'embedded',
+    location: inMemory ? 'embedded (in memory)' : `embedded at ${path}`,
+    pglite,
+    pool: undefined,
+    close: () => db.destroy(),
+  }
+}

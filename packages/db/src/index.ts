@@ -1,0 +1,6 @@
+export * from './connection.ts'
+export * from './capabilities.ts'
+export * from './migrator.ts'
+export * from './settings.ts'
+export * from './schema.ts'
+export { PGliteDialect, type PGliteLike } from './pglite-dialect.ts'

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely'
+import { detectCapabilities, type Capabilities } from './capabilities.ts'
+
+/** What every migration receives besides the connection: the schema differs by capability. */
+export interface MigrationContext {
+  timescaledb: boolean
+}
+
+interface ContextualMigration {
+  up(db: Kysely<any>, context: MigrationContext): Promise<void>
+  down?(db: Kysely<any>, context: MigrationContext): Promise<void>
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+export const MIGRATIONS_DIR = join(REPO_ROOT, 'migrations')
+export const SQL_SCRIPTS_DIR = join(REPO_ROOT, 'sql')
+
+const MIGRATION_FILE = /^\d{4}_[a-z0-9_]+\.ts$/
+
+/** Loads `NNNN_name.ts` files and hands each the capability context. */
+class ContextualMigrationProvider implements MigrationProvider {
+  constructor(
+    private readonly folder: string,
+    private readonly context: MigrationContext,
+  ) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const files = (await readdir(this.folder)).filter((file) => MIGRATION_FILE.test(file)).sort()
+    const migrations: Record<string, Migration> = {}
+    for (const file of files) {
+      const module = (await import(pathToFileURL(join(this.folder, file)).href)) as ContextualMigration
+      const { up, down } = module
+      migrations[file.replace(/\.ts$/, '')] = {
+        up: (db) => up(db, this.context),
+        ...(down ? { down: (db: Kysely<any>) => down(db, this.context) } : {}),
+      }
+    }
+    return migrations
+  }
+}
+
+export interface MigrateOutcome {
+  capabilities: Capabilities
+  /** Migrations applied by this call, in order; empty when the schema was already current. */
+  applied: string[]
+  /** Repeatable scripts under sql/ (views, grants) that changed and were re-applied. */
+  scriptsApplied: string[]
+  error: unknown
+}
+
+export interface MigrateOptions {
+  migrationsDir?: string
+  sqlDir?: string
+}
+
+/**
+ * Brings the schema to the latest version: installs TimescaleDB when the server offers it,
+ * applies pending migrations in one transaction, then re-applies the repeatable sql/ scripts
+ * whose content changed. A second call with nothing new is a no-op.
+ * Like Kysely's migrator, it reports failure in `error` instead of throwing.
+ */
+export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions = {}): Promise<MigrateOutcome> {
+  let capabilities = await detectCapabilities(db)
+  if (capabilities.timescaledbAvailable && !capabilities.timescaledbInstalled) {
+    await sql`create extension if not exists timescaledb`.execute(db)
+    capabilities = await detectCapabilities(db)
+  }
+  const context: MigrationContext = { timescaledb: capabilities.timescaledbInstalled }
+  const migrator = new Migrator({
+    db,
+    provider: new ContextualMigrationProvider(options.migrationsDir ?? MIGRATIONS_DIR, context),
+  })
+  const { error, results } = await migrator.migrateToLatest()
+  const applied = (results ?? []).filter((r: MigrationResult) => r.status === 'Success').map((r) => r.migrationName)
+  if (error) return { capabilities, applied: [], scriptsApplied: [], error }
+  try {
+    const scriptsApplied = await applyRepeatableScripts(db, options.sqlDir ?? SQL_SCRIPTS_DIR)
+    return { capabilities, applied, scriptsApplied, error: undefined }
+  } catch (scriptError) {
+    return { capabilities, applied, scriptsApplied: [], error: scriptError }
+  }
+}
+
+/**
+ * sql/NN_name.sql files are idempotent (CREATE OR REPLACE, GRANT): re-run when their checksum
+ * changes, all in one transaction, so a view edit ships without a new migration.
+ */
+async function applyRepeatableScripts(db: Kysely<any>, folder: string): Promise<string[]> {
+  const files = (await readdir(folder)).filter((file) => /^\d{2}_[a-z0-9_]+\.sql$/.test(file)).sort()
+  const scripts = await Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(join(folder, file), 'utf8')
+      return { file, text, checksum: createHash('sha256').update(text).digest('hex') }
+    }),
+  )
+  return db.transaction().execute(async (trx) => {
+    await sql`
+      create table if not exists schema_scripts (
+        script_name text primary key,
+        checksum text not null,
+        applied_at timestamptz not null default now()
+      )`.execute(trx)
+    const known = await sql<{ script_name: string; checksum: string }>`select script_name, checksum from schema_scripts`.execute(trx)
+    const appliedChecksums = new Map(known.rows.map((row) => [row.script_name, row.checksum]))
+    const changed = scripts.some((script) => appliedChecksums.get(script.file) !== script.checksum)
+    if (!changed) return []
+    // Later scripts depend on earlier ones (grants cover the views), so a change re-runs them all.
+    for (const script of scripts) {
+      await sql.raw(script.text).execute(trx)
+      await sql`
+        insert into schema_scripts (script_name, checksum) values (${script.file}, ${script.checksum})
+        on conflict (script_name) do update set checksum = excluded.checksum, applied_at = now()`.execute(trx)
+    }
+    return scripts.map((script) => script.file)
+  })
+}

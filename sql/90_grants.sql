@@ -1,0 +1,25 @@
+-- Privileges of the group roles created by migration 0006. Re-applied whenever it changes.
+--   market_reader: SELECT on production tables, aggregates, views and logs; nothing on
+--                  staging; no writes; no DDL. Default privileges cover future tables.
+--   market_writer: the pipeline: reads and writes production and staging, no DDL.
+
+-- Nobody but the owner creates objects in public (the default since PostgreSQL 15; older
+-- databases upgraded in place still allow it).
+revoke create on schema public from public;
+
+grant usage on schema public to market_reader, market_writer;
+grant select on all tables in schema public to market_reader;
+grant select, insert, update, delete on all tables in schema public to market_writer;
+grant usage, select on all sequences in schema public to market_writer;
+grant execute on function quality_issues(integer) to market_reader, market_writer;
+
+revoke all on schema staging from market_reader;
+revoke all on all tables in schema staging from market_reader;
+grant usage on schema staging to market_writer;
+grant select, insert, update, delete on all tables in schema staging to market_writer;
+
+-- Tables created later by the owner (new datasets) are covered without another grant.
+alter default privileges in schema public grant select on tables to market_reader;
+alter default privileges in schema public grant select, insert, update, delete on tables to market_writer;
+alter default privileges in schema public grant usage, select on sequences to market_writer;
+alter default privileges in schema staging grant select, insert, update, delete on tables to market_writer;
