@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino'
+import { pino, stdSerializers, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 import { maskSecretsInText } from './config.ts'
 
 export type { Logger } from 'pino'
@@ -28,7 +28,7 @@ const URL_PATHS = URL_KEYS.flatMap((key) => [key, `*.${key}`])
 export interface LoggerSettings {
   level?: LoggerOptions['level']
   /** Where lines go; defaults to stdout. Tests pass a stream to read what was written. */
-  destination?: pino.DestinationStream
+  destination?: DestinationStream
 }
 
 /**
@@ -49,7 +49,7 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
     },
     serializers: {
       err: (error: unknown) => {
-        const serialized = pino.stdSerializers.err(error as Error)
+        const serialized = stdSerializers.err(error as Error)
         if (typeof serialized.message === 'string') serialized.message = maskSecretsInText(serialized.message)
         if (typeof serialized.stack === 'string') serialized.stack = maskSecretsInText(serialized.stack)
         return serialized
