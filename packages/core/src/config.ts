@@ -59,18 +59,28 @@ export interface AppConfig {
   httpTimeoutMs: number
 }
 
+export type EnvironmentVariable = keyof Environment
+
+export interface LoadConfigOptions {
+  /** Variables the calling command cannot do without (e.g. KRX credentials for a KRX run). */
+  required?: readonly EnvironmentVariable[]
+}
+
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env, options: LoadConfigOptions = {}): AppConfig {
   const parsed = environmentSchema.safeParse(env)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = issue.path.join('.')
-      const given = env[name]
-      const shown = given === undefined ? 'missing' : `got "${maskSecretsInText(given)}"`
-      return `${name}: ${issue.message} (${shown})`
-    })
-    throw new ConfigError(problems)
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.')
+        const given = env[name]
+        const shown = given === undefined ? 'missing' : `got "${isSecretVariable(name) ? '***' : maskSecretsInText(given)}"`
+        return `${name}: ${issue.message} (${shown})`
+      })
+  for (const name of options.required ?? []) {
+    if ((env[name] ?? '').trim() === '') problems.push(`${name}: required for this command but not set`)
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
   return {
     databaseUrl: e.DATABASE_URL,
@@ -86,6 +96,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
   }
+}
+
+function isSecretVariable(name: string): boolean {
+  return /PASSWORD|SECRET|TOKEN|KEY/.test(name)
 }
 
 /** Replaces the password of any URL-like `scheme://user:password@host` in a text. */

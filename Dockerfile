@@ -1,0 +1,13 @@
+# The pipeline's image: the workspace as it is in the repository, run with tsx.
+FROM node:20-bookworm-slim
+ENV PNPM_VERSION=9.15.9 CI=true
+RUN npm install --global "pnpm@${PNPM_VERSION}"
+WORKDIR /app
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc tsconfig.base.json tsconfig.json ./
+COPY packages ./packages
+RUN pnpm install --frozen-lockfile
+COPY migrations ./migrations
+COPY sql ./sql
+USER node
+ENTRYPOINT ["pnpm", "--silent", "etl"]
+CMD ["status"]

@@ -1,0 +1,5 @@
+export { createHttpClient } from './client.ts'
+export { parseRetryAfter } from './failures.ts'
+export type { GetOptions, HttpClient, HttpClientOptions, HttpResponse, RequestOptions, ResponseCheck } from './types.ts'
+// Callers that keep a session hand the client a jar; core owns the HTTP stack, so it provides it.
+export { CookieJar } from 'tough-cookie'
