@@ -1,0 +1,40 @@
+import { sql, type Kysely } from 'kysely'
+import type { DailyDataset } from '@kmd/core'
+import type { Capabilities } from '@kmd/db'
+
+const AGGREGATES_OF: Record<DailyDataset, ReadonlyArray<{ view: string; width: '1 week' | '1 month' }>> = {
+  ohlcv_daily: [
+    { view: 'ohlcv_weekly', width: '1 week' },
+    { view: 'ohlcv_monthly', width: '1 month' },
+  ],
+  market_cap_daily: [],
+  investor_trading: [{ view: 'investor_trading_weekly', width: '1 week' }],
+}
+
+/**
+ * Brings the aggregates over a dataset up to date for the dates just promoted.
+ * TimescaleDB: refresh the buckets covering [from, to] (policies only look at recent weeks,
+ * so a backfilled year would otherwise stay unmaterialised). Plain PostgreSQL: refresh the
+ * materialized views, concurrently so readers keep reading. Not in a transaction: TimescaleDB
+ * refuses to refresh inside one.
+ */
+export async function refreshAggregates(
+  db: Kysely<any>,
+  capabilities: Capabilities,
+  dataset: DailyDataset,
+  window: { from: string; to: string },
+): Promise<string[]> {
+  const refreshed: string[] = []
+  for (const { view, width } of AGGREGATES_OF[dataset]) {
+    if (capabilities.timescaledbInstalled) {
+      await sql`
+        call refresh_continuous_aggregate(${view}::regclass,
+          time_bucket(${sql.lit(width)}::interval, ${window.from}::date),
+          (time_bucket(${sql.lit(width)}::interval, ${window.to}::date) + ${sql.lit(width)}::interval)::date)`.execute(db)
+    } else {
+      await sql`refresh materialized view concurrently ${sql.table(view)}`.execute(db)
+    }
+    refreshed.push(view)
+  }
+  return refreshed
+}

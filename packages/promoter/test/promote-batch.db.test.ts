@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
+import { describe, expect, test } from 'vitest'
+import { detectCapabilities } from '@kmd/db'
+import { useMigratedDatabase } from '@kmd/db/testing'
+import { promoteBatch, startRun } from '../src/index.ts'
+
+const testDb = useMigratedDatabase()
+const db = () => testDb.current.database.db
+
+interface Bar {
+  code: string
+  close: number
+  status?: 'valid' | 'rejected'
+  high?: number
+}
+
+/** Stages bars as validated rows and opens a RUNNING log row, as the pipeline would. */
+async function stageValidated(tradeDate: string, bars: Bar[]) {
+  const runId = randomUUID()
+  const batchId = randomUUID()
+  await startRun(db(), { runId, dataset: 'ohlcv_daily', source: 'krx', partitionKey: tradeDate, tradeDate, trigger: 'manual' })
+  await db().insertInto('staging.batches').values({ batch_id: batchId, run_id: runId, dataset: 'ohlcv_daily', source: 'krx', partition_key: tradeDate, row_count: bars.length }).execute()
+  let rowNumber = 0
+  for (const bar of bars) {
+    rowNumber += 1
+    await sql`
+      insert into staging.ohlcv_daily (batch_id, row_number, stock_code, time, open, high, low, close, volume, trading_value, validation_status, reject_reasons)
+      values (${batchId}, ${rowNumber}, ${bar.code}, ${tradeDate}, ${bar.close}, ${bar.high ?? bar.close + 10}, ${bar.close - 10}, ${bar.close}, 100, ${bar.close * 100},
+              ${bar.status ?? 'valid'}, ${bar.status === 'rejected' ? sql`array['ohlc_consistency: test']` : null})`.execute(db())
+  }
+  return { runId, batchId, dataset: 'ohlcv_daily' as const, source: 'krx', tradeDate }
+}
+
+async function production(tradeDate: string) {
+  return db().selectFrom('ohlcv_daily').select(['stock_code', 'close', 'batch_id']).where('time', '=', tradeDate).orderBy('stock_code').execute()
+}
+
+async function logRow(runId: string) {
+  return db().selectFrom('data_collection_logs').selectAll().where('run_id', '=', runId).executeTakeFirstOrThrow()
+}
+
+describe('promoteBatch', () => {
+  test('promotes only rows that passed validation and finishes the log row as PARTIAL', async () => {
+    const target = await stageValidated('2024-02-01', [
+      { code: '005930', close: 1000 },
+      { code: '000660', close: 2000, status: 'rejected' },
+      { code: '035720', close: 3000 },
+    ])
+    const report = await promoteBatch(testDb.current.database, target, { counts: { fetched: 3, staged: 3 }, stageTimings: { collect: 5 } })
+    expect(report).toMatchObject({ status: 'PARTIAL', promoted: 2, valid: 2, rejected: 1 })
+    expect((await production('2024-02-01')).map((r) => r.stock_code)).toEqual(['005930', '035720'])
+    const log = await logRow(target.runId)
+    expect(log).toMatchObject({ status: 'PARTIAL', records_fetched: 3, records_staged: 3, records_valid: 2, records_rejected: 1, records_promoted: 2, batch_id: target.batchId })
+    expect(log.finished_at).not.toBeNull()
+    expect(log.duration_ms).toBeGreaterThanOrEqual(0)
+    expect(log.stage_timings).toMatchObject({ collect: 5, promote: expect.any(Number) })
+  })
+
+  test('a clean batch finishes as SUCCESS', async () => {
+    const target = await stageValidated('2024-02-02', [{ code: '005930', close: 1000 }])
+    expect((await promoteBatch(testDb.current.database, target)).status).toBe('SUCCESS')
+    expect((await logRow(target.runId)).status).toBe('SUCCESS')
+  })
+
+  test('re-running a partition converges: unchanged rows are not rewritten, changed ones are', async () => {
+    const first = await stageValidated('2024-02-05', [{ code: '005930', close: 1000 }, { code: '000660', close: 2000 }])
+    await promoteBatch(testDb.current.database, first)
+    const again = await stageValidated('2024-02-05', [{ code: '005930', close: 1000 }, { code: '000660', close: 2000 }])
+    expect((await promoteBatch(testDb.current.database, again)).promoted).toBe(0)
+    const corrected = await stageValidated('2024-02-05', [{ code: '005930', close: 1000 }, { code: '000660', close: 2100 }])
+    expect((await promoteBatch(testDb.current.database, corrected)).promoted).toBe(1)
+    const rows = await production('2024-02-05')
+    expect(rows.map((r) => [r.stock_code, r.close])).toEqual([['000660', '2100.00'], ['005930', '1000.00']])
+    expect(rows.find((r) => r.stock_code === '000660')!.batch_id).toBe(corrected.batchId)
+    expect(rows.find((r) => r.stock_code === '005930')!.batch_id).toBe(first.batchId)
+  })
+
+  test('a failure inside promotion leaves production and the log untouched', async () => {
+    // high below close passes as "valid" here only because this test skips the validators;
+    // the table's own check refuses it, which aborts the whole transaction.
+    const target = await stageValidated('2024-02-06', [{ code: '005930', close: 1000 }, { code: '000660', close: 2000, high: 1500 }])
+    await expect(promoteBatch(testDb.current.database, target)).rejects.toThrow(/check constraint/)
+    expect(await production('2024-02-06')).toEqual([])
+    expect((await logRow(target.runId)).status).toBe('RUNNING')
+    const batch = await db().selectFrom('staging.batches').select('status').where('batch_id', '=', target.batchId).executeTakeFirstOrThrow()
+    expect(batch.status).toBe('loaded')
+  })
+
+  test('refuses a batch that has not been validated', async () => {
+    const target = await stageValidated('2024-02-07', [{ code: '005930', close: 1000 }])
+    await sql`update staging.ohlcv_daily set validation_status = 'pending' where batch_id = ${target.batchId}`.execute(db())
+    await expect(promoteBatch(testDb.current.database, target)).rejects.toThrow(/not yet validated/)
+  })
+
+  test('refreshes the weekly and monthly aggregates for the promoted dates', async () => {
+    const capabilities = await detectCapabilities(db())
+    const target = await stageValidated('2024-03-13', [{ code: '012450', close: 5000 }])
+    const report = await promoteBatch(testDb.current.database, target)
+    expect(report.refreshedAggregates).toEqual(['ohlcv_weekly', 'ohlcv_monthly'])
+    // Read only what was materialised, so real-time aggregation cannot hide a missing refresh.
+    if (capabilities.timescaledbInstalled) await sql`alter materialized view ohlcv_weekly set (timescaledb.materialized_only = true)`.execute(db())
+    try {
+      const weekly = await db().selectFrom('ohlcv_weekly').select(['bucket', 'close']).where('stock_code', '=', '012450').execute()
+      expect(weekly.map((w) => [w.bucket.toISOString().slice(0, 10), w.close])).toEqual([['2024-03-11', '5000.00']])
+    } finally {
+      if (capabilities.timescaledbInstalled) await sql`alter materialized view ohlcv_weekly set (timescaledb.materialized_only = false)`.execute(db())
+    }
+  })
+})

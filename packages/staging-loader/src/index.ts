@@ -1,0 +1,2 @@
+export * from './load-batch.ts'
+export { STAGING_COLUMNS } from './columns.ts'
