@@ -1,4 +1,4 @@
-import { createLogger, loadConfig, type AppConfig, type Logger } from '@kmd/core'
+import { createLogger, loadConfig, type AppConfig, type LoadConfigOptions, type Logger } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
 
 export interface CommandContext {
@@ -8,8 +8,8 @@ export interface CommandContext {
 }
 
 /** Loads configuration (failing fast on bad variables), opens the database, always closes it. */
-export async function withDatabase<T>(work: (context: CommandContext) => Promise<T>): Promise<T> {
-  const config = loadConfig()
+export async function withDatabase<T>(work: (context: CommandContext) => Promise<T>, options: LoadConfigOptions = {}): Promise<T> {
+  const config = loadConfig(process.env, options)
   const logger = createLogger({ level: config.logLevel })
   const database = await openDatabase(config)
   try {

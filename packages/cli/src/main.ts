@@ -1,7 +1,11 @@
 #!/usr/bin/env -S npx tsx
 import { Command, CommanderError } from 'commander'
 import { ConfigError } from '@kmd/core'
+import { registerDemo } from './commands/demo.ts'
 import { registerMigrate } from './commands/migrate.ts'
+import { registerQuality } from './commands/quality.ts'
+import { registerRun } from './commands/run.ts'
+import { registerSimulator } from './commands/simulator.ts'
 import { registerStatus } from './commands/status.ts'
 
 const program = new Command()
@@ -11,7 +15,11 @@ const program = new Command()
   .exitOverride()
 
 registerMigrate(program)
+registerRun(program)
 registerStatus(program)
+registerQuality(program)
+registerDemo(program)
+registerSimulator(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -29,6 +29,9 @@ export type DatabaseSettings = Pick<AppConfig, 'databaseUrl' | 'embeddedDataDir'
 // values in won that exceed 2^53 only in theory (KRX market caps are < 10^16), so numbers are
 // exact; numeric stays a string to keep prices exact.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+// Trade dates stay 'YYYY-MM-DD' strings: a JS Date would put them at a UTC instant and let a
+// time zone move a bar onto the neighbouring day.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
 
 /**
  * Opens the server named by `databaseUrl`, or the embedded TimescaleDB when it is unset.
@@ -62,8 +65,11 @@ async function openEmbedded(dataDir: string): Promise<MarketDatabase> {
   if (!inMemory) await mkdir(path, { recursive: true })
   const pglite = await PGlite.create(path, {
     extensions: { timescaledb },
-    // Same JS types as the server driver: int8 as number, numeric as string.
-    parsers: { [pg.types.builtins.INT8]: (value: string) => Number(value) },
+    // Same JS types as the server driver: int8 as number, numeric and date as strings.
+    parsers: {
+      [pg.types.builtins.INT8]: (value: string) => Number(value),
+      [pg.types.builtins.DATE]: (value: string) => value,
+    },
   })
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   return {

@@ -4,12 +4,13 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
  * Kysely table types of the production schema (migrations/). Downstream projects import these
  * to query with types; keep them in step with the migrations.
  *
- * numeric columns come back as strings (exact), bigint as numbers, date as Date.
+ * numeric columns come back as strings (exact), bigint as numbers, date as 'YYYY-MM-DD'
+ * strings (no time zone can shift a trade date), timestamptz as Date.
  */
 type Numeric = ColumnType<string, string | number, string | number>
 type NullableNumeric = ColumnType<string | null, string | number | null, string | number | null>
-type DateColumn = ColumnType<Date, Date | string, Date | string>
-type NullableDate = ColumnType<Date | null, Date | string | null, Date | string | null>
+type DateColumn = string
+type NullableDate = string | null
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Json = ColumnType<unknown, string, string>
 
@@ -187,7 +188,7 @@ export interface OhlcvMinuteTable extends Audit {
 
 export interface OhlcvBucketView {
   stock_code: string
-  bucket: Date
+  bucket: string
   open: string | null
   high: string | null
   low: string | null
@@ -200,7 +201,7 @@ export interface OhlcvBucketView {
 export interface InvestorTradingWeeklyView {
   stock_code: string
   investor_type: InvestorType
-  bucket: Date
+  bucket: string
   sell_volume: string
   buy_volume: string
   net_volume: string
@@ -211,7 +212,7 @@ export interface InvestorTradingWeeklyView {
 
 export interface InvestorTradingInstitutionView {
   stock_code: string
-  time: Date
+  time: string
   investor_group: 'institution_total' | 'institution_ex_pension'
   sell_volume: string
   buy_volume: string
@@ -270,7 +271,7 @@ export interface LatestCollectionRunsView {
   dataset: string
   source: string
   partition_key: string
-  trade_date: Date | null
+  trade_date: string | null
   status: RunStatus
   trigger: string
   records_fetched: number | null
@@ -286,7 +287,7 @@ export interface LatestCollectionRunsView {
 
 export interface DataFreshnessView {
   dataset: string
-  latest_trade_date: Date | null
+  latest_trade_date: string | null
   last_success_at: Date | null
   age: unknown
   last_failure_at: Date | null

@@ -180,7 +180,7 @@ describe('migrations', () => {
       await sql`refresh materialized view ohlcv_monthly`.execute(db())
     }
     const weekly = await db().selectFrom('ohlcv_weekly').selectAll().where('stock_code', '=', '035720').orderBy('bucket').execute()
-    expect(weekly.map((w) => ({ bucket: w.bucket.toISOString().slice(0, 10), open: w.open, high: w.high, low: w.low, close: w.close, volume: w.volume, days: Number(w.trading_days) }))).toEqual([
+    expect(weekly.map((w) => ({ bucket: w.bucket, open: w.open, high: w.high, low: w.low, close: w.close, volume: w.volume, days: Number(w.trading_days) }))).toEqual([
       { bucket: '2024-03-04', open: '100.00', high: '130.00', low: '90.00', close: '100.00', volume: '3000', days: 3 },
       { bucket: '2024-03-11', open: '100.00', high: '101.00', low: '99.00', close: '100.00', volume: '1000', days: 1 },
     ])

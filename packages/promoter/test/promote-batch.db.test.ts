@@ -102,7 +102,7 @@ describe('promoteBatch', () => {
     if (capabilities.timescaledbInstalled) await sql`alter materialized view ohlcv_weekly set (timescaledb.materialized_only = true)`.execute(db())
     try {
       const weekly = await db().selectFrom('ohlcv_weekly').select(['bucket', 'close']).where('stock_code', '=', '012450').execute()
-      expect(weekly.map((w) => [w.bucket.toISOString().slice(0, 10), w.close])).toEqual([['2024-03-11', '5000.00']])
+      expect(weekly.map((w) => [w.bucket, w.close])).toEqual([['2024-03-11', '5000.00']])
     } finally {
       if (capabilities.timescaledbInstalled) await sql`alter materialized view ohlcv_weekly set (timescaledb.materialized_only = false)`.execute(db())
     }

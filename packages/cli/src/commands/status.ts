@@ -67,6 +67,6 @@ function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
   }
 }
 
-function formatDate(value: Date | null): string {
-  return value ? value.toISOString().slice(0, 10) : '-'
+function formatDate(value: string | null): string {
+  return value ?? '-'
 }

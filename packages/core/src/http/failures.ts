@@ -30,7 +30,7 @@ const TRANSIENT_NETWORK_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE',
 ])
 
-export function describe(label: RequestLabel): string {
+export function describeRequest(label: RequestLabel): string {
   return `${label.source} ${label.method} ${label.path}`
 }
 
@@ -38,7 +38,7 @@ export function describe(label: RequestLabel): string {
 export function errorForStatus(label: RequestLabel, response: HttpResponse<unknown>): MarketDataError | undefined {
   const { status } = response
   if (status < 400) return undefined
-  const what = `${describe(label)}: HTTP ${status}`
+  const what = `${describeRequest(label)}: HTTP ${status}`
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'])
     return new RateLimitedError(`${what} (rate limited)`, { retryAfterMs })
@@ -56,13 +56,13 @@ export function errorForStatus(label: RequestLabel, response: HttpResponse<unkno
  */
 export function errorForFailedRequest(label: RequestLabel, error: unknown, timeoutMs: number): MarketDataError {
   if (error instanceof TimeoutError) {
-    return new SourceUnavailableError(`${describe(label)}: no answer within ${timeoutMs} ms`)
+    return new SourceUnavailableError(`${describeRequest(label)}: no answer within ${timeoutMs} ms`)
   }
   if (error instanceof RequestError) {
     const transient = TRANSIENT_NETWORK_CODES.has(error.code)
-    return new SourceUnavailableError(`${describe(label)}: network error ${error.code}`, { retryable: transient })
+    return new SourceUnavailableError(`${describeRequest(label)}: network error ${error.code}`, { retryable: transient })
   }
-  return new SourceUnavailableError(`${describe(label)}: request failed (${String(error)})`, { retryable: false })
+  return new SourceUnavailableError(`${describeRequest(label)}: request failed (${String(error)})`, { retryable: false })
 }
 
 /** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */

@@ -1,0 +1,136 @@
+/**
+ * `pnpm bench`: measures, side by side in one run, on the embedded TimescaleDB and on a
+ * PostgreSQL server (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server):
+ *   1. the nightly load (all stocks' OHLCV + market cap + investor flows) from the simulator;
+ *   2. staging + validation + promotion of 1,000,000 OHLCV rows vs a raw COPY of the same rows
+ *      into an identical table (load_vs_copy = our rows/s / COPY rows/s);
+ *   3. query latency (median of many runs).
+ * Prints a table and writes bench/results.json.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { createLogger, DAILY_DATASETS, loadConfig, previousTradingDay, lastTradingDays } from '@kmd/core'
+import { openDatabase, migrateToLatest, type MarketDatabase } from '@kmd/db'
+import { createCollectors, runJob } from '@kmd/pipeline'
+import { startSimulator } from '@kmd/source-simulator'
+import { measureLoadVsCopy } from './load-vs-copy.ts'
+import { measureQueries } from './queries.ts'
+
+const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/test'
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
+
+interface BackendResult {
+  backend: string
+  nightly: { tradeDate: string; datasets: Record<string, { rows: number; collectMs: number; stageMs: number; validateMs: number; promoteMs: number; totalMs: number }>; totalMs: number }
+  loadVsCopy: Awaited<ReturnType<typeof measureLoadVsCopy>>
+  queries: Awaited<ReturnType<typeof measureQueries>>
+}
+
+async function main(): Promise<void> {
+  const simulator = await startSimulator({ port: 0 })
+  const results: BackendResult[] = []
+  try {
+    const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? LOCAL_SERVER
+    for (const backend of ['embedded', 'server'] as const) {
+      const target = await openBenchDatabase(backend, serverUrl)
+      try {
+        console.error(`\n[${backend}] ${target.database.location}`)
+        results.push(await benchBackend(backend, target.database, simulator.url))
+      } finally {
+        await target.dispose()
+      }
+    }
+  } finally {
+    await simulator.stop()
+  }
+  printTable(results)
+  const file = fileURLToPath(new URL('./results.json', import.meta.url))
+  await writeFile(file, `${JSON.stringify({ measuredAt: new Date().toISOString(), rows: ROWS, results }, null, 2)}\n`)
+  console.log(`\nwritten ${file}`)
+}
+
+async function benchBackend(backend: string, database: MarketDatabase, simulatorUrl: string): Promise<BackendResult> {
+  const outcome = await migrateToLatest(database.db)
+  if (outcome.error) throw outcome.error
+  const config = loadConfig({ ...process.env, KRX_BASE_URL: simulatorUrl, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '1000' })
+  const logger = createLogger({ level: 'warn' })
+  const collectors = createCollectors(config, logger)
+
+  // The night before first, so the price-limit and row-count rules have a previous day.
+  const tradeDate = lastTradingDays(1, '2026-11-20')[0]!
+  for (const dataset of DAILY_DATASETS) await runJob({ database, logger, collectors }, { dataset, source: 'krx', tradeDate: previousTradingDay(tradeDate) })
+  const nightly: BackendResult['nightly'] = { tradeDate, datasets: {}, totalMs: 0 }
+  const started = performance.now()
+  for (const dataset of DAILY_DATASETS) {
+    const result = await runJob({ database, logger, collectors }, { dataset, source: 'krx', tradeDate })
+    if (result.status !== 'SUCCESS' && result.status !== 'PARTIAL') throw new Error(`nightly ${dataset} ended ${result.status}: ${result.message}`)
+    const t = result.timings
+    nightly.datasets[dataset] = {
+      rows: result.promoted + result.rejected === 0 ? result.valid : result.valid,
+      collectMs: t.collect ?? 0, stageMs: t.stage ?? 0, validateMs: t.validate ?? 0, promoteMs: t.promote ?? 0,
+      totalMs: Object.values(t).reduce((a, b) => a + b, 0),
+    }
+    console.error(`[${backend}] nightly ${dataset}: ${result.valid} rows in ${nightly.datasets[dataset]!.totalMs} ms`)
+  }
+  nightly.totalMs = Math.round(performance.now() - started)
+
+  const loadVsCopy = await measureLoadVsCopy(database, ROWS, (line) => console.error(`[${backend}] ${line}`))
+  const queries = await measureQueries(database, tradeDate, (line) => console.error(`[${backend}] ${line}`))
+  return { backend, nightly, loadVsCopy, queries }
+}
+
+function printTable(results: BackendResult[]): void {
+  console.log('\nnightly load (one trading day, whole synthetic market, from the simulator)')
+  console.table(
+    results.flatMap((r) =>
+      Object.entries(r.nightly.datasets).map(([dataset, d]) => ({ backend: r.backend, dataset, rows: d.rows, 'collect ms': d.collectMs, 'stage ms': d.stageMs, 'validate ms': d.validateMs, 'promote ms': d.promoteMs, 'total ms': d.totalMs })),
+    ),
+  )
+  console.log(`\n${ROWS.toLocaleString('en')} OHLCV rows: staging + validation + promotion vs raw COPY into an identical table`)
+  console.table(
+    results.map((r) => ({
+      backend: r.backend,
+      'ours rows/s': Math.round(r.loadVsCopy.pipelineRowsPerSecond),
+      'COPY rows/s': Math.round(r.loadVsCopy.copyRowsPerSecond),
+      load_vs_copy: Number(r.loadVsCopy.loadVsCopy.toFixed(3)),
+      'stage ms': r.loadVsCopy.stageMs,
+      'validate ms': r.loadVsCopy.validateMs,
+      'promote ms': r.loadVsCopy.promoteMs,
+      'COPY ms': r.loadVsCopy.copyMs,
+    })),
+  )
+  console.log('\nquery latency (median ms)')
+  console.table(results.map((r) => ({ backend: r.backend, ...Object.fromEntries(Object.entries(r.queries).map(([k, v]) => [k, Number(v.medianMs.toFixed(2))])) })))
+}
+
+async function openBenchDatabase(backend: 'embedded' | 'server', serverUrl: string): Promise<{ database: MarketDatabase; dispose(): Promise<void> }> {
+  if (backend === 'embedded') {
+    const dir = await mkdtemp(join(tmpdir(), 'kmd-bench-'))
+    const database = await openDatabase({ databaseUrl: undefined, embeddedDataDir: dir, databasePoolSize: 1 })
+    return { database, dispose: async () => { await database.close(); await rm(dir, { recursive: true, force: true }) } }
+  }
+  const name = `kmd_bench_${process.pid}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`drop database if exists ${name} with (force)`)
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  const database = await openDatabase({ databaseUrl: url.toString(), embeddedDataDir: '', databasePoolSize: 4 })
+  return {
+    database,
+    dispose: async () => {
+      await database.close()
+      const cleanup = new pg.Client({ connectionString: serverUrl })
+      await cleanup.connect()
+      await cleanup.query(`drop database if exists ${name} with (force)`)
+      await cleanup.end()
+    },
+  }
+}
+
+await main()

@@ -1,0 +1,107 @@
+import type { Command } from 'commander'
+import { sql } from 'kysely'
+import { createLogger, DAILY_DATASETS, lastTradingDays, loadConfig, type DailyDataset } from '@kmd/core'
+import { openDatabase, type MarketDatabase } from '@kmd/db'
+import { createCollectors, runJob, type JobResult } from '@kmd/pipeline'
+import { migrate } from './migrate.ts'
+
+const DEMO_MEMBER = { id: 'demo', password: 'demo-password' }
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('start the source simulator, migrate, load the last five trading days of every daily dataset, print a summary')
+    .option('--days <n>', 'trading days to load', (v) => Number.parseInt(v, 10), 5)
+    .action(async (options: { days: number }) => {
+      await runDemo(options.days)
+    })
+}
+
+/** Today's date in Seoul, where the market keeps its calendar. */
+export function todayInSeoul(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(now)
+}
+
+async function runDemo(dayCount: number): Promise<void> {
+  const { startSimulator } = await import('@kmd/source-simulator')
+  const simulator = await startSimulator({ port: 0, members: { [DEMO_MEMBER.id]: DEMO_MEMBER.password } })
+  const config = loadConfig({
+    ...process.env,
+    KRX_BASE_URL: simulator.url,
+    KRX_MEMBER_ID: DEMO_MEMBER.id,
+    KRX_MEMBER_PASSWORD: DEMO_MEMBER.password,
+    // The simulator is on loopback; the real portal keeps the conservative default.
+    KRX_MAX_REQUESTS_PER_SECOND: process.env.KRX_MAX_REQUESTS_PER_SECOND ?? '100',
+  })
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' })
+  let database: MarketDatabase | undefined
+  try {
+    console.log(`source simulator: ${simulator.url}`)
+    database = await openDatabase(config)
+    console.log((await migrate(database, config.minuteBarsRetentionDays)).join('\n'))
+
+    const days = lastTradingDays(dayCount, todayInSeoul())
+    console.log(`\nloading ${days.length} trading days (${days[0]} .. ${days[days.length - 1]}) of ${DAILY_DATASETS.join(', ')}`)
+    const collectors = createCollectors(config, logger)
+    const results: JobResult[] = []
+    const started = performance.now()
+    for (const tradeDate of days) {
+      for (const dataset of DAILY_DATASETS) {
+        const result = await runJob({ database, logger, collectors }, { dataset, source: 'krx', tradeDate, trigger: 'demo' })
+        results.push(result)
+        console.log(`  ${tradeDate} ${dataset.padEnd(17)} ${result.status.padEnd(8)} promoted ${String(result.promoted).padStart(6)}  rejected ${String(result.rejected).padStart(4)}  ${totalMs(result)} ms`)
+      }
+    }
+    printSummary(results, performance.now() - started)
+    await printSampleQuery(database, days[days.length - 1]!)
+    if (results.some((r) => r.status === 'FAILED')) process.exitCode = 1
+  } finally {
+    await database?.close()
+    await simulator.stop()
+  }
+}
+
+function totalMs(result: JobResult): number {
+  return Object.values(result.timings).reduce((a, b) => a + b, 0)
+}
+
+function printSummary(results: JobResult[], elapsedMs: number): void {
+  console.log('\nsummary per dataset')
+  console.table(
+    DAILY_DATASETS.map((dataset: DailyDataset) => {
+      const mine = results.filter((r) => r.dataset === dataset)
+      const sum = (pick: (r: JobResult) => number) => mine.reduce((total, r) => total + pick(r), 0)
+      const stage = (name: string) => sum((r) => r.timings[name] ?? 0)
+      return {
+        dataset,
+        runs: mine.map((r) => r.status).join(' '),
+        promoted: sum((r) => r.promoted),
+        rejected: sum((r) => r.rejected),
+        'failed checks': [...new Set(mine.flatMap((r) => r.failedChecks))].join(', ') || '-',
+        'collect ms': stage('collect'),
+        'stage ms': stage('stage'),
+        'validate ms': stage('validate'),
+        'promote ms': stage('promote'),
+      }
+    }),
+  )
+  console.log(`total ${(elapsedMs / 1000).toFixed(1)} s`)
+}
+
+async function printSampleQuery(database: MarketDatabase, tradeDate: string): Promise<void> {
+  const query = sql<{ stock_code: string; close: string; volume: number; market_cap: number; foreign_net: number | null }>`
+    select o.stock_code, o.close, o.volume, m.market_cap,
+           (select sum(net_volume) from investor_trading i
+             where i.stock_code = o.stock_code and i.time = o.time and i.investor_type in ('foreign', 'other_foreign'))::bigint as foreign_net
+    from ohlcv_daily o
+    join market_cap_daily m using (stock_code, time)
+    where o.time = ${tradeDate}
+    order by m.market_cap desc
+    limit 5`
+  console.log(`\nsample query: the five largest stocks on ${tradeDate} with foreigners' net buying`)
+  console.log(
+    `  select o.stock_code, o.close, o.volume, m.market_cap, <foreign net> from ohlcv_daily o join market_cap_daily m using (stock_code, time) where o.time = '${tradeDate}' order by m.market_cap desc limit 5`,
+  )
+  const { rows } = await query.execute(database.db)
+  console.table(rows)
+}

@@ -1,0 +1,70 @@
+import type { Command } from 'commander'
+import type { MarketDatabase } from '@kmd/db'
+import { withDatabase } from '../context.ts'
+import { parseTradeDate } from './run.ts'
+
+export function registerQuality(program: Command): void {
+  program
+    .command('quality')
+    .description('the quality checks of a trade date and what they found')
+    .option('--date <YYYY-MM-DD>', 'trade date (default: the latest checked)', parseTradeDate)
+    .option('--json', 'print JSON')
+    .action(async (options: { date?: string; json?: boolean }) => {
+      await withDatabase(async ({ database }) => {
+        const report = await readQuality(database, options.date)
+        if (options.json) {
+          console.log(JSON.stringify(report, null, 2))
+          return
+        }
+        if (!report.date) {
+          console.log('no quality checks recorded yet')
+          return
+        }
+        console.log(`quality checks for ${report.date} (latest run per dataset)`)
+        console.table(
+          report.checks.map((check) => ({
+            dataset: check.dataset,
+            check: check.check_name,
+            severity: check.severity,
+            result: check.passed ? 'passed' : 'FOUND ISSUES',
+            issues: check.issue_count,
+            checked: check.checked_count,
+            sample: ((check.sample as Array<{ key: string }> | null) ?? []).slice(0, 3).map((s) => s.key).join(' '),
+          })),
+        )
+        for (const check of report.checks.filter((c) => !c.passed)) console.log(`- ${check.dataset}/${check.check_name}: ${check.message}`)
+      })
+    })
+}
+
+export async function readQuality(database: MarketDatabase, date: string | undefined) {
+  const db = database.db
+  const tradeDate =
+    date ??
+    (await db.selectFrom('data_quality_checks').select('trade_date').where('trade_date', 'is not', null).orderBy('trade_date', 'desc').limit(1).executeTakeFirst())?.trade_date ??
+    undefined
+  if (!tradeDate) return { date: undefined, checks: [] }
+  // The checks of the latest run of each dataset that day; earlier re-runs are history.
+  const latestRuns = db
+    .selectFrom('data_quality_checks')
+    .select(['dataset', (eb) => eb.fn.max('checked_at').as('latest')])
+    .where('trade_date', '=', tradeDate)
+    .groupBy('dataset')
+    .as('latest_runs')
+  const checks = await db
+    .selectFrom('data_quality_checks as q')
+    .innerJoin(
+      db.selectFrom('data_quality_checks as r')
+        .innerJoin(latestRuns, (join) => join.onRef('latest_runs.dataset', '=', 'r.dataset').onRef('latest_runs.latest', '=', 'r.checked_at'))
+        .select('r.run_id')
+        .distinct()
+        .as('runs'),
+      'runs.run_id',
+      'q.run_id',
+    )
+    .select(['q.dataset', 'q.source', 'q.check_name', 'q.severity', 'q.passed', 'q.threshold', 'q.checked_count', 'q.issue_count', 'q.sample', 'q.message', 'q.run_id'])
+    .orderBy('q.dataset')
+    .orderBy('q.id')
+    .execute()
+  return { date: tradeDate, checks }
+}

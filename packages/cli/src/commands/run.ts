@@ -1,0 +1,38 @@
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { DAILY_DATASETS, type DailyDataset, type SourceName } from '@kmd/core'
+import { createCollectors, runJob, type JobResult } from '@kmd/pipeline'
+import { withDatabase } from '../context.ts'
+
+export function parseTradeDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    throw new InvalidArgumentError(`expected a date as YYYY-MM-DD, got "${value}"`)
+  }
+  return value
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('collect, validate and promote one dataset for one trade date')
+    .addOption(new Option('--dataset <dataset>', 'dataset to load').choices(DAILY_DATASETS).makeOptionMandatory())
+    .requiredOption('--date <YYYY-MM-DD>', 'trade date (KST)', parseTradeDate)
+    .addOption(new Option('--source <source>', 'source to collect from').choices(['krx']).default('krx'))
+    .action(async (options: { dataset: DailyDataset; date: string; source: SourceName }) => {
+      const result = await withDatabase(
+        async ({ config, logger, database }) => runJob({ database, logger, collectors: createCollectors(config, logger) }, { dataset: options.dataset, source: options.source, tradeDate: options.date, trigger: 'manual' }),
+        { required: options.source === 'krx' ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : [] },
+      )
+      console.log(describeResult(result))
+      if (result.status === 'FAILED') process.exitCode = 1
+    })
+}
+
+export function describeResult(result: JobResult): string {
+  const head = `${result.dataset} ${result.tradeDate} from ${result.source}: ${result.status}`
+  if (result.status === 'SKIPPED') return `${head} (${result.message})`
+  const counts = `fetched ${result.fetched}, valid ${result.valid}, rejected ${result.rejected}, promoted ${result.promoted}`
+  const stages = Object.entries(result.timings).map(([stage, ms]) => `${stage} ${ms} ms`).join(', ')
+  const checks = result.failedChecks.length > 0 ? `\n  checks that found issues: ${result.failedChecks.join(', ')}` : ''
+  const message = result.message ? `\n  ${result.message}` : ''
+  return `${head}\n  ${counts}\n  ${stages}${checks}${message}\n  run id ${result.runId}`
+}

@@ -1,0 +1,54 @@
+import type { CanonicalRecord, CollectedBatch, InvestorTradingValues, TradeDate } from '@kmd/core'
+import type { KrxRow, KrxScreenFetcher } from '../client.ts'
+import { KRX_INVESTOR_TYPES } from '../investor-types.ts'
+import { toKrxRequestDate } from '../parse.ts'
+import { investorTradingRecordOf } from '../rows.ts'
+import { KRX_MARKETS, KRX_SCREENS } from '../screens.ts'
+
+/** One MDCSTAT02401 answer: every stock of one market, for one investor type. */
+export interface InvestorTradingAnswer {
+  mktId: string
+  invstTpCd: string
+  investorType: string
+  rows: readonly KrxRow[]
+}
+
+/**
+ * Buy/sell volumes and values of every stock for each of the eleven leaf investor types, in
+ * KOSPI, KOSDAQ and KONEX: 33 requests, one after another (the client paces them anyway, and
+ * a fixed order keeps runs reproducible).
+ */
+export async function collectInvestorTrading(client: KrxScreenFetcher, tradeDate: TradeDate): Promise<CollectedBatch<'investor_trading'>> {
+  const day = toKrxRequestDate(tradeDate)
+  const answers: InvestorTradingAnswer[] = []
+  for (const mktId of KRX_MARKETS) {
+    for (const { krxCode, investorType } of KRX_INVESTOR_TYPES) {
+      const rows = await client.fetchScreen(KRX_SCREENS.investorTradingByStock, { strtDd: day, endDd: day, mktId, invstTpCd: krxCode })
+      answers.push({ mktId, invstTpCd: krxCode, investorType, rows })
+    }
+  }
+  return investorTradingFromAnswers(answers, tradeDate)
+}
+
+/** The batch for a set of MDCSTAT02401 answers; pure, so recorded answers can be checked directly. */
+export function investorTradingFromAnswers(answers: readonly InvestorTradingAnswer[], tradeDate: TradeDate): CollectedBatch<'investor_trading'> {
+  const nonTradingDay = isNonTradingDayAnswerSet(answers)
+  const records: Array<CanonicalRecord<InvestorTradingValues>> = nonTradingDay
+    ? []
+    : answers.flatMap((answer) => answer.rows.map((row) => investorTradingRecordOf(row, answer, tradeDate)))
+  return { dataset: 'investor_trading', source: 'krx', tradeDate, records, nonTradingDay, requestCount: answers.length }
+}
+
+/**
+ * A closed market has no trades at all: every answer empty or every row without a single
+ * share bought or sold (KRX's answer for a holiday on this screen is not on record, so both
+ * shapes count). One traded share anywhere makes it a trading day.
+ */
+export function isNonTradingDayAnswerSet(answers: readonly InvestorTradingAnswer[]): boolean {
+  const rows = answers.flatMap((answer) => answer.rows)
+  return answers.length > 0 && rows.every((row) => isZero(row.ASK_TRDVOL) && isZero(row.BID_TRDVOL))
+}
+
+function isZero(value: unknown): boolean {
+  return value === '0' || value === '-' || value === '' || value === 0
+}

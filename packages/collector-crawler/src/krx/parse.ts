@@ -1,0 +1,109 @@
+import type { Decimal, TradeDate } from '@kmd/core'
+import type { KrxRow } from './client.ts'
+
+/**
+ * Pure parsers for KRX values. KRX sends numbers as strings with thousands separators
+ * (`"1,234,567"`, `"-1,700"`, `"-0.21"`), a missing value as `"-"` or `""`, and dates as
+ * `YYYY/MM/DD`. A value that does not parse becomes null plus a message; it never throws,
+ * so one bad cell cannot cost the rest of the batch.
+ */
+export type Parsed<T> = { ok: true; value: T | null } | { ok: false; problem: string }
+
+const NUMBER = /^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/
+const KRX_DATE = /^(\d{4})\/(\d{2})\/(\d{2})$/
+
+function isMissing(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && (value.trim() === '' || value.trim() === '-'))
+}
+
+const shown = (value: unknown) => JSON.stringify(value)
+
+/** `"-1,700"` → `"-1700"`, `"2.47"` → `"2.47"`; exact, as decimals travel as text. */
+export function parseKrxDecimal(value: unknown): Parsed<Decimal> {
+  if (isMissing(value)) return { ok: true, value: null }
+  const text = typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined
+  if (text === undefined || !NUMBER.test(text)) return { ok: false, problem: `not a number (${shown(value)})` }
+  return { ok: true, value: text.replace(/,/g, '').replace(/^\+/, '') }
+}
+
+/** Counts of shares and amounts of won: whole numbers within JavaScript's exact range. */
+export function parseKrxInteger(value: unknown): Parsed<number> {
+  const decimal = parseKrxDecimal(value)
+  if (!decimal.ok || decimal.value === null) return decimal as Parsed<number>
+  if (decimal.value.includes('.')) return { ok: false, problem: `not a whole number (${shown(value)})` }
+  const number = Number(decimal.value)
+  if (!Number.isSafeInteger(number)) return { ok: false, problem: `too large to hold exactly (${shown(value)})` }
+  return { ok: true, value: number }
+}
+
+/** `"2021/01/04"` → `"2021-01-04"`. */
+export function parseKrxDate(value: unknown): Parsed<TradeDate> {
+  if (isMissing(value)) return { ok: true, value: null }
+  const match = typeof value === 'string' ? KRX_DATE.exec(value.trim()) : null
+  const [, year, month, day] = match ?? []
+  const iso = `${year}-${month}-${day}`
+  if (!match || Number.isNaN(Date.parse(iso)) || new Date(iso).toISOString().slice(0, 10) !== iso) {
+    return { ok: false, problem: `not a date (${shown(value)})` }
+  }
+  return { ok: true, value: iso }
+}
+
+/** Trade date `YYYY-MM-DD` → the `YYYYMMDD` KRX expects in requests. */
+export function toKrxRequestDate(tradeDate: TradeDate): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(tradeDate)) throw new RangeError(`trade date must be YYYY-MM-DD, got ${shown(tradeDate)}`)
+  return tradeDate.replace(/-/g, '')
+}
+
+// FLUC_TP_CD: 1 up, 2 down, 3 unchanged, 4 upper limit, 5 lower limit, 0 no trade.
+const SIGN_BY_FLUC_CODE: Readonly<Record<string, -1 | 0 | 1>> = { '1': 1, '2': -1, '3': 0, '4': 1, '5': -1, '0': 0 }
+
+/**
+ * Applies the direction KRX states in `FLUC_TP_CD` to a change or change rate. The text's own
+ * sign is not trusted: some screens (ETFs) send the change unsigned.
+ */
+export function signByFlucCode(magnitude: Decimal | null, flucCode: unknown): Parsed<Decimal> {
+  if (magnitude === null) return { ok: true, value: null }
+  const sign = typeof flucCode === 'string' ? SIGN_BY_FLUC_CODE[flucCode] : undefined
+  if (sign === undefined) return { ok: false, problem: `direction unknown (FLUC_TP_CD ${shown(flucCode)})` }
+  const absolute = magnitude.replace(/^-/, '')
+  const isZero = Number(absolute) === 0
+  if (sign === 0 && !isZero) return { ok: false, problem: `${shown(magnitude)} but FLUC_TP_CD ${shown(flucCode)} says unchanged` }
+  return { ok: true, value: sign < 0 && !isZero ? `-${absolute}` : absolute }
+}
+
+/**
+ * Reads the fields of one row under their canonical names, collecting a message for each
+ * value that did not parse, e.g. `close: not a number ("12a,3")`.
+ */
+export class RowReader {
+  readonly parseErrors: string[] = []
+
+  constructor(private readonly row: KrxRow) {}
+
+  text(field: string, name: string): string | null {
+    const value = this.row[field]
+    if (typeof value === 'string' && value.trim() !== '') return value.trim()
+    this.parseErrors.push(`${name}: missing (${field} is ${shown(value) ?? 'absent'})`)
+    return null
+  }
+
+  decimal(field: string, name: string): Decimal | null {
+    return this.#keep(name, parseKrxDecimal(this.row[field]))
+  }
+
+  integer(field: string, name: string): number | null {
+    return this.#keep(name, parseKrxInteger(this.row[field]))
+  }
+
+  /** A change whose direction comes from the row's FLUC_TP_CD. */
+  signedDecimal(field: string, name: string): Decimal | null {
+    const magnitude = this.decimal(field, name)
+    return this.#keep(name, signByFlucCode(magnitude, this.row.FLUC_TP_CD))
+  }
+
+  #keep<T>(name: string, parsed: Parsed<T>): T | null {
+    if (parsed.ok) return parsed.value
+    this.parseErrors.push(`${name}: ${parsed.problem}`)
+    return null
+  }
+}

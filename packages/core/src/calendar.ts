@@ -1,0 +1,166 @@
+import { CLOSURE_TABLE_FIRST_YEAR, CLOSURE_TABLE_LAST_YEAR, KRX_WEEKDAY_CLOSURES } from './krx-closures.ts'
+import type { TradeDate } from './records.ts'
+
+/**
+ * The KRX trading calendar: pure date arithmetic on `YYYY-MM-DD` strings (KST calendar days),
+ * no clock and no I/O, so the scheduler, collectors and validators can all ask it the same
+ * question and get the same answer. Years outside the closure table know weekends only;
+ * `calendarCovers` tells callers when that is the case.
+ */
+
+export interface SessionHours {
+  /** `HH:MM` KST */
+  open: string
+  close: string
+}
+
+export interface Closure {
+  date: TradeDate
+  name: string
+}
+
+const YEAR_END_CLOSING = '연말 휴장일'
+const WEEKEND = 'weekend'
+
+// Days on which 수능 (CSAT) shifted the whole session one hour later.
+const CSAT_DAYS = new Set([
+  '2015-11-12',
+  '2016-11-17',
+  '2017-11-23',
+  '2018-11-15',
+  '2019-11-14',
+  '2020-12-03',
+  '2021-11-18',
+  '2022-11-17',
+  '2023-11-16',
+  '2024-11-14',
+  '2025-11-13',
+  '2026-11-19',
+])
+
+// The regular session was extended from 15:00 to 15:30 on this day.
+const CLOSE_1530_SINCE = '2016-08-01'
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/
+const MS_PER_DAY = 86_400_000
+
+/** Day number since 1970-01-01 of a `YYYY-MM-DD` string; throws on anything else. */
+function dayNumber(date: TradeDate): number {
+  const match = typeof date === 'string' ? DATE_PATTERN.exec(date) : null
+  if (match) {
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+    const ms = Date.UTC(year, month - 1, day)
+    const back = new Date(ms)
+    // Date.UTC rolls 2021-02-30 over to March; a round trip catches it.
+    if (back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day) {
+      return Math.round(ms / MS_PER_DAY)
+    }
+  }
+  throw new RangeError(`Not a calendar date in YYYY-MM-DD form: ${JSON.stringify(date)}`)
+}
+
+function fromDayNumber(day: number): TradeDate {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10)
+}
+
+function isWeekendDay(day: number): boolean {
+  // 1970-01-01 was a Thursday, so (day + 4) mod 7 is the weekday with Sunday = 0.
+  const weekday = (((day + 4) % 7) + 7) % 7
+  return weekday === 0 || weekday === 6
+}
+
+function yearOf(date: TradeDate): number {
+  return Number(date.slice(0, 4))
+}
+
+function buildClosures(): Map<TradeDate, string> {
+  const closures = new Map<TradeDate, string>(KRX_WEEKDAY_CLOSURES.map(([date, name]) => [date, name]))
+  for (let year = CLOSURE_TABLE_FIRST_YEAR; year <= CLOSURE_TABLE_LAST_YEAR; year++) {
+    // 12/31 is closed for year-end settlement; when it is already a weekend or holiday,
+    // the last business day before it is closed instead.
+    let day = dayNumber(`${year}-12-31`)
+    while (isWeekendDay(day) || closures.has(fromDayNumber(day))) day--
+    closures.set(fromDayNumber(day), YEAR_END_CLOSING)
+  }
+  return closures
+}
+
+const CLOSURES = buildClosures()
+
+/** Whether the closure table knows the holidays of this date's year (otherwise: weekends only). */
+export function calendarCovers(date: TradeDate): boolean {
+  dayNumber(date) // rejects a malformed date
+  const year = yearOf(date)
+  return year >= CLOSURE_TABLE_FIRST_YEAR && year <= CLOSURE_TABLE_LAST_YEAR
+}
+
+/** Why the market is closed on this date: 'weekend', a holiday name, or undefined when it trades. */
+export function holidayName(date: TradeDate): string | undefined {
+  const day = dayNumber(date)
+  if (isWeekendDay(day)) return WEEKEND
+  return CLOSURES.get(date)
+}
+
+export function isTradingDay(date: TradeDate): boolean {
+  return holidayName(date) === undefined
+}
+
+/** The last trading day strictly before `date`. */
+export function previousTradingDay(date: TradeDate): TradeDate {
+  let day = dayNumber(date) - 1
+  while (!isTradingDay(fromDayNumber(day))) day--
+  return fromDayNumber(day)
+}
+
+/** The first trading day strictly after `date`. */
+export function nextTradingDay(date: TradeDate): TradeDate {
+  let day = dayNumber(date) + 1
+  while (!isTradingDay(fromDayNumber(day))) day++
+  return fromDayNumber(day)
+}
+
+/** Trading days from `from` to `to`, both included, oldest first; empty when `from` is after `to`. */
+export function tradingDaysBetween(from: TradeDate, to: TradeDate): TradeDate[] {
+  const last = dayNumber(to)
+  const days: TradeDate[] = []
+  for (let day = dayNumber(from); day <= last; day++) {
+    const date = fromDayNumber(day)
+    if (isTradingDay(date)) days.push(date)
+  }
+  return days
+}
+
+/** The `n` most recent trading days on or before `onOrBefore`, oldest first. */
+export function lastTradingDays(n: number, onOrBefore: TradeDate): TradeDate[] {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`lastTradingDays needs a whole number >= 0, got ${n}`)
+  const days: TradeDate[] = []
+  let day = dayNumber(onOrBefore)
+  while (days.length < n) {
+    const date = fromDayNumber(day)
+    if (isTradingDay(date)) days.push(date)
+    day--
+  }
+  return days.reverse()
+}
+
+/**
+ * Regular session hours of a trading day (KST), undefined when the market is closed.
+ * 09:00–15:30 (15:00 before 2016-08-01); the first trading day of a year opens an hour late;
+ * on CSAT days the whole session moves one hour later.
+ */
+export function sessionHours(date: TradeDate): SessionHours | undefined {
+  if (!isTradingDay(date)) return undefined
+  const closesAt1530 = date >= CLOSE_1530_SINCE
+  if (CSAT_DAYS.has(date)) return { open: '10:00', close: closesAt1530 ? '16:30' : '16:00' }
+  const close = closesAt1530 ? '15:30' : '15:00'
+  const firstOfYear = previousTradingDay(date).slice(0, 4) !== date.slice(0, 4)
+  return { open: firstOfYear ? '10:00' : '09:00', close }
+}
+
+/** Every weekday closure of a covered year, in date order (empty outside the table). */
+export function closuresInYear(year: number): Closure[] {
+  return [...CLOSURES]
+    .filter(([date]) => yearOf(date) === year)
+    .map(([date, name]) => ({ date, name }))
+    .sort((a, b) => (a.date < b.date ? -1 : 1))
+}

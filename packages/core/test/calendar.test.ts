@@ -1,0 +1,170 @@
+import { describe, expect, test } from 'vitest'
+import {
+  calendarCovers,
+  closuresInYear,
+  holidayName,
+  isTradingDay,
+  lastTradingDays,
+  nextTradingDay,
+  previousTradingDay,
+  sessionHours,
+  tradingDaysBetween,
+} from '../src/calendar.ts'
+
+describe('KRX trading days', () => {
+  test('2021-01-04 is a trading day', () => {
+    expect(isTradingDay('2021-01-04')).toBe(true)
+    expect(holidayName('2021-01-04')).toBeUndefined()
+  })
+
+  test('new year and the year-end closing day are closed: 2021-01-01 and 2020-12-31', () => {
+    expect(isTradingDay('2021-01-01')).toBe(false)
+    expect(holidayName('2021-01-01')).toBe('신정')
+    expect(isTradingDay('2020-12-31')).toBe(false)
+    expect(holidayName('2020-12-31')).toBe('연말 휴장일')
+  })
+
+  test('when 12/31 is a weekend the last business day before it closes instead', () => {
+    expect(holidayName('2022-12-30')).toBe('연말 휴장일')
+    expect(holidayName('2023-12-29')).toBe('연말 휴장일')
+    expect(holidayName('2017-12-29')).toBe('연말 휴장일')
+    expect(isTradingDay('2022-12-29')).toBe(true)
+    expect(isTradingDay('2023-12-28')).toBe(true)
+  })
+
+  test('election days and ad-hoc closures are closed', () => {
+    for (const date of [
+      '2016-04-13',
+      '2017-05-09',
+      '2018-06-13',
+      '2020-04-15',
+      '2022-03-09',
+      '2023-05-29',
+      '2023-10-02',
+      '2024-04-10',
+      '2024-10-01',
+      '2025-01-27',
+      '2025-06-03',
+      '2026-05-25',
+      '2026-06-03',
+      '2015-08-14',
+      '2016-05-06',
+      '2017-10-02',
+      '2020-08-17',
+    ]) {
+      expect(isTradingDay(date), date).toBe(false)
+    }
+  })
+
+  test('lunar holidays close three days and a Sunday overlap adds a substitute day', () => {
+    expect(tradingDaysBetween('2024-09-13', '2024-09-20')).toEqual(['2024-09-13', '2024-09-19', '2024-09-20'])
+    // 2025 추석 10/5-10/7 starts on a Sunday: 10/8 substitutes, 10/3 and 10/9 are holidays anyway.
+    expect(tradingDaysBetween('2025-10-01', '2025-10-10')).toEqual(['2025-10-01', '2025-10-02', '2025-10-10'])
+    expect(holidayName('2023-01-24')).toBe('설날 대체공휴일')
+  })
+
+  test('labor day closes the market before and after it became a public holiday', () => {
+    expect(isTradingDay('2025-05-01')).toBe(false)
+    expect(isTradingDay('2026-05-01')).toBe(false)
+  })
+
+  test('Saturdays and Sundays are named weekend', () => {
+    expect(holidayName('2021-01-02')).toBe('weekend')
+    expect(holidayName('2021-01-03')).toBe('weekend')
+    expect(isTradingDay('2021-01-09')).toBe(false)
+  })
+
+  test('an ordinary weekday outside any holiday trades', () => {
+    expect(isTradingDay('2024-04-11')).toBe(true)
+    expect(isTradingDay('2025-10-10')).toBe(true)
+  })
+})
+
+describe('moving between trading days', () => {
+  test('the trading day before 2021-01-04 is 2020-12-30 (year-end close and new year skipped)', () => {
+    expect(previousTradingDay('2021-01-04')).toBe('2020-12-30')
+  })
+
+  test('the trading day after 2020-12-30 is 2021-01-04', () => {
+    expect(nextTradingDay('2020-12-30')).toBe('2021-01-04')
+  })
+
+  test('previous and next look strictly before and after, even from a closed day', () => {
+    expect(previousTradingDay('2021-01-05')).toBe('2021-01-04')
+    expect(nextTradingDay('2021-01-02')).toBe('2021-01-04')
+    expect(previousTradingDay('2021-01-03')).toBe('2020-12-30')
+  })
+
+  test('tradingDaysBetween includes both ends and is empty for a reversed range', () => {
+    expect(tradingDaysBetween('2021-01-04', '2021-01-08')).toEqual([
+      '2021-01-04',
+      '2021-01-05',
+      '2021-01-06',
+      '2021-01-07',
+      '2021-01-08',
+    ])
+    expect(tradingDaysBetween('2021-01-08', '2021-01-04')).toEqual([])
+    expect(tradingDaysBetween('2020-12-31', '2021-01-03')).toEqual([])
+  })
+
+  test('lastTradingDays counts back from a closed day, oldest first', () => {
+    expect(lastTradingDays(3, '2021-01-03')).toEqual(['2020-12-28', '2020-12-29', '2020-12-30'])
+    expect(lastTradingDays(1, '2021-01-04')).toEqual(['2021-01-04'])
+    expect(lastTradingDays(0, '2021-01-04')).toEqual([])
+  })
+
+  test('2024 has 244 trading days', () => {
+    expect(tradingDaysBetween('2024-01-01', '2024-12-31')).toHaveLength(244)
+  })
+})
+
+describe('session hours', () => {
+  test('a regular day runs 09:00 to 15:30', () => {
+    expect(sessionHours('2021-01-05')).toEqual({ open: '09:00', close: '15:30' })
+  })
+
+  test('the first trading day of the year opens at 10:00', () => {
+    expect(sessionHours('2021-01-04')).toEqual({ open: '10:00', close: '15:30' })
+    expect(sessionHours('2024-01-02')).toEqual({ open: '10:00', close: '15:30' })
+  })
+
+  test('CSAT day 2024-11-14 is shifted to 10:00-16:30', () => {
+    expect(sessionHours('2024-11-14')).toEqual({ open: '10:00', close: '16:30' })
+  })
+
+  test('before 2016-08-01 the session closed at 15:00', () => {
+    expect(sessionHours('2016-07-29')).toEqual({ open: '09:00', close: '15:00' })
+    expect(sessionHours('2015-11-12')).toEqual({ open: '10:00', close: '16:00' })
+  })
+
+  test('a closed day has no session', () => {
+    expect(sessionHours('2021-01-01')).toBeUndefined()
+  })
+})
+
+describe('coverage and input checks', () => {
+  test('the closure table covers 2015 through 2027 and knows only weekends outside it', () => {
+    expect(calendarCovers('2015-01-01')).toBe(true)
+    expect(calendarCovers('2027-12-31')).toBe(true)
+    expect(calendarCovers('2014-12-31')).toBe(false)
+    expect(calendarCovers('2028-01-01')).toBe(false)
+    expect(isTradingDay('2028-01-03')).toBe(true)
+    expect(isTradingDay('2028-01-01')).toBe(false)
+  })
+
+  test('every listed closure is a weekday in its own year', () => {
+    for (let year = 2015; year <= 2027; year++) {
+      const closures = closuresInYear(year)
+      expect(closures.length, String(year)).toBeGreaterThanOrEqual(11)
+      for (const { date } of closures) {
+        expect(date.startsWith(`${year}-`)).toBe(true)
+        expect([0, 6]).not.toContain(new Date(`${date}T00:00:00Z`).getUTCDay())
+      }
+    }
+  })
+
+  test.each(['2021-1-4', '20210104', '2021-02-30', '2021-13-01', '', 'yesterday'])('rejects malformed date %j', (input) => {
+    expect(() => isTradingDay(input)).toThrow(/YYYY-MM-DD/)
+    expect(() => previousTradingDay(input)).toThrow(RangeError)
+  })
+})

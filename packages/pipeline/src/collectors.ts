@@ -1,0 +1,41 @@
+import { collectInvestorTrading, collectOhlcvAndMarketCap, createKrxClient, type KrxScreenFetcher, type OhlcvAndMarketCap } from '@kmd/collector-crawler'
+import type { AppConfig, CollectedBatch, DailyDataset, Logger, SourceName, TradeDate } from '@kmd/core'
+
+/** Fetches and parses one partition; never touches the database. */
+export type Collector = (tradeDate: TradeDate) => Promise<CollectedBatch>
+
+/** The collectors a pipeline can call, per source and dataset. */
+export type CollectorRegistry = Partial<Record<SourceName, Partial<Record<DailyDataset, Collector>>>>
+
+/**
+ * KRX data portal collectors sharing one logged-in, paced client. OHLCV and market cap come
+ * from the same screen (MDCSTAT01501): the answer fetched for one is handed to the other once,
+ * so a night's load asks KRX once per day, while a later re-run still fetches afresh.
+ */
+export function krxCollectors(client: KrxScreenFetcher): Partial<Record<DailyDataset, Collector>> {
+  const unclaimed = new Map<TradeDate, { answer: Promise<OhlcvAndMarketCap>; waitingFor: 'ohlcv' | 'marketCap' }>()
+  const priceScreen = (date: TradeDate, part: 'ohlcv' | 'marketCap'): Promise<OhlcvAndMarketCap> => {
+    const pending = unclaimed.get(date)
+    if (pending?.waitingFor === part) {
+      unclaimed.delete(date)
+      return pending.answer
+    }
+    const answer = collectOhlcvAndMarketCap(client, date)
+    unclaimed.set(date, { answer, waitingFor: part === 'ohlcv' ? 'marketCap' : 'ohlcv' })
+    // A failed fetch is not handed on: the other dataset's job tries again itself.
+    answer.catch(() => unclaimed.get(date)?.answer === answer && unclaimed.delete(date))
+    return answer
+  }
+  return {
+    ohlcv_daily: async (date) => (await priceScreen(date, 'ohlcv')).ohlcv,
+    market_cap_daily: async (date) => (await priceScreen(date, 'marketCap')).marketCap,
+    investor_trading: (date) => collectInvestorTrading(client, date),
+  }
+}
+
+/** Every source configured in this process; a source's client (session, pacing) is shared by its datasets. */
+export function createCollectors(config: AppConfig, logger: Logger): CollectorRegistry {
+  return {
+    krx: krxCollectors(createKrxClient(config, { logger })),
+  }
+}

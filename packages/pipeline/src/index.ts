@@ -1,0 +1,2 @@
+export * from './collectors.ts'
+export * from './run-job.ts'

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
+import { isRetryable, isTradingDay as isKrxTradingDay, holidayName, type DailyDataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
+import type { MarketDatabase } from '@kmd/db'
+import { finishRun, promoteBatch, startRun, type RunTrigger } from '@kmd/promoter'
+import { loadBatch } from '@kmd/staging-loader'
+import { validateBatch } from '@kmd/validators'
+import type { CollectorRegistry } from './collectors.ts'
+
+export interface JobSpec {
+  dataset: DailyDataset
+  source: SourceName
+  tradeDate: TradeDate
+  trigger?: RunTrigger
+}
+
+export interface JobResult {
+  runId: string
+  dataset: DailyDataset
+  source: SourceName
+  tradeDate: TradeDate
+  status: 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'SKIPPED'
+  batchId: string | undefined
+  fetched: number
+  valid: number
+  rejected: number
+  promoted: number
+  failedChecks: string[]
+  /** Milliseconds per stage: collect, stage, validate, promote. */
+  timings: Record<string, number>
+  message: string | undefined
+}
+
+export interface PipelineDeps {
+  database: MarketDatabase
+  logger: Logger
+  collectors: CollectorRegistry
+  /** Refresh aggregates after each promotion (backfills turn it off and refresh once). */
+  refreshAggregates?: boolean
+}
+
+/**
+ * One job end to end: collect -> staging -> validators -> promoter, with one
+ * data_collection_logs row that ends SUCCESS, PARTIAL, FAILED or SKIPPED. A failure is a
+ * result, not an exception: the log row says what went wrong and production is untouched.
+ */
+export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResult> {
+  const { database } = deps
+  const runId = randomUUID()
+  const partitionKey = job.tradeDate
+  const logger = deps.logger.child({ runId, dataset: job.dataset, source: job.source, partition: partitionKey })
+  const timings: Record<string, number> = {}
+  const result: JobResult = {
+    runId, dataset: job.dataset, source: job.source, tradeDate: job.tradeDate, status: 'FAILED', batchId: undefined,
+    fetched: 0, valid: 0, rejected: 0, promoted: 0, failedChecks: [], timings, message: undefined,
+  }
+  const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now()
+    try {
+      return await work()
+    } finally {
+      timings[stage] = Math.round(performance.now() - started)
+    }
+  }
+
+  await startRun(database.db, { runId, dataset: job.dataset, source: job.source, partitionKey, tradeDate: job.tradeDate, trigger: job.trigger ?? 'manual' })
+  try {
+    const closed = await closedReason(database, job.tradeDate)
+    if (closed) return await skip(deps, result, `non-trading day (${closed})`, logger)
+
+    const collect = deps.collectors[job.source]?.[job.dataset]
+    if (!collect) throw new Error(`source "${job.source}" has no collector for ${job.dataset}`)
+    const batch = await timed('collect', () => collect(job.tradeDate))
+    result.fetched = batch.records.length
+    if (batch.nonTradingDay) return await skip(deps, result, 'the source reports the market closed that day', logger)
+
+    const batchId = randomUUID()
+    result.batchId = batchId
+    const staged = await timed('stage', () => loadBatch(database, batch, { runId, batchId, partitionKey }))
+    const validation = await timed('validate', () =>
+      validateBatch(database.db, { runId, batchId, dataset: job.dataset, source: job.source, partitionKey, tradeDate: job.tradeDate }, { isTradingDay: isKrxTradingDay }),
+    )
+    result.valid = validation.validCount
+    result.rejected = validation.rejectedCount
+    result.failedChecks = validation.checks.filter((check) => !check.passed).map((check) => check.checkName)
+    const counts = { fetched: batch.records.length, staged: staged.rowCount, valid: validation.validCount, rejected: validation.rejectedCount }
+
+    await database.db.updateTable('staging.batches').set({ status: 'validated', updated_at: sql`now()` }).where('batch_id', '=', batchId).execute()
+    if (validation.batchFailed) {
+      await database.db.updateTable('staging.batches').set({ status: 'failed', updated_at: sql`now()` }).where('batch_id', '=', batchId).execute()
+      result.message = `batch failed validation: ${validation.failureReason}`
+      await finishRun(database.db, runId, { status: 'FAILED', batchId, counts, stageTimings: timings, errorMessage: result.message })
+      logger.warn({ failedChecks: result.failedChecks }, result.message)
+      return result
+    }
+
+    const promotion = await timed('promote', () =>
+      promoteBatch(database, { runId, batchId, dataset: job.dataset, source: job.source, tradeDate: job.tradeDate }, {
+        counts,
+        stageTimings: timings,
+        refreshAggregates: deps.refreshAggregates,
+      }),
+    )
+    result.status = promotion.status
+    result.promoted = promotion.promoted
+    logger.info({ status: result.status, valid: result.valid, rejected: result.rejected, promoted: result.promoted, timings }, 'run finished')
+    return result
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    result.status = 'FAILED'
+    result.message = message
+    logger.error({ err: error }, 'run failed')
+    await finishRun(database.db, runId, {
+      status: 'FAILED',
+      batchId: result.batchId ?? null,
+      counts: { fetched: result.fetched },
+      stageTimings: timings,
+      errorMessage: message,
+      errorDetail: { type: error instanceof Error ? error.name : typeof error, retryable: isRetryable(error) },
+    })
+    return result
+  }
+}
+
+async function skip(deps: PipelineDeps, result: JobResult, reason: string, logger: Logger): Promise<JobResult> {
+  result.status = 'SKIPPED'
+  result.message = reason
+  await finishRun(deps.database.db, result.runId, { status: 'SKIPPED', counts: { fetched: result.fetched }, stageTimings: result.timings, errorMessage: reason })
+  logger.info(reason)
+  return result
+}
+
+/** Why the market is closed that day, or undefined on a trading day: market_calendar first, then the KRX calendar. */
+async function closedReason(database: MarketDatabase, tradeDate: TradeDate): Promise<string | undefined> {
+  const known = await database.db.selectFrom('market_calendar').select(['is_trading_day', 'holiday_name']).where('trade_date', '=', tradeDate).executeTakeFirst()
+  if (known) return known.is_trading_day ? undefined : (known.holiday_name ?? 'market_calendar says closed')
+  return isKrxTradingDay(tradeDate) ? undefined : (holidayName(tradeDate) ?? 'KRX holiday')
+}

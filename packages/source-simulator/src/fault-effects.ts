@@ -1,0 +1,126 @@
+import { createRandom } from './krx/random.ts'
+import { HTML, htmlResponse, type SimulatorResponse } from './http-io.ts'
+import type { FaultKind } from './faults.ts'
+
+/** What each fault does to an answer. */
+
+// The page KRX shows during maintenance or overload, served with status 200 where JSON was expected.
+const MAINTENANCE_PAGE = `<!DOCTYPE html>
+<html lang="ko">
+<head><meta charset="utf-8"><title>KRX 정보데이터시스템</title></head>
+<body>
+<div class="error">
+<h1>서비스 제공 불가능</h1>
+<p>현재 서비스 이용자가 많아 일시적 접근 불안정 상태입니다. 잠시 후 다시 이용해 주시기 바랍니다.</p>
+</div>
+</body>
+</html>
+`
+
+/** The answer that replaces the route's for faults that stop the request; undefined for the others. */
+export function replacementAnswer(kind: FaultKind): SimulatorResponse | undefined {
+  switch (kind) {
+    case 'http500':
+      return htmlResponse(500, '<html><body><h1>500 Internal Server Error</h1></body></html>')
+    case 'http429':
+      return htmlResponse(429, '<html><body><h1>429 Too Many Requests</h1></body></html>', { 'retry-after': '1' })
+    case 'maintenancePage':
+      return htmlResponse(200, MAINTENANCE_PAGE)
+    case 'logout':
+      return logoutAnswer()
+    default:
+      return undefined
+  }
+}
+
+/** KRX's answer to a data request without a logged-in session. */
+export function logoutAnswer(): SimulatorResponse {
+  return { status: 400, headers: { 'content-type': HTML }, body: 'LOGOUT' }
+}
+
+/** Cuts the body in half, as a connection dropped mid-answer would. */
+export function truncateBody(body: string): string {
+  return body.slice(0, Math.floor(body.length / 2))
+}
+
+type Row = Record<string, unknown>
+
+// Fields that look numeric but are identifiers or codes; corrupting them is not the point.
+const NON_NUMERIC_FIELDS = new Set(['ISU_SRT_CD', 'ISU_CD', 'MKT_ID', 'FLUC_TP_CD', 'IDX_ID', 'TRD_DD'])
+const NUMERIC_TEXT = /^-?[\d,]+(\.\d+)?$/
+
+/**
+ * Changes the rows of a JSON answer for a row fault. Rows are chosen by a generator seeded
+ * with the request number, so a run is reproducible. Answers without a row array are left alone.
+ */
+export function corruptRows(kind: FaultKind, body: string, seed: number): { body: string; affectedCodes: string[] } {
+  let document: Record<string, unknown>
+  try {
+    document = JSON.parse(body) as Record<string, unknown>
+  } catch {
+    return { body, affectedCodes: [] }
+  }
+  const key = Object.keys(document).find((name) => Array.isArray(document[name]))
+  if (key === undefined) return { body, affectedCodes: [] }
+  const rows = document[key] as Row[]
+  const random = createRandom(seed)
+  const affected: Row[] = []
+  let changed: Row[] = rows
+
+  switch (kind) {
+    case 'unparsableNumbers':
+      for (const row of choose(rows.filter(hasNumericField), 0.02, random)) {
+        const fields = Object.keys(row).filter((name) => isNumericField(row, name))
+        const field = fields[Math.floor(random() * fields.length)]!
+        // A letter after the first digit: "12,300" -> "1a2,300", "-1,700" -> "-1a,700".
+        row[field] = String(row[field]).replace(/\d/, '$&a')
+        affected.push(row)
+      }
+      break
+    case 'inconsistentOhlc':
+      for (const row of choose(rows.filter(hasHighAboveLow), 0.02, random)) {
+        ;[row.TDD_HGPRC, row.TDD_LWPRC] = [row.TDD_LWPRC, row.TDD_HGPRC]
+        affected.push(row)
+      }
+      break
+    case 'duplicateRows': {
+      const repeated = new Set(choose(rows, 0.01, random))
+      changed = rows.flatMap((row) => (repeated.has(row) ? [row, { ...row }] : [row]))
+      affected.push(...repeated)
+      break
+    }
+    case 'missingStocks': {
+      const dropped = new Set(choose(rows, 0.05, random))
+      changed = rows.filter((row) => !dropped.has(row))
+      affected.push(...dropped)
+      break
+    }
+    default:
+      return { body, affectedCodes: [] }
+  }
+  document[key] = changed
+  return { body: JSON.stringify(document), affectedCodes: affected.map((row) => String(row.ISU_SRT_CD ?? '')) }
+}
+
+/** About `share` of the rows, at least one when there are any, in their original order. */
+function choose(rows: Row[], share: number, random: () => number): Row[] {
+  if (rows.length === 0) return []
+  const wanted = Math.max(1, Math.round(rows.length * share))
+  const picked = new Set<number>()
+  while (picked.size < Math.min(wanted, rows.length)) picked.add(Math.floor(random() * rows.length))
+  return [...picked].sort((a, b) => a - b).map((index) => rows[index]!)
+}
+
+function isNumericField(row: Row, name: string): boolean {
+  const value = row[name]
+  return !NON_NUMERIC_FIELDS.has(name) && typeof value === 'string' && NUMERIC_TEXT.test(value)
+}
+
+function hasNumericField(row: Row): boolean {
+  return Object.keys(row).some((name) => isNumericField(row, name))
+}
+
+function hasHighAboveLow(row: Row): boolean {
+  const number = (value: unknown) => Number(String(value).replace(/,/g, ''))
+  return number(row.TDD_HGPRC) > number(row.TDD_LWPRC) && number(row.TDD_LWPRC) > 0
+}

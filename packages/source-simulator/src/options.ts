@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url'
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port. The server listens on 127.0.0.1 only. */
+  port?: number
+  /** Seed of the synthetic market; the same seed gives the same market byte for byte. */
+  seed?: number
+  /** Folder holding `krx/*.json` recordings; defaults to the repository's shared/fixtures. */
+  fixturesDir?: string
+  /** Member id -> password accepted by the login. */
+  members?: Record<string, string>
+  /** Size of the synthetic listing (default 2,720: ~950 KOSPI, ~1,650 KOSDAQ, ~120 KONEX). */
+  stockCount?: number
+  /** Server clock for CURRENT_DATETIME; tests pin it to compare bodies. */
+  clock?: () => Date
+}
+
+export const DEFAULT_SEED = 20_210_104
+export const DEFAULT_STOCK_COUNT = 2_720
+export const DEFAULT_MEMBERS: Readonly<Record<string, string>> = { demo: 'demo-password' }
+
+// This file sits in packages/source-simulator/src: three levels up is the repository root,
+// and the shared fixtures live next to it.
+export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../../../../shared/fixtures', import.meta.url))

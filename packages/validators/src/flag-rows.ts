@@ -1,0 +1,74 @@
+import { sql, type RawBuilder } from 'kysely'
+import { col, rowKey, stagingTable, stockKey } from './sql-parts.ts'
+import type { RuleContext, SampleEntry } from './types.ts'
+
+export const SAMPLE_SIZE = 10
+
+export interface FlagRowsRequest {
+  /**
+   * A SELECT over the rows the rule checked, with columns `row_number`, `reasons text[]`
+   * (empty when the row is fine) and `note text` (a category to count, or null).
+   */
+  checked: RawBuilder<unknown>
+  /** reject rules append to reject_reasons, warn rules to warnings. */
+  column: 'reject_reasons' | 'warnings'
+  /** Sample keys per row (default) or per stock and day. */
+  sampleKey?: 'row' | 'stock'
+}
+
+export interface FlaggedRows {
+  checkedCount: number
+  /** Rows that received a reason. */
+  issueCount: number
+  /** Distinct sample keys among them (rows, or stocks with sampleKey 'stock'). */
+  issueKeyCount: number
+  sample: SampleEntry[]
+  /** Checked rows per non-null note. */
+  notes: Record<string, number>
+}
+
+/**
+ * Appends each checked row's reasons to its `column` in one UPDATE … FROM, and returns the
+ * counts and a sample in the same statement, so nothing but a few numbers leaves the server
+ * however many rows the batch holds.
+ */
+export async function flagRows(context: RuleContext, request: FlagRowsRequest): Promise<FlaggedRows> {
+  const { spec, target } = context
+  const column = request.column
+  const key = request.sampleKey === 'stock' ? stockKey('t') : rowKey(spec, 't')
+  const { rows } = await sql<{
+    checked_count: number
+    issue_count: number
+    issue_key_count: number
+    sample: SampleEntry[]
+    notes: Record<string, number>
+  }>`
+    with checked as materialized (${request.checked}),
+    marked as (
+      update ${stagingTable(spec)} as t
+      set ${sql.id(column)} = coalesce(${col('t', column)}, '{}'::text[]) || c.reasons
+      from checked c
+      where t.batch_id = ${target.batchId}::uuid and t.row_number = c.row_number and cardinality(c.reasons) > 0
+      returning t.row_number, ${key} as key, array_to_string(c.reasons, '; ') as reason
+    )
+    select
+      (select count(*) from checked)::int as checked_count,
+      (select count(*) from marked)::int as issue_count,
+      (select count(distinct key) from marked)::int as issue_key_count,
+      (select coalesce(jsonb_agg(jsonb_build_object('key', key, 'reason', reason) order by first_row), '[]'::jsonb)
+         from (select key, reason, min(row_number) as first_row from marked group by key, reason
+               order by first_row limit ${SAMPLE_SIZE}) s) as sample,
+      (select coalesce(jsonb_object_agg(note, n), '{}'::jsonb)
+         from (select note, count(*)::int as n from checked where note is not null group by note) n) as notes`.execute(context.db)
+  const row = rows[0]!
+  return {
+    checkedCount: row.checked_count,
+    issueCount: row.issue_count,
+    issueKeyCount: row.issue_key_count,
+    sample: row.sample,
+    notes: row.notes,
+  }
+}
+
+/** `3 rows`, `1 row` */
+export const rowsText = (count: number, noun = 'row') => `${count} ${noun}${count === 1 ? '' : 's'}`

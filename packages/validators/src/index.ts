@@ -1,0 +1,16 @@
+export { validateBatch } from './validate-batch.ts'
+export { rulesFor } from './rule-sets.ts'
+export { weekdaysTrade } from './rules/calendar.ts'
+export { KRX_TICK_BANDS, tickSize } from './krx-tick.ts'
+export type {
+  CheckResult,
+  Rule,
+  RuleContext,
+  RuleFinding,
+  SampleEntry,
+  Severity,
+  ValidationOptions,
+  ValidationOutcome,
+  ValidationTarget,
+} from './types.ts'
+export type { DatasetSpec } from './datasets.ts'

@@ -1,0 +1,49 @@
+import { sql } from 'kysely'
+import { flagRows, rowsText } from '../flag-rows.ts'
+import { batchParam, reasonsWhen, show } from '../sql-parts.ts'
+import type { Rule } from '../types.ts'
+
+const GROSS_COLUMNS = ['sell_volume', 'buy_volume', 'sell_value', 'buy_value'] as const
+
+/** Net is buy minus sell, and gross amounts are never negative, in every investor row. */
+export const netIdentityRule: Rule = {
+  name: 'net_identity',
+  severity: 'reject',
+  threshold: null,
+  description: 'net_volume = buy_volume − sell_volume, net_value = buy_value − sell_value, gross volumes and values >= 0',
+  async check(context) {
+    const { target } = context
+    const netCase = (kind: 'volume' | 'value') => {
+      const [net, buy, sell] = [`net_${kind}`, `buy_${kind}`, `sell_${kind}`].map((c) => sql.ref(`s.${c}`))
+      return [
+        sql`${net} <> ${buy} - ${sell}`,
+        sql`${sql.lit(`net_identity: net_${kind} `)} || ${show(net!)} || ${sql.lit(` != buy_${kind} `)} || ${show(buy!)}
+            || ${sql.lit(` - sell_${kind} `)} || ${show(sell!)} || ' (= ' || ${show(sql`${buy} - ${sell}`)} || ')'`,
+      ] as const
+    }
+    const reasons = reasonsWhen([
+      ...GROSS_COLUMNS.map(
+        (c) => [sql`${sql.ref(`s.${c}`)} < 0`, sql`${sql.lit(`net_identity: ${c} `)} || ${show(sql.ref(`s.${c}`))} || ' < 0'`] as const,
+      ),
+      netCase('volume'),
+      netCase('value'),
+    ])
+    const found = await flagRows(context, {
+      column: 'reject_reasons',
+      checked: sql`
+        select s.row_number, ${reasons} as reasons, null::text as note
+        from staging.investor_trading s
+        where s.batch_id = ${batchParam(target.batchId)}`,
+    })
+    return {
+      passed: found.issueCount === 0,
+      checkedCount: found.checkedCount,
+      issueCount: found.issueCount,
+      sample: found.sample,
+      message:
+        found.issueCount === 0
+          ? `all ${rowsText(found.checkedCount)} have net = buy − sell and no negative amounts`
+          : `${rowsText(found.issueCount)} of ${found.checkedCount} have net ≠ buy − sell or a negative amount`,
+    }
+  },
+}

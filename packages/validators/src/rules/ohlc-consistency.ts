@@ -1,0 +1,62 @@
+import { sql } from 'kysely'
+import { flagRows, rowsText } from '../flag-rows.ts'
+import { batchParam, reasonsWhen, show, stagingTable } from '../sql-parts.ts'
+import type { Rule } from '../types.ts'
+
+const p = (text: string) => sql.lit(`ohlc_consistency: ${text}`)
+
+/**
+ * A daily bar must agree with itself. A traded bar (volume > 0) has all of open/high/low with
+ * 0 < low <= open, close <= high; a bar without trades (a halted stock) has none of them, as
+ * KRX sends 0 there and the collector maps that to null. Mirrors, and is stricter than, the
+ * CHECK on production ohlcv_daily, so promotion never trips over a constraint.
+ */
+export const ohlcConsistencyRule: Rule = {
+  name: 'ohlc_consistency',
+  severity: 'reject',
+  threshold: null,
+  description: 'volume, trading_value >= 0, close > 0; traded bars: 0 < low <= open, close <= high; no-trade bars: no open/high/low',
+  async check(context) {
+    const { spec, target } = context
+    const missingPrices = sql`concat_ws('/', case when s.open is null then 'open' end,
+      case when s.high is null then 'high' end, case when s.low is null then 'low' end)`
+    const presentPrices = sql`concat_ws(', ', 'open ' || ${show(sql`s.open`)}, 'high ' || ${show(sql`s.high`)}, 'low ' || ${show(sql`s.low`)})`
+    const reasons = reasonsWhen([
+      [sql`s.volume < 0`, sql`${p('volume ')} || ${show(sql`s.volume`)} || ' < 0'`],
+      [sql`s.trading_value < 0`, sql`${p('trading_value ')} || ${show(sql`s.trading_value`)} || ' < 0'`],
+      [sql`s.close <= 0`, sql`${p('close ')} || ${show(sql`s.close`)} || ' <= 0'`],
+      [
+        sql`s.volume > 0 and num_nulls(s.open, s.high, s.low) > 0`,
+        sql`${p('traded bar (volume ')} || ${show(sql`s.volume`)} || ') has no ' || ${missingPrices}`,
+      ],
+      [
+        sql`s.volume = 0 and num_nonnulls(s.open, s.high, s.low) > 0`,
+        sql`${p('no-trade bar (volume 0) has ')} || ${presentPrices}`,
+      ],
+      // Once high < low, open and close cannot fit between them: name that contradiction alone.
+      [sql`s.high < s.low`, sql`${p('high ')} || ${show(sql`s.high`)} || ' < low ' || ${show(sql`s.low`)}`],
+      [sql`s.low <= 0`, sql`${p('low ')} || ${show(sql`s.low`)} || ' <= 0'`],
+      [sql`s.low <= s.high and s.open < s.low`, sql`${p('open ')} || ${show(sql`s.open`)} || ' < low ' || ${show(sql`s.low`)}`],
+      [sql`s.low <= s.high and s.open > s.high`, sql`${p('open ')} || ${show(sql`s.open`)} || ' > high ' || ${show(sql`s.high`)}`],
+      [sql`s.low <= s.high and s.close < s.low`, sql`${p('close ')} || ${show(sql`s.close`)} || ' < low ' || ${show(sql`s.low`)}`],
+      [sql`s.low <= s.high and s.close > s.high`, sql`${p('close ')} || ${show(sql`s.close`)} || ' > high ' || ${show(sql`s.high`)}`],
+    ])
+    const found = await flagRows(context, {
+      column: 'reject_reasons',
+      checked: sql`
+        select s.row_number, ${reasons} as reasons, null::text as note
+        from ${stagingTable(spec)} s
+        where s.batch_id = ${batchParam(target.batchId)}`,
+    })
+    return {
+      passed: found.issueCount === 0,
+      checkedCount: found.checkedCount,
+      issueCount: found.issueCount,
+      sample: found.sample,
+      message:
+        found.issueCount === 0
+          ? `all ${rowsText(found.checkedCount, 'bar')} consistent`
+          : `${rowsText(found.issueCount, 'bar')} of ${found.checkedCount} contradict themselves`,
+    }
+  },
+}

@@ -1,0 +1,50 @@
+import { sql } from 'kysely'
+import { flagRows, rowsText } from '../flag-rows.ts'
+import { batchParam, reasonsWhen, show, stagingTable } from '../sql-parts.ts'
+import type { Rule } from '../types.ts'
+
+const TOLERANCE = 0.01
+
+/**
+ * Every trade of the day printed between low and high, so trading_value should lie within
+ * volume × [low, high]. Only a warning: KRX counts block and after-hours trades in volume and
+ * value at prices outside the regular session's range, and the real recording of 2021-01-04
+ * has 3 of 2,531 stocks outside it. Rejecting would drop correct rows.
+ */
+export const tradingValueRangeRule: Rule = {
+  name: 'trading_value_range',
+  severity: 'warn',
+  threshold: TOLERANCE,
+  description: 'trading_value within volume × [low, high] ± 1% (warn: block and after-hours trades fall outside)',
+  async check(context) {
+    const { spec, target } = context
+    const lowest = sql`s.volume * s.low`
+    const highest = sql`s.volume * s.high`
+    const reasons = reasonsWhen([
+      [
+        sql`s.trading_value < ${lowest} * (1 - ${TOLERANCE}::numeric) or s.trading_value > ${highest} * (1 + ${TOLERANCE}::numeric)`,
+        sql`'trading_value_range: trading_value ' || ${show(sql`s.trading_value`)} || ' outside volume ' || ${show(sql`s.volume`)}
+            || ' x [low ' || ${show(sql`s.low`)} || ', high ' || ${show(sql`s.high`)} || '] = ['
+            || ${show(lowest)} || ', ' || ${show(highest)} || '] +/- 1%'`,
+      ],
+    ])
+    const found = await flagRows(context, {
+      column: 'warnings',
+      checked: sql`
+        select s.row_number, ${reasons} as reasons, null::text as note
+        from ${stagingTable(spec)} s
+        where s.batch_id = ${batchParam(target.batchId)}
+          and s.volume > 0 and s.low > 0 and s.high >= s.low and s.trading_value is not null`,
+    })
+    return {
+      passed: found.issueCount === 0,
+      checkedCount: found.checkedCount,
+      issueCount: found.issueCount,
+      sample: found.sample,
+      message:
+        found.issueCount === 0
+          ? `all ${rowsText(found.checkedCount, 'traded bar')} have trading_value within volume x [low, high]`
+          : `${rowsText(found.issueCount, 'traded bar')} of ${found.checkedCount} have trading_value outside volume x [low, high] ± 1% (kept with a warning)`,
+    }
+  },
+}

@@ -1,0 +1,49 @@
+import { sql, type RawBuilder } from 'kysely'
+import type { DatasetSpec } from './datasets.ts'
+
+// Small SQL fragments the rules share. Identifiers come from DatasetSpec or literals here;
+// values (batch id, dates, thresholds) always travel as parameters.
+
+type Fragment = RawBuilder<unknown>
+
+export const stagingTable = (spec: DatasetSpec) => sql.table(spec.stagingTable)
+export const productionTable = (spec: DatasetSpec) => sql.table(spec.productionTable)
+
+/** `alias.name` as a quoted reference. */
+export const col = (alias: string, name: string) => sql.ref(`${alias}.${name}`)
+
+export const batchParam = (batchId: string) => sql`${batchId}::uuid`
+export const dateParam = (date: string) => sql`${date}::date`
+
+/** A numeric or bigint value as text without trailing zeros (`150000`, not `150000.00`). */
+export const show = (expression: Fragment) => sql<string>`coalesce(trim_scale(${expression}::numeric)::text, 'null')`
+
+export const showDate = (expression: Fragment) => sql<string>`to_char(${expression}, 'YYYY-MM-DD')`
+
+/** True when every listed column of `alias` is non-null. */
+export const allPresent = (alias: string, columns: readonly string[]) =>
+  sql<boolean>`(${sql.join(columns.map((c) => sql`${col(alias, c)} is not null`), sql` and `)})`
+
+/** `005930@2024-01-02`, `005930/individual@2024-01-02`; `row 17` when a key column is null. */
+export function rowKey(spec: DatasetSpec, alias: string): RawBuilder<string> {
+  const entity = sql.join(spec.entityColumns.map((c) => col(alias, c)), sql` || '/' || `)
+  return sql<string>`case when ${allPresent(alias, spec.keyColumns)}
+    then ${entity} || '@' || ${showDate(col(alias, 'time'))}
+    else 'row ' || ${col(alias, 'row_number')} end`
+}
+
+/** `005930@2024-01-02`: one key per stock and day, for rules that judge a stock as a whole. */
+export function stockKey(alias: string): RawBuilder<string> {
+  return sql<string>`coalesce(${col(alias, 'stock_code')} || '@' || ${showDate(col(alias, 'time'))}, 'row ' || ${col(alias, 'row_number')})`
+}
+
+/**
+ * `text[]` of the reasons whose condition holds; a null condition (a value missing) yields no
+ * reason, so rules need not guard against nulls the schema rule already reports.
+ */
+export function reasonsWhen(cases: ReadonlyArray<readonly [condition: Fragment, reason: Fragment]>): RawBuilder<string[]> {
+  return sql<string[]>`array_remove(array[${sql.join(cases.map(([condition, reason]) => sql`case when ${condition} then ${reason} end`))}]::text[], null)`
+}
+
+/** True while no earlier rule has rejected the row. */
+export const notRejected = (alias: string) => sql<boolean>`coalesce(cardinality(${col(alias, 'reject_reasons')}), 0) = 0`

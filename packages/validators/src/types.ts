@@ -1,0 +1,78 @@
+import type { Kysely } from 'kysely'
+import type { DailyDataset } from '@kmd/core'
+import type { Database } from '@kmd/db'
+import type { DatasetSpec } from './datasets.ts'
+
+/** reject: the row is rejected | warn: the row is kept, a warning recorded | fail: the whole batch fails. */
+export type Severity = 'reject' | 'warn' | 'fail'
+
+/** The staged batch to validate and the run it belongs to (written to data_quality_checks). */
+export interface ValidationTarget {
+  runId: string
+  batchId: string
+  dataset: DailyDataset
+  source: string
+  partitionKey: string
+  /** `YYYY-MM-DD`: the day every row of the batch must be dated. */
+  tradeDate: string
+}
+
+export interface SampleEntry {
+  /** `005930@2024-01-02`, `005930/individual@2024-01-02`, or `row 17` when the key is incomplete. */
+  key: string
+  reason: string
+}
+
+export interface CheckResult {
+  checkName: string
+  severity: Severity
+  passed: boolean
+  threshold: number | null
+  checkedCount: number
+  issueCount: number
+  sample: SampleEntry[]
+  message: string
+  durationMs: number
+}
+
+export interface ValidationOutcome {
+  checks: CheckResult[]
+  validCount: number
+  rejectedCount: number
+  /** Rows carrying at least one warning, valid or rejected. */
+  warnedCount: number
+  batchFailed: boolean
+  failureReason: string | undefined
+}
+
+export interface ValidationOptions {
+  /** Trading-day answer for dates `market_calendar` does not hold; default: weekdays trade. */
+  isTradingDay?: (date: string) => boolean
+}
+
+/** What a rule sees: the open transaction, the batch, and the dataset's fixed column map. */
+export interface RuleContext {
+  db: Kysely<Database>
+  target: ValidationTarget
+  spec: DatasetSpec
+  isTradingDay: (date: string) => boolean
+}
+
+/** A rule's verdict before validateBatch adds its name, severity, threshold and duration. */
+export interface RuleFinding {
+  passed: boolean
+  checkedCount: number
+  issueCount: number
+  sample: SampleEntry[]
+  message: string
+}
+
+export interface Rule {
+  readonly name: string
+  readonly severity: Severity
+  /** The rule's tolerance or limit, recorded with every check; null when it has none. */
+  readonly threshold: number | null
+  /** One line, for docs and `etl quality`. */
+  readonly description: string
+  check(context: RuleContext): Promise<RuleFinding>
+}

@@ -1,0 +1,127 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '@kmd/db'
+import { datasetSpec, type DatasetSpec } from './datasets.ts'
+import { rulesFor } from './rule-sets.ts'
+import { weekdaysTrade } from './rules/calendar.ts'
+import { batchParam, stagingTable } from './sql-parts.ts'
+import type { CheckResult, ValidationOptions, ValidationOutcome, ValidationTarget } from './types.ts'
+
+const TRADE_DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/**
+ * Runs the dataset's rules over one staged batch, in one transaction: row marks, final
+ * statuses and the data_quality_checks rows become visible together or not at all. Running it
+ * again on the same batch starts from a clean slate and replaces the run's check rows.
+ */
+export async function validateBatch(
+  db: Kysely<Database>,
+  target: ValidationTarget,
+  options: ValidationOptions = {},
+): Promise<ValidationOutcome> {
+  const spec = datasetSpec(target.dataset)
+  if (!TRADE_DATE.test(target.tradeDate)) throw new Error(`tradeDate must be YYYY-MM-DD (got "${target.tradeDate}")`)
+  const rules = rulesFor(target.dataset)
+  const isTradingDay = options.isTradingDay ?? weekdaysTrade
+
+  return db.transaction().execute(async (trx) => {
+    // Two validations of one batch would interleave their marks; the second waits instead.
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`validate:${target.batchId}`}, 0))`.execute(trx)
+    await clearMarks(trx, spec, target.batchId)
+
+    const checks: CheckResult[] = []
+    for (const rule of rules) {
+      const started = performance.now()
+      const finding = await rule.check({ db: trx, target, spec, isTradingDay })
+      checks.push({
+        checkName: rule.name,
+        severity: rule.severity,
+        threshold: rule.threshold,
+        ...finding,
+        durationMs: Math.round(performance.now() - started),
+      })
+    }
+
+    const counts = await settleStatuses(trx, spec, target.batchId)
+    await recordChecks(trx, target, checks)
+    const failed = checks.filter((check) => check.severity === 'fail' && !check.passed)
+    return {
+      checks,
+      ...counts,
+      batchFailed: failed.length > 0,
+      failureReason: failed.length > 0 ? failed.map((check) => `${check.checkName}: ${check.message}`).join('; ') : undefined,
+    }
+  })
+}
+
+/** Undoes an earlier validation of the batch; touches no row of a batch never validated. */
+async function clearMarks(db: Kysely<Database>, spec: DatasetSpec, batchId: string): Promise<void> {
+  await sql`
+    update ${stagingTable(spec)}
+    set validation_status = 'pending', reject_reasons = null, warnings = null
+    where batch_id = ${batchParam(batchId)}
+      and (validation_status <> 'pending' or reject_reasons is not null or warnings is not null)`.execute(db)
+}
+
+/** rejected where any reject rule left a reason, valid otherwise; counts in the same statement. */
+async function settleStatuses(
+  db: Kysely<Database>,
+  spec: DatasetSpec,
+  batchId: string,
+): Promise<Pick<ValidationOutcome, 'validCount' | 'rejectedCount' | 'warnedCount'>> {
+  const { rows } = await sql<{ valid: number; rejected: number; warned: number }>`
+    with settled as (
+      update ${stagingTable(spec)}
+      set validation_status = case when coalesce(cardinality(reject_reasons), 0) > 0 then 'rejected' else 'valid' end
+      where batch_id = ${batchParam(batchId)}
+      returning validation_status, warnings
+    )
+    select count(*) filter (where validation_status = 'valid')::int as valid,
+           count(*) filter (where validation_status = 'rejected')::int as rejected,
+           count(*) filter (where coalesce(cardinality(warnings), 0) > 0)::int as warned
+    from settled`.execute(db)
+  const row = rows[0]!
+  return { validCount: row.valid, rejectedCount: row.rejected, warnedCount: row.warned }
+}
+
+async function recordChecks(db: Kysely<Database>, target: ValidationTarget, checks: CheckResult[]): Promise<void> {
+  await db
+    .insertInto('data_quality_checks')
+    .values(
+      checks.map((check) => ({
+        run_id: target.runId,
+        batch_id: target.batchId,
+        dataset: target.dataset,
+        source: target.source,
+        partition_key: target.partitionKey,
+        trade_date: target.tradeDate,
+        check_name: check.checkName,
+        severity: check.severity,
+        passed: check.passed,
+        threshold: check.threshold,
+        checked_count: check.checkedCount,
+        issue_count: check.issueCount,
+        sample: JSON.stringify(check.sample),
+        message: check.message,
+        duration_ms: check.durationMs,
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict.columns(['run_id', 'check_name']).doUpdateSet((eb) => ({
+        batch_id: eb.ref('excluded.batch_id'),
+        dataset: eb.ref('excluded.dataset'),
+        source: eb.ref('excluded.source'),
+        partition_key: eb.ref('excluded.partition_key'),
+        trade_date: eb.ref('excluded.trade_date'),
+        severity: eb.ref('excluded.severity'),
+        passed: eb.ref('excluded.passed'),
+        threshold: eb.ref('excluded.threshold'),
+        checked_count: eb.ref('excluded.checked_count'),
+        issue_count: eb.ref('excluded.issue_count'),
+        sample: eb.ref('excluded.sample'),
+        message: eb.ref('excluded.message'),
+        duration_ms: eb.ref('excluded.duration_ms'),
+        checked_at: sql`now()`,
+      })),
+    )
+    .execute()
+}

@@ -1,0 +1,186 @@
+import { describe, expect, test } from 'vitest'
+import { useMigratedDatabase } from '@kmd/db/testing'
+import { validateBatch } from '../src/index.ts'
+import { bar, marks, newTarget, seedOhlcv, stage, statusByRow } from './staging.ts'
+
+const testDb = useMigratedDatabase()
+const db = () => testDb.current.database.db
+
+const check = (outcome: Awaited<ReturnType<typeof validateBatch>>, name: string) => {
+  const found = outcome.checks.find((c) => c.checkName === name)
+  if (!found) throw new Error(`no check ${name}`)
+  return found
+}
+
+describe('ohlcv_daily rules', () => {
+  test('rejects a bar whose high is below its low and keeps the rest valid', async () => {
+    const target = newTarget('ohlcv_daily', '2024-01-02')
+    await stage(db(), target, [bar('005930', 100), bar('000660', 92, { open: 92, high: 90, low: 95 }), bar('035720', 300)])
+
+    const outcome = await validateBatch(db(), target)
+
+    expect(outcome).toMatchObject({ validCount: 2, rejectedCount: 1, batchFailed: false })
+    const rows = await marks(db(), target)
+    expect(rows.map((r) => r.validation_status)).toEqual(['valid', 'rejected', 'valid'])
+    expect(rows[1]!.reject_reasons).toContain('ohlc_consistency: high 90 < low 95')
+    expect(check(outcome, 'ohlc_consistency')).toMatchObject({
+      passed: false,
+      issueCount: 1,
+      checkedCount: 3,
+      sample: [{ key: '000660@2024-01-02', reason: expect.stringContaining('high 90 < low 95') }],
+    })
+  })
+
+  test('a halted stock with null open/high/low and zero volume is valid', async () => {
+    const target = newTarget('ohlcv_daily', '2024-01-03')
+    await stage(db(), target, [bar('005930', 100), bar('900100', 5000, { open: null, high: null, low: null, volume: 0, trading_value: 0 })])
+
+    const outcome = await validateBatch(db(), target)
+
+    expect(outcome).toMatchObject({ validCount: 2, rejectedCount: 0, warnedCount: 0 })
+    expect(check(outcome, 'ohlc_consistency').passed).toBe(true)
+  })
+
+  test('a zero-volume bar that still carries open/high/low, and a traded bar missing them, are rejected', async () => {
+    const target = newTarget('ohlcv_daily', '2024-01-04')
+    await stage(db(), target, [
+      bar('900100', 5000, { open: 0, high: 0, low: 0, volume: 0, trading_value: 0 }),
+      bar('900110', 5000, { open: null, low: null }),
+      bar('900120', 5000, { close: 0, volume: -1 }),
+    ])
+
+    await validateBatch(db(), target)
+
+    const rows = await marks(db(), target)
+    expect(rows.map((r) => r.validation_status)).toEqual(['rejected', 'rejected', 'rejected'])
+    expect(rows[0]!.reject_reasons).toContain('ohlc_consistency: no-trade bar (volume 0) has open 0, high 0, low 0')
+    expect(rows[1]!.reject_reasons).toContain('ohlc_consistency: traded bar (volume 100) has no open/low')
+    expect(rows[2]!.reject_reasons).toEqual(expect.arrayContaining(['ohlc_consistency: volume -1 < 0', 'ohlc_consistency: close 0 <= 0']))
+  })
+
+  test('duplicate rows keep the first and reject the rest', async () => {
+    const target = newTarget('ohlcv_daily', '2024-01-05')
+    await stage(db(), target, [bar('005930', 100), bar('000660', 200), bar('005930', 101), bar('005930', 102)])
+
+    const outcome = await validateBatch(db(), target)
+
+    expect(await statusByRow(db(), target)).toEqual({ 1: 'valid', 2: 'valid', 3: 'rejected', 4: 'rejected' })
+    const rows = await marks(db(), target)
+    expect(rows[2]!.reject_reasons).toEqual(['duplicate_key: duplicate of row 1'])
+    expect(rows[3]!.reject_reasons).toEqual(['duplicate_key: duplicate of row 1'])
+    expect(check(outcome, 'duplicate_key')).toMatchObject({ issueCount: 2, sample: [{ key: '005930@2024-01-05', reason: 'duplicate_key: duplicate of row 1' }] })
+    expect(check(outcome, 'duplicate_key').message).toContain('2 rows repeat the key of an earlier row (1 key)')
+  })
+
+  test('price move beyond 30% of the previous close is rejected; a new listing is excepted and said so', async () => {
+    await seedOhlcv(db(), '2024-02-01', { '100010': 100000, '100020': 100000 })
+    const target = newTarget('ohlcv_daily', '2024-02-02')
+    await stage(db(), target, [
+      bar('100010', 150000, { change_rate: 50 }),
+      bar('100020', 110000, { change_rate: 10 }),
+      bar('100030', 25000, { change_rate: null }),
+    ])
+
+    const outcome = await validateBatch(db(), target)
+
+    expect(await statusByRow(db(), target)).toEqual({ 1: 'rejected', 2: 'valid', 3: 'valid' })
+    const rows = await marks(db(), target)
+    expect(rows[0]!.reject_reasons).toEqual(['price_limit: close 150000 is +50.0% vs previous close 100000 (2024-02-01)'])
+    const priceLimit = check(outcome, 'price_limit')
+    expect(priceLimit).toMatchObject({ passed: false, threshold: 0.3, checkedCount: 3, issueCount: 1 })
+    expect(priceLimit.message).toContain('1 row of 2 moved beyond')
+    expect(priceLimit.message).toContain('1 row without a previous close (new listing or first load)')
+  })
+
+  test('a stock absent from the previous session is compared with its own latest close', async () => {
+    await seedOhlcv(db(), '2024-02-05', { '100110': 10000 })
+    await seedOhlcv(db(), '2024-02-06', { '100120': 10000 })
+    const target = newTarget('ohlcv_daily', '2024-02-07')
+    await stage(db(), target, [bar('100110', 5000, { change_rate: -50 }), bar('100120', 10000)])
+
+    await validateBatch(db(), target)
+
+    const rows = await marks(db(), target)
+    expect(rows[0]!.reject_reasons).toEqual(['price_limit: close 5000 is -50.0% vs previous close 10000 (2024-02-05)'])
+    expect(rows[1]!.validation_status).toBe('valid')
+  })
+
+  test('a limit-up close passes; one beyond 30% plus a tick is rejected', async () => {
+    await seedOhlcv(db(), '2024-02-08', { '100210': 10000, '100220': 10000, '100230': 10000 })
+    const target = newTarget('ohlcv_daily', '2024-02-13')
+    await stage(db(), target, [
+      bar('100210', 13000, { change_rate: 30 }),
+      bar('100220', 7000, { change_rate: -30 }),
+      bar('100230', 13020, { change_rate: 30.2 }),
+    ])
+
+    await validateBatch(db(), target)
+
+    expect(await statusByRow(db(), target)).toEqual({ 1: 'valid', 2: 'valid', 3: 'rejected' })
+  })
+
+  test("a move beyond 30% whose source change_rate is within 30% is excepted as a corporate action", async () => {
+    await seedOhlcv(db(), '2024-02-14', { '100310': 50000 })
+    const target = newTarget('ohlcv_daily', '2024-02-15')
+    // A 1:5 split: the close falls 80% against yesterday's, 2% against KRX's adjusted base price.
+    await stage(db(), target, [bar('100310', 10200, { change_rate: 2 })])
+
+    const outcome = await validateBatch(db(), target)
+
+    expect(outcome.validCount).toBe(1)
+    expect(check(outcome, 'price_limit').message).toContain('1 row beyond the limit whose change_rate is within ±30% (corporate action)')
+  })
+
+  test('trading value outside volume x [low, high] warns and keeps the row valid', async () => {
+    const target = newTarget('ohlcv_daily', '2024-01-08')
+    await stage(db(), target, [
+      bar('005930', 100, { high: 110, low: 90, volume: 10, trading_value: 1000 }),
+      bar('000660', 100, { high: 110, low: 90, volume: 10, trading_value: 2000 }),
+    ])
+
+    const outcome = await validateBatch(db(), target)
+
+    expect(outcome).toMatchObject({ validCount: 2, rejectedCount: 0, warnedCount: 1 })
+    const rows = await marks(db(), target)
+    expect(rows[1]!.warnings).toEqual(['trading_value_range: trading_value 2000 outside volume 10 x [low 90, high 110] = [900, 1100] +/- 1%'])
+    expect(check(outcome, 'trading_value_range')).toMatchObject({ severity: 'warn', passed: false, issueCount: 1, threshold: 0.01 })
+  })
+
+  test('unparsable values recorded in parse_errors are rejected with the message', async () => {
+    const target = newTarget('ohlcv_daily', '2024-01-09')
+    await stage(db(), target, [
+      bar('005930', 100),
+      bar('000660', 100, { close: null, parse_errors: ['close: not a number ("12a,300")'] }),
+    ])
+
+    const outcome = await validateBatch(db(), target)
+
+    const rows = await marks(db(), target)
+    expect(rows[1]!.validation_status).toBe('rejected')
+    expect(rows[1]!.reject_reasons).toEqual(['schema: unparsable close: not a number ("12a,300")', 'schema: missing close'])
+    expect(check(outcome, 'schema').sample).toEqual([
+      { key: '000660@2024-01-09', reason: 'schema: unparsable close: not a number ("12a,300"); schema: missing close' },
+    ])
+  })
+
+  test('rows missing required values, with a malformed stock code or another date are rejected by schema', async () => {
+    const target = newTarget('ohlcv_daily', '2024-01-10')
+    await stage(db(), target, [
+      bar('005930', 100, { volume: null, trading_value: null }),
+      bar('5930', 100),
+      bar('000660', 100, { time: '2024-01-09' }),
+      bar('035720', 100),
+    ])
+
+    const outcome = await validateBatch(db(), target)
+
+    const rows = await marks(db(), target)
+    expect(rows.map((r) => r.reject_reasons)).toEqual([
+      ['schema: missing volume, trading_value'],
+      ['schema: stock_code "5930" is not six digits or capital letters'],
+      ['schema: time 2024-01-09 is not the trade date 2024-01-10'],
+      null,
+    ])
+    expect(check(outcome, 'schema')).toMatchObject({ issueCount: 3, checkedCount: 4 })
+  })
+})

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto'
+import { sql, type Kysely } from 'kysely'
+import type { DailyDataset } from '@kmd/core'
+import type { Database } from '@kmd/db'
+import type { ValidationTarget } from '../src/index.ts'
+
+// Helpers shared by the validator tests: stage rows as the staging loader would, read back
+// their marks, seed the production rows some rules compare against.
+
+export type StagedRow = Record<string, unknown>
+
+export function newTarget(dataset: DailyDataset, tradeDate: string): ValidationTarget {
+  return { runId: randomUUID(), batchId: randomUUID(), dataset, source: 'krx', partitionKey: tradeDate, tradeDate }
+}
+
+/** Inserts rows into staging.<dataset>, numbered 1… in order, dated on the trade date unless a row says otherwise. */
+export async function stage(db: Kysely<Database>, target: ValidationTarget, rows: StagedRow[]): Promise<void> {
+  if (rows.length === 0) return
+  await db
+    .insertInto(`staging.${target.dataset}` as any)
+    .values(
+      rows.map(({ parse_errors: parseErrors, ...row }, index) => ({
+        batch_id: target.batchId,
+        row_number: index + 1,
+        time: target.tradeDate,
+        ...row,
+        parse_errors: Array.isArray(parseErrors) ? sql`array[${sql.join(parseErrors)}]::text[]` : null,
+      })),
+    )
+    .execute()
+}
+
+/** An OHLCV bar that passes every rule: traded, consistent, value inside the range. */
+export function bar(stockCode: string, close: number, overrides: StagedRow = {}): StagedRow {
+  return {
+    stock_code: stockCode,
+    open: close,
+    high: close,
+    low: close,
+    close,
+    volume: 100,
+    trading_value: close * 100,
+    change_rate: 0,
+    ...overrides,
+  }
+}
+
+export interface Marked {
+  row_number: number
+  key: string
+  validation_status: 'pending' | 'valid' | 'rejected'
+  reject_reasons: string[] | null
+  warnings: string[] | null
+}
+
+export async function marks(db: Kysely<Database>, target: ValidationTarget): Promise<Marked[]> {
+  const { rows } = await sql<Marked>`
+    select row_number, coalesce(stock_code, '?') as key, validation_status, reject_reasons, warnings
+    from ${sql.table(`staging.${target.dataset}`)}
+    where batch_id = ${target.batchId}::uuid
+    order by row_number`.execute(db)
+  return rows
+}
+
+export async function statusByRow(db: Kysely<Database>, target: ValidationTarget): Promise<Record<number, string>> {
+  return Object.fromEntries((await marks(db, target)).map((m) => [m.row_number, m.validation_status]))
+}
+
+export async function seedOhlcv(db: Kysely<Database>, date: string, closes: Record<string, number>): Promise<void> {
+  await db
+    .insertInto('ohlcv_daily')
+    .values(
+      Object.entries(closes).map(([stock_code, close]) => ({
+        stock_code, time: date, open: close, high: close, low: close, close, volume: 100, trading_value: close * 100, source: 'test',
+      })),
+    )
+    .execute()
+}
+
+export async function checkRows(db: Kysely<Database>, runId: string) {
+  return db.selectFrom('data_quality_checks').selectAll().where('run_id', '=', runId).orderBy('id').execute()
+}
