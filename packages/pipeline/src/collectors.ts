@@ -7,21 +7,23 @@ export type Collector = (tradeDate: TradeDate) => Promise<CollectedBatch>
 /** The collectors a pipeline can call, per source and dataset. */
 export type CollectorRegistry = Partial<Record<SourceName, Partial<Record<DailyDataset, Collector>>>>
 
+// How long one dataset's price-screen answer waits for the other dataset's job to claim it.
+const SHARED_ANSWER_TTL_MS = 60_000
+
 /**
  * KRX data portal collectors sharing one logged-in, paced client. OHLCV and market cap come
  * from the same screen (MDCSTAT01501): the answer fetched for one is handed to the other once,
- * so a night's load asks KRX once per day, while a later re-run still fetches afresh.
+ * if asked for within a minute, so a night's load asks KRX once per day while a later re-run
+ * still fetches afresh. Only the latest answer is kept, so a long backfill holds one day.
  */
 export function krxCollectors(client: KrxScreenFetcher): Partial<Record<DailyDataset, Collector>> {
-  const unclaimed = new Map<TradeDate, { answer: Promise<OhlcvAndMarketCap>; waitingFor: 'ohlcv' | 'marketCap' }>()
+  const unclaimed = new Map<TradeDate, { answer: Promise<OhlcvAndMarketCap>; waitingFor: 'ohlcv' | 'marketCap'; expiresAt: number }>()
   const priceScreen = (date: TradeDate, part: 'ohlcv' | 'marketCap'): Promise<OhlcvAndMarketCap> => {
     const pending = unclaimed.get(date)
-    if (pending?.waitingFor === part) {
-      unclaimed.delete(date)
-      return pending.answer
-    }
+    unclaimed.clear()
+    if (pending?.waitingFor === part && pending.expiresAt > Date.now()) return pending.answer
     const answer = collectOhlcvAndMarketCap(client, date)
-    unclaimed.set(date, { answer, waitingFor: part === 'ohlcv' ? 'marketCap' : 'ohlcv' })
+    unclaimed.set(date, { answer, waitingFor: part === 'ohlcv' ? 'marketCap' : 'ohlcv', expiresAt: Date.now() + SHARED_ANSWER_TTL_MS })
     // A failed fetch is not handed on: the other dataset's job tries again itself.
     answer.catch(() => unclaimed.get(date)?.answer === answer && unclaimed.delete(date))
     return answer

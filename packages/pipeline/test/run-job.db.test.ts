@@ -1,0 +1,178 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { createLogger, loadConfig, previousTradingDay } from '@kmd/core'
+import { createKrxClient } from '@kmd/collector-crawler'
+import { useMigratedDatabase } from '@kmd/db/testing'
+import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
+import { krxCollectors, runJob, type JobSpec, type PipelineDeps } from '../src/index.ts'
+
+const testDb = useMigratedDatabase()
+let simulator: RunningSimulator
+let deps: () => PipelineDeps
+
+const STOCKS = 300
+const DAY = '2026-11-18' // a Wednesday
+
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0, stockCount: STOCKS })
+  const config = loadConfig({ KRX_BASE_URL: simulator.url, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '500', HTTP_TIMEOUT_MS: '1000' })
+  const logger = createLogger({ level: 'silent' })
+  const collectors = { krx: krxCollectors(createKrxClient(config, { logger, retries: 2, minRetryDelayMs: 5 })) }
+  deps = () => ({ database: testDb.current.database, logger, collectors })
+})
+afterAll(async () => {
+  await simulator?.stop()
+})
+beforeEach(() => {
+  simulator.faults.clear()
+})
+
+const run = (job: Omit<JobSpec, 'source'>) => runJob(deps(), { source: 'krx', ...job })
+const db = () => testDb.current.database.db
+
+async function logOf(runId: string) {
+  return db().selectFrom('data_collection_logs').selectAll().where('run_id', '=', runId).executeTakeFirstOrThrow()
+}
+async function checksOf(runId: string) {
+  return db().selectFrom('data_quality_checks').selectAll().where('run_id', '=', runId).orderBy('id').execute()
+}
+async function productionCount(table: 'ohlcv_daily' | 'market_cap_daily' | 'investor_trading', date: string) {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where time = ${date}`.execute(db())
+  return rows[0]!.n
+}
+
+describe('runJob against the simulator', () => {
+  test('loads a trading day of every daily dataset end to end, with one log row and its checks', async () => {
+    const previous = previousTradingDay(DAY)
+    for (const dataset of ['ohlcv_daily', 'market_cap_daily', 'investor_trading'] as const) {
+      expect((await run({ dataset, tradeDate: previous })).status).toBe('SUCCESS')
+    }
+    const ohlcv = await run({ dataset: 'ohlcv_daily', tradeDate: DAY })
+    expect(ohlcv).toMatchObject({ status: 'SUCCESS', fetched: STOCKS, valid: STOCKS, rejected: 0, promoted: STOCKS })
+    expect(Object.keys(ohlcv.timings)).toEqual(['collect', 'stage', 'validate', 'promote'])
+    expect(await productionCount('ohlcv_daily', DAY)).toBe(STOCKS)
+
+    const log = await logOf(ohlcv.runId)
+    expect(log).toMatchObject({ status: 'SUCCESS', dataset: 'ohlcv_daily', source: 'krx', partition_key: DAY, trade_date: DAY, records_fetched: STOCKS, records_promoted: STOCKS, records_rejected: 0 })
+    const checks = await checksOf(ohlcv.runId)
+    expect(checks.map((c) => c.check_name).sort()).toEqual(['calendar', 'duplicate_key', 'ohlc_consistency', 'price_limit', 'row_count', 'schema', 'trading_value_range'])
+    expect(checks.every((c) => c.passed)).toBe(true)
+    expect(checks.find((c) => c.check_name === 'price_limit')).toMatchObject({ passed: true, checked_count: STOCKS })
+
+    const cap = await run({ dataset: 'market_cap_daily', tradeDate: DAY })
+    expect(cap).toMatchObject({ status: 'SUCCESS', promoted: STOCKS })
+    const flows = await run({ dataset: 'investor_trading', tradeDate: DAY })
+    expect(flows.status).toBe('SUCCESS')
+    expect(flows.promoted).toBeGreaterThan(STOCKS * 5)
+    const { rows } = await sql<{ stocks: number; nonzero: number }>`
+      select count(*)::int as stocks, count(*) filter (where net_volume <> 0 or net_value <> 0)::int as nonzero
+      from (select stock_code, sum(net_volume) as net_volume, sum(net_value) as net_value
+            from investor_trading where time = ${DAY} group by stock_code) s`.execute(db())
+    expect(rows[0]!.stocks).toBeGreaterThan(0)
+    expect(rows[0]!.nonzero).toBe(0)
+  })
+
+  test('a non-trading day is SKIPPED without asking the source', async () => {
+    const before = simulator.requests.length
+    const result = await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-21' }) // Saturday
+    expect(result.status).toBe('SKIPPED')
+    expect(simulator.requests.length).toBe(before)
+    expect((await logOf(result.runId)).status).toBe('SKIPPED')
+  })
+
+  test('HTTP 500 and 429 answers are retried and the run succeeds', async () => {
+    // Faults matching the same request fire together, so each gets a run of its own.
+    simulator.faults.inject({ kind: 'http500', match: { bld: 'MDCSTAT01501' } })
+    expect((await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-19' })).status).toBe('SUCCESS')
+    simulator.faults.inject({ kind: 'http429', match: { bld: 'MDCSTAT01501' } })
+    expect((await run({ dataset: 'market_cap_daily', tradeDate: '2026-11-17' })).status).toBe('SUCCESS')
+    expect(simulator.faults.applied.map((f) => f.kind)).toEqual(expect.arrayContaining(['http500', 'http429']))
+  })
+
+  test('LOGOUT in the middle of a run logs in again and carries on', async () => {
+    simulator.faults.inject({ kind: 'logout', match: { bld: 'MDCSTAT02401' } })
+    const result = await run({ dataset: 'investor_trading', tradeDate: '2026-11-19' })
+    expect(result.status).toBe('SUCCESS')
+  })
+
+  test('unparsable numbers, contradicting OHLC and duplicates are quarantined with reasons; the run is PARTIAL', async () => {
+    simulator.faults.inject({ kind: 'unparsableNumbers', match: { bld: 'MDCSTAT01501' } })
+    simulator.faults.inject({ kind: 'inconsistentOhlc', match: { bld: 'MDCSTAT01501' } })
+    simulator.faults.inject({ kind: 'duplicateRows', match: { bld: 'MDCSTAT01501' } })
+    const result = await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-20' })
+    expect(result.status).toBe('PARTIAL')
+    expect(result.rejected).toBeGreaterThan(0)
+    expect(result.promoted).toBe(result.valid)
+    expect(result.failedChecks).toEqual(expect.arrayContaining(['schema', 'ohlc_consistency', 'duplicate_key']))
+
+    const rejected = await db()
+      .selectFrom('staging.ohlcv_daily' as any)
+      .select(['stock_code', 'reject_reasons', 'raw'])
+      .where('batch_id', '=', result.batchId!)
+      .where('validation_status', '=', 'rejected')
+      .execute() as Array<{ stock_code: string; reject_reasons: string[]; raw: Record<string, string> }>
+    expect(rejected).toHaveLength(result.rejected)
+    const reasons = rejected.flatMap((r) => r.reject_reasons).join('\n')
+    expect(reasons).toMatch(/^schema: /m)
+    expect(reasons).toMatch(/^ohlc_consistency: /m)
+    expect(reasons).toMatch(/^duplicate_key: /m)
+    expect(rejected.every((r) => typeof r.raw.ISU_SRT_CD === 'string')).toBe(true)
+    // Production holds exactly the valid rows, no more.
+    expect(await productionCount('ohlcv_daily', '2026-11-20')).toBe(result.valid)
+    expect((await logOf(result.runId))).toMatchObject({ status: 'PARTIAL', records_rejected: result.rejected })
+  })
+
+  test('a source that keeps failing ends FAILED with the error in the log and production untouched', async () => {
+    simulator.faults.inject({ kind: 'truncatedJson', match: { bld: 'MDCSTAT01501' }, times: Infinity })
+    const result = await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-13' })
+    expect(result.status).toBe('FAILED')
+    const log = await logOf(result.runId)
+    expect(log.status).toBe('FAILED')
+    expect(log.error_message).toMatch(/MDCSTAT01501/)
+    expect(log.error_detail).toMatchObject({ retryable: true })
+    expect(await productionCount('ohlcv_daily', '2026-11-13')).toBe(0)
+  })
+
+  test('missing stocks make the row-count check warn against the previous day', async () => {
+    await run({ dataset: 'market_cap_daily', tradeDate: '2026-11-11' })
+    simulator.faults.inject({ kind: 'missingStocks', match: { bld: 'MDCSTAT01501' } })
+    const result = await run({ dataset: 'market_cap_daily', tradeDate: '2026-11-12' })
+    expect(result.status).toBe('SUCCESS')
+    const rowCount = (await checksOf(result.runId)).find((c) => c.check_name === 'row_count')!
+    expect(rowCount).toMatchObject({ passed: false, severity: 'warn' })
+    expect(rowCount.issue_count).toBeGreaterThan(0)
+  })
+
+  test('re-running a partition converges to the same production rows and adds one log row', async () => {
+    const first = await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-10' })
+    const snapshot = await db().selectFrom('ohlcv_daily').select(['stock_code', 'open', 'high', 'low', 'close', 'volume']).where('time', '=', '2026-11-10').orderBy('stock_code').execute()
+    const second = await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-10' })
+    expect(first.status).toBe('SUCCESS')
+    expect(second).toMatchObject({ status: 'SUCCESS', promoted: 0 })
+    expect(await db().selectFrom('ohlcv_daily').select(['stock_code', 'open', 'high', 'low', 'close', 'volume']).where('time', '=', '2026-11-10').orderBy('stock_code').execute()).toEqual(snapshot)
+    const logs = await db().selectFrom('data_collection_logs').select('status').where('dataset', '=', 'ohlcv_daily').where('partition_key', '=', '2026-11-10').execute()
+    expect(logs).toHaveLength(2)
+  })
+
+  test('the recorded KRX answer of 2021-01-04 loads every stock, halted ones with null open/high/low', async () => {
+    const result = await run({ dataset: 'ohlcv_daily', tradeDate: '2021-01-04' })
+    expect(result).toMatchObject({ status: 'SUCCESS', fetched: 2531, rejected: 0, promoted: 2531 })
+    const samsung = await db().selectFrom('ohlcv_daily').selectAll().where('stock_code', '=', '005930').where('time', '=', '2021-01-04').executeTakeFirstOrThrow()
+    expect(samsung).toMatchObject({ close: '83000.00', open: '81000.00', high: '84400.00', low: '80200.00' })
+    const halted = await db().selectFrom('ohlcv_daily').select(['open', 'high', 'low', 'volume']).where('stock_code', '=', '079190').where('time', '=', '2021-01-04').executeTakeFirstOrThrow()
+    expect(halted).toEqual({ open: null, high: null, low: null, volume: 0 })
+  })
+})
+
+describe('krxCollectors', () => {
+  test('OHLCV and market cap of one day share one request to the price screen', async () => {
+    const priceRequests = () => simulator.requests.filter((r) => r.form?.bld?.endsWith('MDCSTAT01501')).length
+    const before = priceRequests()
+    await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-05' })
+    await run({ dataset: 'market_cap_daily', tradeDate: '2026-11-05' })
+    expect(priceRequests() - before).toBe(1)
+    // a later re-run of either asks again
+    await run({ dataset: 'market_cap_daily', tradeDate: '2026-11-05' })
+    expect(priceRequests() - before).toBe(2)
+  })
+})
