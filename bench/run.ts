@@ -99,6 +99,7 @@ function printTable(results: BackendResult[]): void {
       'stage ms': r.loadVsCopy.stageMs,
       'validate ms': r.loadVsCopy.validateMs,
       'promote ms': r.loadVsCopy.promoteMs,
+      'refresh aggregates ms': r.loadVsCopy.refreshMs,
       'COPY ms': r.loadVsCopy.copyMs,
     })),
   )

@@ -28,6 +28,7 @@ describe('migrations', () => {
       '0004_staging',
       '0005_run_logs',
       '0006_roles',
+      '0007_claims_and_calendar_staging',
     ])
     expect(first.scriptsApplied).toEqual(['10_views.sql', '90_grants.sql'])
 

@@ -5,6 +5,7 @@ import type { MarketDatabase } from '@kmd/db'
 import { finishRun, promoteBatch, startRun, type RunTrigger } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
 import { validateBatch } from '@kmd/validators'
+import { claimPartition } from './claims.ts'
 import type { CollectorRegistry } from './collectors.ts'
 
 export interface JobSpec {
@@ -14,12 +15,14 @@ export interface JobSpec {
   trigger?: RunTrigger
 }
 
+export type JobStatus = 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'SKIPPED' | 'ABORTED'
+
 export interface JobResult {
   runId: string
   dataset: DailyDataset
   source: SourceName
   tradeDate: TradeDate
-  status: 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'SKIPPED'
+  status: JobStatus
   batchId: string | undefined
   fetched: number
   valid: number
@@ -37,6 +40,11 @@ export interface PipelineDeps {
   collectors: CollectorRegistry
   /** Refresh aggregates after each promotion (backfills turn it off and refresh once). */
   refreshAggregates?: boolean
+  /**
+   * Stops the job at the next stage boundary (SIGTERM): it ends ABORTED before promotion, or
+   * finishes normally once promotion has begun, so production is never half-updated.
+   */
+  signal?: AbortSignal
 }
 
 /**
@@ -64,16 +72,30 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
   }
 
   await startRun(database.db, { runId, dataset: job.dataset, source: job.source, partitionKey, tradeDate: job.tradeDate, trigger: job.trigger ?? 'manual' })
+  const claim = await claimPartition(database.db, job.dataset, partitionKey, runId)
+  if (!claim.claimed) return skip(deps, result, `partition already being loaded by ${claim.heldBy} (run ${claim.runId})`, logger)
+  const stopIfAborted = async (before: string): Promise<JobResult | undefined> => {
+    if (!deps.signal?.aborted) return undefined
+    result.status = 'ABORTED'
+    result.message = `stopped before ${before}: ${String(deps.signal.reason ?? 'shutdown')}; production untouched`
+    await finishRun(database.db, runId, { status: 'ABORTED', batchId: result.batchId ?? null, counts: { fetched: result.fetched }, stageTimings: timings, errorMessage: result.message })
+    logger.warn(result.message)
+    return result
+  }
   try {
     const closed = await closedReason(database, job.tradeDate)
     if (closed) return await skip(deps, result, `non-trading day (${closed})`, logger)
 
     const collect = deps.collectors[job.source]?.[job.dataset]
     if (!collect) throw new Error(`source "${job.source}" has no collector for ${job.dataset}`)
+    const aborted = await stopIfAborted('collecting')
+    if (aborted) return aborted
     const batch = await timed('collect', () => collect(job.tradeDate))
     result.fetched = batch.records.length
     if (batch.nonTradingDay) return await skip(deps, result, 'the source reports the market closed that day', logger)
 
+    const abortedBeforeStaging = await stopIfAborted('staging')
+    if (abortedBeforeStaging) return abortedBeforeStaging
     const batchId = randomUUID()
     result.batchId = batchId
     const staged = await timed('stage', () => loadBatch(database, batch, { runId, batchId, partitionKey }))
@@ -94,6 +116,8 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
       return result
     }
 
+    const abortedBeforePromotion = await stopIfAborted('promotion')
+    if (abortedBeforePromotion) return abortedBeforePromotion
     const promotion = await timed('promote', () =>
       promoteBatch(database, { runId, batchId, dataset: job.dataset, source: job.source, tradeDate: job.tradeDate }, {
         counts,
@@ -106,6 +130,10 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     logger.info({ status: result.status, valid: result.valid, rejected: result.rejected, promoted: result.promoted, timings }, 'run finished')
     return result
   } catch (error) {
+    if (deps.signal?.aborted && !result.batchId) {
+      const aborted = await stopIfAborted('the source answered')
+      if (aborted) return aborted
+    }
     const message = error instanceof Error ? error.message : String(error)
     result.status = 'FAILED'
     result.message = message
@@ -119,6 +147,8 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
       errorDetail: { type: error instanceof Error ? error.name : typeof error, retryable: isRetryable(error) },
     })
     return result
+  } finally {
+    await claim.release()
   }
 }
 

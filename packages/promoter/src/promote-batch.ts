@@ -20,6 +20,8 @@ export interface PromotionReport {
   valid: number
   rejected: number
   refreshedAggregates: string[]
+  /** Milliseconds spent refreshing aggregates after the commit. */
+  refreshMs: number
 }
 
 export interface PromotionOptions {
@@ -58,9 +60,10 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
     })
     return { status, promoted, valid, rejected }
   })
+  const refreshStarted = performance.now()
   const refreshed =
     options.refreshAggregates === false
       ? []
       : await refreshAggregates(database.db, await detectCapabilities(database.db), target.dataset, { from: target.tradeDate, to: target.tradeDate })
-  return { ...report, refreshedAggregates: refreshed }
+  return { ...report, refreshedAggregates: refreshed, refreshMs: Math.round(performance.now() - refreshStarted) }
 }
