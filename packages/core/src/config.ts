@@ -39,6 +39,7 @@ export const environmentSchema = z.object({
   KRX_MEMBER_PASSWORD: optionalText,
   KRX_MAX_REQUESTS_PER_SECOND: positiveNumber(2),
   HTTP_TIMEOUT_MS: wholeNumber(100, 600_000, 30_000),
+  SOURCE_PLAN: optionalText,
 })
 
 export type Environment = z.infer<typeof environmentSchema>
@@ -57,6 +58,8 @@ export interface AppConfig {
     maxRequestsPerSecond: number
   }
   httpTimeoutMs: number
+  /** JSON overrides of the source plan per dataset (primary + fallbacks); validated by the pipeline. */
+  sourcePlanJson: string | undefined
 }
 
 export type EnvironmentVariable = keyof Environment
@@ -95,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRequestsPerSecond: e.KRX_MAX_REQUESTS_PER_SECOND,
     },
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
+    sourcePlanJson: e.SOURCE_PLAN,
   }
 }
 

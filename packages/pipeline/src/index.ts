@@ -1,3 +1,5 @@
 export * from './collectors.ts'
 export * from './run-job.ts'
 export * from './claims.ts'
+export * from './source-plan.ts'
+export * from './run-with-fallback.ts'

@@ -13,6 +13,8 @@ export interface JobSpec {
   source: SourceName
   tradeDate: TradeDate
   trigger?: RunTrigger
+  /** Sources that already failed this partition (this run is their fallback). */
+  fallbackFrom?: readonly string[]
 }
 
 export type JobStatus = 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'SKIPPED' | 'ABORTED'
@@ -71,7 +73,9 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     }
   }
 
-  await startRun(database.db, { runId, dataset: job.dataset, source: job.source, partitionKey, tradeDate: job.tradeDate, trigger: job.trigger ?? 'manual' })
+  await startRun(database.db, {
+    runId, dataset: job.dataset, source: job.source, partitionKey, tradeDate: job.tradeDate, trigger: job.trigger ?? 'manual', fallbackFrom: job.fallbackFrom,
+  })
   const claim = await claimPartition(database.db, job.dataset, partitionKey, runId)
   if (!claim.claimed) return skip(deps, result, `partition already being loaded by ${claim.heldBy} (run ${claim.runId})`, logger)
   const stopIfAborted = async (before: string): Promise<JobResult | undefined> => {

@@ -11,6 +11,8 @@ export interface RunIdentity {
   partitionKey: string
   tradeDate: string | null
   trigger: RunTrigger
+  /** Sources that failed this partition before this run (a fallback run). */
+  fallbackFrom?: readonly string[]
 }
 
 export interface RunCounts {
@@ -44,6 +46,7 @@ export async function startRun(db: Kysely<Database>, run: RunIdentity): Promise<
       trigger: run.trigger,
       status: 'RUNNING',
       host: hostname(),
+      fallback_from: run.fallbackFrom && run.fallbackFrom.length > 0 ? [...run.fallbackFrom] : null,
     })
     .execute()
 }

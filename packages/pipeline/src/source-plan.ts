@@ -1,0 +1,60 @@
+import { z } from 'zod'
+import { ConfigError, DATASETS, SOURCES, type Dataset, type SourceName } from '@kmd/core'
+import type { CollectorRegistry } from './collectors.ts'
+
+export interface SourceChoice {
+  primary: SourceName
+  fallbacks: SourceName[]
+}
+
+export type SourcePlan = Record<Dataset, SourceChoice>
+
+/**
+ * Which source delivers each dataset, and who stands in when it fails. KRX's portal is the
+ * reference for the market's own numbers; the broker API and the vendor cover it, Naver last.
+ */
+export const DEFAULT_SOURCE_PLAN: SourcePlan = {
+  ohlcv_daily: { primary: 'krx', fallbacks: ['kis', 'infomax', 'naver'] },
+  market_cap_daily: { primary: 'krx', fallbacks: ['infomax'] },
+  investor_trading: { primary: 'krx', fallbacks: ['kis', 'infomax'] },
+  stocks: { primary: 'krx', fallbacks: ['infomax'] },
+  sectors: { primary: 'krx', fallbacks: [] },
+  index_components: { primary: 'krx', fallbacks: ['infomax'] },
+  floating_shares: { primary: 'infomax', fallbacks: [] },
+  etf_portfolios: { primary: 'krx', fallbacks: ['infomax'] },
+  market_calendar: { primary: 'kis', fallbacks: [] },
+}
+
+const choiceSchema = z
+  .object({ primary: z.enum(SOURCES), fallbacks: z.array(z.enum(SOURCES)).default([]) })
+  .strict()
+  .refine((choice) => !choice.fallbacks.includes(choice.primary), { message: 'a fallback repeats the primary source' })
+  .refine((choice) => new Set(choice.fallbacks).size === choice.fallbacks.length, { message: 'a fallback is listed twice' })
+
+const planOverridesSchema = z.record(z.enum(DATASETS), choiceSchema)
+
+/**
+ * The plan: defaults, overridden per dataset by SOURCE_PLAN, a JSON object such as
+ * `{"ohlcv_daily": {"primary": "kis", "fallbacks": ["krx"]}}`. A malformed one stops with a
+ * message naming the dataset and the problem.
+ */
+export function loadSourcePlan(json: string | undefined): SourcePlan {
+  if (json === undefined || json.trim() === '') return DEFAULT_SOURCE_PLAN
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(json)
+  } catch (error) {
+    throw new ConfigError([`SOURCE_PLAN: not valid JSON (${(error as Error).message})`])
+  }
+  const result = planOverridesSchema.safeParse(parsed)
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `SOURCE_PLAN.${issue.path.join('.')}: ${issue.message}`))
+  }
+  return { ...DEFAULT_SOURCE_PLAN, ...result.data } as SourcePlan
+}
+
+/** The sources to try for a dataset, in order, among those this process has collectors for. */
+export function sourcesToTry(plan: SourcePlan, dataset: Dataset, collectors: CollectorRegistry): SourceName[] {
+  const { primary, fallbacks } = plan[dataset]
+  return [primary, ...fallbacks].filter((source) => collectors[source]?.[dataset as keyof NonNullable<CollectorRegistry[SourceName]>] !== undefined)
+}

@@ -1,0 +1,337 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+
+/**
+ * Kysely table types of the production schema (migrations/). Downstream projects import these
+ * to query with types; keep them in step with the migrations.
+ *
+ * numeric columns come back as strings (exact), bigint as numbers, date as 'YYYY-MM-DD'
+ * strings (no time zone can shift a trade date), timestamptz as Date.
+ */
+type Numeric = ColumnType<string, string | number, string | number>
+type NullableNumeric = ColumnType<string | null, string | number | null, string | number | null>
+type DateColumn = string
+type NullableDate = string | null
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type Json = ColumnType<unknown, string, string>
+
+export type Market = 'KOSPI' | 'KOSDAQ' | 'KONEX'
+
+export const INVESTOR_TYPES = [
+  'financial_investment',
+  'insurance',
+  'investment_trust',
+  'private_equity',
+  'bank',
+  'other_financial',
+  'pension_fund',
+  'other_corporation',
+  'individual',
+  'foreign',
+  'other_foreign',
+] as const
+export type InvestorType = (typeof INVESTOR_TYPES)[number]
+
+export const RUN_STATUSES = ['RUNNING', 'SUCCESS', 'PARTIAL', 'FAILED', 'SKIPPED', 'ABORTED'] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
+
+interface Audit {
+  source: string
+  batch_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface MarketCalendarTable {
+  trade_date: DateColumn
+  is_trading_day: boolean
+  open_time: string | null
+  close_time: string | null
+  holiday_name: string | null
+  source: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface SectorsTable {
+  sector_id: Generated<number>
+  market: Market
+  name: string
+  source: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface StocksTable {
+  stock_code: string
+  isin: string
+  name: string
+  short_name: string | null
+  english_name: string | null
+  market: Market
+  market_segment: string | null
+  security_group: string | null
+  share_class: string | null
+  par_value: NullableNumeric
+  listed_shares: number | null
+  listing_date: NullableDate
+  delisting_date: NullableDate
+  delisting_reason: string | null
+  is_active: Generated<boolean>
+  sector_id: number | null
+  source: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface StockHistoryTable {
+  stock_code: string
+  valid_from: DateColumn
+  valid_to: NullableDate
+  name: string
+  market: string
+  market_segment: string | null
+  source: string
+  recorded_at: Timestamp
+}
+
+export interface InvestorTypesTable {
+  investor_type: InvestorType
+  krx_code: string
+  name_ko: string
+  is_institution: boolean
+  is_pension: boolean
+  display_order: number
+}
+
+export interface IndexComponentsTable {
+  index_code: string
+  index_name: string | null
+  stock_code: string
+  effective_date: DateColumn
+  end_date: NullableDate
+  source: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface FloatingSharesTable {
+  stock_code: string
+  effective_date: DateColumn
+  total_shares: number
+  floating_shares: number
+  floating_ratio: Numeric
+  source: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface EtfPortfoliosTable {
+  etf_code: string
+  trade_date: DateColumn
+  component_code: string
+  component_isin: string | null
+  component_name: string
+  component_market: string | null
+  security_group: string | null
+  shares_per_cu: NullableNumeric
+  valuation_amount: NullableNumeric
+  component_amount: NullableNumeric
+  weight_pct: NullableNumeric
+  source: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface OhlcvDailyTable extends Audit {
+  stock_code: string
+  time: DateColumn
+  open: NullableNumeric
+  high: NullableNumeric
+  low: NullableNumeric
+  close: Numeric
+  volume: number
+  trading_value: number
+  change: NullableNumeric
+  change_rate: NullableNumeric
+}
+
+export interface MarketCapDailyTable extends Audit {
+  stock_code: string
+  time: DateColumn
+  close: NullableNumeric
+  market_cap: number
+  listed_shares: number
+}
+
+export interface InvestorTradingTable extends Audit {
+  stock_code: string
+  investor_type: InvestorType
+  time: DateColumn
+  sell_volume: number
+  buy_volume: number
+  net_volume: number
+  sell_value: number
+  buy_value: number
+  net_value: number
+}
+
+export interface OhlcvMinuteTable extends Audit {
+  stock_code: string
+  time: Timestamp
+  open: Numeric
+  high: Numeric
+  low: Numeric
+  close: Numeric
+  volume: number
+  trading_value: number | null
+}
+
+export interface OhlcvBucketView {
+  stock_code: string
+  bucket: string
+  open: string | null
+  high: string | null
+  low: string | null
+  close: string
+  volume: string
+  trading_value: string
+  trading_days: number
+}
+
+export interface InvestorTradingWeeklyView {
+  stock_code: string
+  investor_type: InvestorType
+  bucket: string
+  sell_volume: string
+  buy_volume: string
+  net_volume: string
+  sell_value: string
+  buy_value: string
+  net_value: string
+}
+
+export interface InvestorTradingInstitutionView {
+  stock_code: string
+  time: string
+  investor_group: 'institution_total' | 'institution_ex_pension'
+  sell_volume: string
+  buy_volume: string
+  net_volume: string
+  sell_value: string
+  buy_value: string
+  net_value: string
+}
+
+export interface DataCollectionLogsTable {
+  id: Generated<number>
+  run_id: string
+  batch_id: string | null
+  dataset: string
+  source: string
+  partition_key: string
+  trade_date: NullableDate
+  trigger: ColumnType<string, string | undefined, string>
+  status: RunStatus
+  records_fetched: number | null
+  records_staged: number | null
+  records_valid: number | null
+  records_rejected: number | null
+  records_promoted: number | null
+  started_at: Timestamp
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  duration_ms: number | null
+  stage_timings: ColumnType<unknown, string | null | undefined, string | null>
+  error_message: string | null
+  error_detail: ColumnType<unknown, string | null | undefined, string | null>
+  host: string | null
+  fallback_from: string[] | null
+  created_at: Timestamp
+}
+
+export interface DataQualityChecksTable {
+  id: Generated<number>
+  run_id: string
+  batch_id: string | null
+  dataset: string
+  source: string
+  partition_key: string
+  trade_date: NullableDate
+  check_name: string
+  severity: 'reject' | 'warn' | 'fail'
+  passed: boolean
+  threshold: NullableNumeric
+  checked_count: ColumnType<number, number | undefined, number>
+  issue_count: ColumnType<number, number | undefined, number>
+  sample: Json | null
+  message: string | null
+  duration_ms: number | null
+  checked_at: Timestamp
+}
+
+export interface LatestCollectionRunsView {
+  dataset: string
+  source: string
+  partition_key: string
+  trade_date: string | null
+  status: RunStatus
+  trigger: string
+  records_fetched: number | null
+  records_valid: number | null
+  records_rejected: number | null
+  records_promoted: number | null
+  started_at: Date
+  finished_at: Date | null
+  duration_ms: number | null
+  error_message: string | null
+  run_id: string
+}
+
+export interface DataFreshnessView {
+  dataset: string
+  latest_trade_date: string | null
+  last_success_at: Date | null
+  age: unknown
+  last_failure_at: Date | null
+  failures_last_7_days: number
+}
+
+export interface StagingBatchesTable {
+  batch_id: string
+  run_id: string
+  dataset: string
+  source: string
+  partition_key: string
+  row_count: ColumnType<number, number | undefined, number>
+  status: ColumnType<'loaded' | 'validated' | 'promoted' | 'failed', string | undefined, string>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface Database {
+  market_calendar: MarketCalendarTable
+  sectors: SectorsTable
+  stocks: StocksTable
+  stock_history: StockHistoryTable
+  investor_types: InvestorTypesTable
+  index_components: IndexComponentsTable
+  floating_shares: FloatingSharesTable
+  etf_portfolios: EtfPortfoliosTable
+  ohlcv_daily: OhlcvDailyTable
+  market_cap_daily: MarketCapDailyTable
+  investor_trading: InvestorTradingTable
+  ohlcv_minute: OhlcvMinuteTable
+  ohlcv_weekly: OhlcvBucketView
+  ohlcv_monthly: OhlcvBucketView
+  investor_trading_weekly: InvestorTradingWeeklyView
+  investor_trading_institution: InvestorTradingInstitutionView
+  data_collection_logs: DataCollectionLogsTable
+  data_quality_checks: DataQualityChecksTable
+  latest_collection_runs: LatestCollectionRunsView
+  data_freshness: DataFreshnessView
+  'staging.batches': StagingBatchesTable
+}
+
+export type OhlcvDailyRow = Selectable<OhlcvDailyTable>
+export type NewOhlcvDaily = Insertable<OhlcvDailyTable>
+export type DataCollectionLog = Selectable<DataCollectionLogsTable>
+export type DataQualityCheck = Selectable<DataQualityChecksTable>
