@@ -9,5 +9,6 @@ RUN pnpm install --frozen-lockfile
 COPY migrations ./migrations
 COPY sql ./sql
 USER node
-ENTRYPOINT ["pnpm", "--silent", "etl"]
+# node directly (not pnpm), so SIGTERM reaches the command and the scheduler can shut down cleanly.
+ENTRYPOINT ["node", "--import", "tsx", "packages/cli/src/main.ts"]
 CMD ["status"]

@@ -4,7 +4,8 @@
  *   1. the nightly load (all stocks' OHLCV + market cap + investor flows) from the simulator;
  *   2. staging + validation + promotion of 1,000,000 OHLCV rows vs a raw COPY of the same rows
  *      into an identical table (load_vs_copy = our rows/s / COPY rows/s);
- *   3. query latency (median of many runs).
+ *   3. query latency (median of many runs);
+ *   4. a backfill of BENCH_BACKFILL_YEARS (default 10) years of daily bars from the simulator.
  * Prints a table and writes bench/results.json.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -18,6 +19,7 @@ import { createCollectors, runJob } from '@kmd/pipeline'
 import { startSimulator } from '@kmd/source-simulator'
 import { measureLoadVsCopy } from './load-vs-copy.ts'
 import { measureQueries } from './queries.ts'
+import { backfillYears, describeBackfill, measureBackfill } from './backfill.ts'
 
 const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/test'
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
@@ -27,9 +29,11 @@ interface BackendResult {
   nightly: { tradeDate: string; datasets: Record<string, { rows: number; collectMs: number; stageMs: number; validateMs: number; promoteMs: number; totalMs: number }>; totalMs: number }
   loadVsCopy: Awaited<ReturnType<typeof measureLoadVsCopy>>
   queries: Awaited<ReturnType<typeof measureQueries>>
+  backfill: Awaited<ReturnType<typeof measureBackfill>>
 }
 
 async function main(): Promise<void> {
+  const years = backfillYears() // a bad BENCH_BACKFILL_YEARS stops the run before anything is measured
   const simulator = await startSimulator({ port: 0 })
   const results: BackendResult[] = []
   try {
@@ -38,7 +42,7 @@ async function main(): Promise<void> {
       const target = await openBenchDatabase(backend, serverUrl)
       try {
         console.error(`\n[${backend}] ${target.database.location}`)
-        results.push(await benchBackend(backend, target.database, simulator.url))
+        results.push(await benchBackend(backend, target.database, simulator.url, years))
       } finally {
         await target.dispose()
       }
@@ -52,7 +56,7 @@ async function main(): Promise<void> {
   console.log(`\nwritten ${file}`)
 }
 
-async function benchBackend(backend: string, database: MarketDatabase, simulatorUrl: string): Promise<BackendResult> {
+async function benchBackend(backend: string, database: MarketDatabase, simulatorUrl: string, backfillYears: number): Promise<BackendResult> {
   const outcome = await migrateToLatest(database.db)
   if (outcome.error) throw outcome.error
   const config = loadConfig({ ...process.env, KRX_BASE_URL: simulatorUrl, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '1000' })
@@ -79,7 +83,9 @@ async function benchBackend(backend: string, database: MarketDatabase, simulator
 
   const loadVsCopy = await measureLoadVsCopy(database, ROWS, (line) => console.error(`[${backend}] ${line}`))
   const queries = await measureQueries(database, tradeDate, (line) => console.error(`[${backend}] ${line}`))
-  return { backend, nightly, loadVsCopy, queries }
+  // Last, so ten years of bars do not change what the measurements above read.
+  const backfill = await measureBackfill(database, simulatorUrl, backfillYears, (line) => console.error(`[${backend}] ${line}`))
+  return { backend, nightly, loadVsCopy, queries, backfill }
 }
 
 function printTable(results: BackendResult[]): void {
@@ -105,6 +111,8 @@ function printTable(results: BackendResult[]): void {
   )
   console.log('\nquery latency (median ms)')
   console.table(results.map((r) => ({ backend: r.backend, ...Object.fromEntries(Object.entries(r.queries).map(([k, v]) => [k, Number(v.medianMs.toFixed(2))])) })))
+  console.log(`\nbackfill: ${results[0]?.backfill.years ?? '?'} year(s) of ohlcv_daily, whole synthetic market, pacing lifted`)
+  console.table(results.map((r) => describeBackfill(r.backend, r.backfill)))
 }
 
 async function openBenchDatabase(backend: 'embedded' | 'server', serverUrl: string): Promise<{ database: MarketDatabase; dispose(): Promise<void> }> {

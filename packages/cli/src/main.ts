@@ -1,10 +1,14 @@
 #!/usr/bin/env -S npx tsx
 import { Command, CommanderError } from 'commander'
 import { ConfigError } from '@kmd/core'
+import { registerBackfill } from './commands/backfill.ts'
 import { registerDemo } from './commands/demo.ts'
+import { registerGrantReader } from './commands/grant-reader.ts'
+import { registerImport } from './commands/import.ts'
 import { registerMigrate } from './commands/migrate.ts'
 import { registerQuality } from './commands/quality.ts'
 import { registerRun } from './commands/run.ts'
+import { registerSchedule } from './commands/schedule.ts'
 import { registerSimulator } from './commands/simulator.ts'
 import { registerStatus } from './commands/status.ts'
 
@@ -16,6 +20,10 @@ const program = new Command()
 
 registerMigrate(program)
 registerRun(program)
+registerBackfill(program)
+registerImport(program)
+registerSchedule(program)
+registerGrantReader(program)
 registerStatus(program)
 registerQuality(program)
 registerDemo(program)

@@ -21,6 +21,22 @@ const number = () => z.coerce.number({ invalid_type_error: 'must be a number' })
 const positiveNumber = (fallback: number) => number().positive('must be greater than 0').default(fallback)
 const wholeNumber = (min: number, max: number, fallback: number) =>
   number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).default(fallback)
+// KRX index ids `indIdx/indIdx2`, comma-separated: `1/028` KOSPI 200, `2/203` KOSDAQ 150.
+const krxIndexList = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() || fallback).split(',').map((id) => id.trim()).filter((id) => id !== ''))
+    .refine((ids) => ids.length > 0 && ids.every((id) => /^[0-9]\/[0-9A-Z]{3}$/.test(id)), {
+      message: 'must be comma-separated KRX index ids like 1/028,2/203',
+    })
+
+// KIS Developers hosts: the real environment and the mock (모의투자) one; requests per second KIS allows each.
+const KIS_ENVIRONMENTS = {
+  real: { baseUrl: 'https://openapi.koreainvestment.com:9443', maxRequestsPerSecond: 20 },
+  mock: { baseUrl: 'https://openapivts.koreainvestment.com:29443', maxRequestsPerSecond: 2 },
+} as const
+const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
 
 /**
  * Every environment variable the project reads, in one place. `.env.example` documents
@@ -38,8 +54,26 @@ export const environmentSchema = z.object({
   KRX_MEMBER_ID: optionalText,
   KRX_MEMBER_PASSWORD: optionalText,
   KRX_MAX_REQUESTS_PER_SECOND: positiveNumber(2),
+  KRX_INDEXES: krxIndexList('1/028,2/203'),
+  NAVER_BASE_URL: z.string().trim().url('must be an http(s) URL').default('https://finance.naver.com'),
+  NAVER_MAX_REQUESTS_PER_SECOND: positiveNumber(2),
+  INFOMAX_BASE_URL: z.string().trim().url('must be an http(s) URL').default('https://infomaxy.einfomax.co.kr'),
+  INFOMAX_API_TOKEN: optionalText,
+  INFOMAX_MAX_REQUESTS_PER_MINUTE: positiveNumber(60),
+  KIS_ENV: z.enum(['real', 'mock'], { errorMap: () => ({ message: 'must be real or mock' }) }).default('real'),
+  KIS_BASE_URL: z.preprocess(blankAsUnset, z.string().trim().url('must be an http(s) URL').optional()),
+  KIS_APP_KEY: optionalText,
+  KIS_APP_SECRET: optionalText,
+  KIS_CUSTTYPE: z.enum(['P', 'B'], { errorMap: () => ({ message: 'must be P (individual) or B (partner)' }) }).default('P'),
+  KIS_MAX_REQUESTS_PER_SECOND: z.preprocess(blankAsUnset, number().positive('must be greater than 0').optional()),
+  KIS_TOKEN_CACHE_DIR: z.string().trim().min(1).default('.data/kis-token'),
   HTTP_TIMEOUT_MS: wholeNumber(100, 600_000, 30_000),
   SOURCE_PLAN: optionalText,
+  SCHEDULE_FILE: optionalText,
+  SCHEDULE_CATCH_UP_HOURS: wholeNumber(0, 720, 6),
+  SCHEDULER_PORT: wholeNumber(0, 65_535, 9464),
+  ALERT_WEBHOOK_URL: optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value), { message: 'must be an http(s) URL' }),
+  ALERT_PARTIAL_REJECT_RATIO: number().min(0, 'must be at least 0').max(1, 'must be at most 1').default(0.01),
 })
 
 export type Environment = z.infer<typeof environmentSchema>
@@ -57,9 +91,47 @@ export interface AppConfig {
     memberPassword: string | undefined
     maxRequestsPerSecond: number
   }
+  /** KRX indexes whose constituents are collected, as `indIdx/indIdx2` (e.g. `1/028`). */
+  krxIndexes: readonly string[]
+  naver: {
+    baseUrl: string
+    maxRequestsPerSecond: number
+  }
+  infomax: {
+    baseUrl: string
+    /** Sent as `Authorization: bearer <token>`; undefined until the terminal's screen 9000 issues one. */
+    apiToken: string | undefined
+    maxRequestsPerMinute: number
+  }
+  kis: {
+    /** `real` or `mock` (모의투자): picks the default host and pacing; some APIs exist in `real` only. */
+    env: 'real' | 'mock'
+    baseUrl: string
+    appKey: string | undefined
+    appSecret: string | undefined
+    /** `P` individual, `B` partner. */
+    custType: 'P' | 'B'
+    maxRequestsPerSecond: number
+    /** Where the access token is kept between runs (one file per app key, readable by its owner only). */
+    tokenCacheDir: string
+  }
   httpTimeoutMs: number
   /** JSON overrides of the source plan per dataset (primary + fallbacks); validated by the pipeline. */
   sourcePlanJson: string | undefined
+  scheduler: {
+    /** JSON file of job overrides (cron, enabled, freshness limit, new jobs); undefined = the defaults. */
+    scheduleFile: string | undefined
+    /** Slots missed within this many hours are run once when the scheduler (re)starts. */
+    catchUpHours: number
+    /** Port of /healthz and /metrics; 0 picks a free one. */
+    port: number
+  }
+  alerts: {
+    /** Slack-compatible incoming webhook; a secret (its path is the token), never logged. */
+    webhookUrl: string | undefined
+    /** PARTIAL runs rejecting more than this share of fetched rows raise an alert. */
+    partialRejectRatio: number
+  }
 }
 
 export type EnvironmentVariable = keyof Environment
@@ -97,13 +169,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       memberPassword: e.KRX_MEMBER_PASSWORD,
       maxRequestsPerSecond: e.KRX_MAX_REQUESTS_PER_SECOND,
     },
+    krxIndexes: e.KRX_INDEXES,
+    naver: { baseUrl: e.NAVER_BASE_URL, maxRequestsPerSecond: e.NAVER_MAX_REQUESTS_PER_SECOND },
+    infomax: {
+      baseUrl: e.INFOMAX_BASE_URL,
+      apiToken: e.INFOMAX_API_TOKEN,
+      maxRequestsPerMinute: e.INFOMAX_MAX_REQUESTS_PER_MINUTE,
+    },
+    kis: {
+      env: e.KIS_ENV,
+      baseUrl: e.KIS_BASE_URL ?? KIS_ENVIRONMENTS[e.KIS_ENV].baseUrl,
+      appKey: e.KIS_APP_KEY,
+      appSecret: e.KIS_APP_SECRET,
+      custType: e.KIS_CUSTTYPE,
+      maxRequestsPerSecond: e.KIS_MAX_REQUESTS_PER_SECOND ?? KIS_ENVIRONMENTS[e.KIS_ENV].maxRequestsPerSecond,
+      tokenCacheDir: e.KIS_TOKEN_CACHE_DIR,
+    },
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
     sourcePlanJson: e.SOURCE_PLAN,
+    scheduler: { scheduleFile: e.SCHEDULE_FILE, catchUpHours: e.SCHEDULE_CATCH_UP_HOURS, port: e.SCHEDULER_PORT },
+    alerts: { webhookUrl: e.ALERT_WEBHOOK_URL, partialRejectRatio: e.ALERT_PARTIAL_REJECT_RATIO },
   }
 }
 
 function isSecretVariable(name: string): boolean {
-  return /PASSWORD|SECRET|TOKEN|KEY/.test(name)
+  return /PASSWORD|SECRET|TOKEN|KEY|WEBHOOK/.test(name)
 }
 
 /** Replaces the password of any URL-like `scheme://user:password@host` in a text. */

@@ -200,11 +200,10 @@ describe('createHttpClient', () => {
     await http.get('/warm-up')
     await Promise.all(Array.from({ length: count }, (_, i) => http.get(`/paced/${i}`)))
     const times = server.hits.filter((hit) => hit.url.startsWith('/paced/')).map((hit) => hit.at).sort((a, b) => a - b)
-    // Requests leave the client at least 200 ms apart; their arrival can still shift by the
-    // loopback's jitter (under a millisecond or two), which the tolerance absorbs.
-    const tolerance = 5
-    for (let i = 1; i < times.length; i += 1) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(200 - tolerance)
-    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(((count - 1) / 5) * 1000 - tolerance)
+    // Requests leave the client at least 200 ms apart. A busy machine delays single arrivals by tens of milliseconds, so one gap can look short
+    // after a late one; the span over all requests is the limiter's real promise.
+    for (let i = 1; i < times.length; i += 1) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(200 - 60)
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(((count - 1) / 5) * 1000 - 20)
   })
 
   it('keeps cookies set by the server across requests', async () => {

@@ -71,6 +71,9 @@ async function openEmbedded(dataDir: string): Promise<MarketDatabase> {
       [pg.types.builtins.DATE]: (value: string) => value,
     },
   })
+  // A reopened data folder has the extension installed but not loaded: without this, the
+  // hypertables' insert hooks are missing and every insert fails on the root table.
+  await pglite.exec(`load 'timescaledb'`)
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   return {
     db,

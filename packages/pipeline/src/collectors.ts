@@ -1,11 +1,17 @@
 import { collectInvestorTrading, collectOhlcvAndMarketCap, createKrxClient, type KrxScreenFetcher, type OhlcvAndMarketCap } from '@kmd/collector-crawler'
-import type { AppConfig, CollectedBatch, DailyDataset, Logger, SourceName, TradeDate } from '@kmd/core'
+import type { AppConfig, CollectedBatch, Dataset, Logger, SourceName, TradeDate } from '@kmd/core'
+
+/** What the pipeline hands a collector besides the date: facts only the database knows. */
+export interface CollectContext {
+  /** Active stock codes, for sources that answer one stock per request (broker API, Naver). */
+  stockCodes(): Promise<string[]>
+}
 
 /** Fetches and parses one partition; never touches the database. */
-export type Collector = (tradeDate: TradeDate) => Promise<CollectedBatch>
+export type Collector = (tradeDate: TradeDate, context: CollectContext) => Promise<CollectedBatch>
 
 /** The collectors a pipeline can call, per source and dataset. */
-export type CollectorRegistry = Partial<Record<SourceName, Partial<Record<DailyDataset, Collector>>>>
+export type CollectorRegistry = Partial<Record<SourceName, Partial<Record<Dataset, Collector>>>>
 
 // How long one dataset's price-screen answer waits for the other dataset's job to claim it.
 const SHARED_ANSWER_TTL_MS = 60_000
@@ -16,7 +22,7 @@ const SHARED_ANSWER_TTL_MS = 60_000
  * if asked for within a minute, so a night's load asks KRX once per day while a later re-run
  * still fetches afresh. Only the latest answer is kept, so a long backfill holds one day.
  */
-export function krxCollectors(client: KrxScreenFetcher): Partial<Record<DailyDataset, Collector>> {
+export function krxCollectors(client: KrxScreenFetcher): Partial<Record<Dataset, Collector>> {
   const unclaimed = new Map<TradeDate, { answer: Promise<OhlcvAndMarketCap>; waitingFor: 'ohlcv' | 'marketCap'; expiresAt: number }>()
   const priceScreen = (date: TradeDate, part: 'ohlcv' | 'marketCap'): Promise<OhlcvAndMarketCap> => {
     const pending = unclaimed.get(date)

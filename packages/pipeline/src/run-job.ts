@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import { isRetryable, isTradingDay as isKrxTradingDay, holidayName, type DailyDataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
+import { isRetryable, isTradingDay as isKrxTradingDay, holidayName, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { finishRun, promoteBatch, startRun, type RunTrigger } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
@@ -9,7 +9,7 @@ import { claimPartition } from './claims.ts'
 import type { CollectorRegistry } from './collectors.ts'
 
 export interface JobSpec {
-  dataset: DailyDataset
+  dataset: Dataset
   source: SourceName
   tradeDate: TradeDate
   trigger?: RunTrigger
@@ -21,7 +21,7 @@ export type JobStatus = 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'SKIPPED' | 'ABORTED'
 
 export interface JobResult {
   runId: string
-  dataset: DailyDataset
+  dataset: Dataset
   source: SourceName
   tradeDate: TradeDate
   status: JobStatus
@@ -87,14 +87,15 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     return result
   }
   try {
-    const closed = await closedReason(database, job.tradeDate)
+    // The calendar itself is collected whatever the day; everything else waits for a session.
+    const closed = job.dataset === 'market_calendar' ? undefined : await closedReason(database, job.tradeDate)
     if (closed) return await skip(deps, result, `non-trading day (${closed})`, logger)
 
     const collect = deps.collectors[job.source]?.[job.dataset]
     if (!collect) throw new Error(`source "${job.source}" has no collector for ${job.dataset}`)
     const aborted = await stopIfAborted('collecting')
     if (aborted) return aborted
-    const batch = await timed('collect', () => collect(job.tradeDate))
+    const batch = await timed('collect', () => collect(job.tradeDate, { stockCodes: () => activeStockCodes(database, job.tradeDate) }))
     result.fetched = batch.records.length
     if (batch.nonTradingDay) return await skip(deps, result, 'the source reports the market closed that day', logger)
 
@@ -162,6 +163,24 @@ async function skip(deps: PipelineDeps, result: JobResult, reason: string, logge
   await finishRun(deps.database.db, result.runId, { status: 'SKIPPED', counts: { fetched: result.fetched }, stageTimings: result.timings, errorMessage: reason })
   logger.info(reason)
   return result
+}
+
+/**
+ * Stocks listed on the date: the master when it has been loaded, else the codes of the latest
+ * day of OHLCV (enough for per-stock sources to cover the market).
+ */
+async function activeStockCodes(database: MarketDatabase, tradeDate: TradeDate): Promise<string[]> {
+  const listed = await database.db
+    .selectFrom('stocks')
+    .select('stock_code')
+    .where((eb) => eb.or([eb('delisting_date', 'is', null), eb('delisting_date', '>', tradeDate)]))
+    .where((eb) => eb.or([eb('listing_date', 'is', null), eb('listing_date', '<=', tradeDate)]))
+    .orderBy('stock_code')
+    .execute()
+  if (listed.length > 0) return listed.map((row) => row.stock_code)
+  const { rows } = await sql<{ stock_code: string }>`
+    select stock_code from ohlcv_daily where time = (select max(time) from ohlcv_daily where time <= ${tradeDate}::date) order by stock_code`.execute(database.db)
+  return rows.map((row) => row.stock_code)
 }
 
 /** Why the market is closed that day, or undefined on a trading day: market_calendar first, then the KRX calendar. */

@@ -17,8 +17,8 @@ const logger = createLogger({ level: 'silent' })
  */
 function secondSource(closeOverrides: Record<string, string>): CollectorRegistry['naver'] {
   return {
-    ohlcv_daily: async (date) => {
-      const batch = (await krxCollectors(createKrxClient(config(), { logger, retries: 0 })).ohlcv_daily!(date)) as CollectedBatch<'ohlcv_daily'>
+    ohlcv_daily: async (date, context) => {
+      const batch = (await krxCollectors(createKrxClient(config(), { logger, retries: 0 })).ohlcv_daily!(date, context)) as CollectedBatch<'ohlcv_daily'>
       for (const record of batch.records) {
         const override = record.values.stock_code ? closeOverrides[record.values.stock_code] : undefined
         if (override) {

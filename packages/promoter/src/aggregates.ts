@@ -1,14 +1,20 @@
 import { sql, type Kysely } from 'kysely'
-import type { DailyDataset } from '@kmd/core'
+import type { Dataset } from '@kmd/core'
 import type { Capabilities } from '@kmd/db'
 
-const AGGREGATES_OF: Record<DailyDataset, ReadonlyArray<{ view: string; width: '1 week' | '1 month' }>> = {
+// Reference datasets feed no aggregate.
+const AGGREGATES_OF: Partial<Record<Dataset, ReadonlyArray<{ view: string; width: '1 week' | '1 month' }>>> = {
   ohlcv_daily: [
     { view: 'ohlcv_weekly', width: '1 week' },
     { view: 'ohlcv_monthly', width: '1 month' },
   ],
   market_cap_daily: [],
   investor_trading: [{ view: 'investor_trading_weekly', width: '1 week' }],
+}
+
+/** Whether promoting the dataset has aggregates to refresh. */
+export function hasAggregates(dataset: Dataset): boolean {
+  return (AGGREGATES_OF[dataset] ?? []).length > 0
 }
 
 /**
@@ -21,11 +27,11 @@ const AGGREGATES_OF: Record<DailyDataset, ReadonlyArray<{ view: string; width: '
 export async function refreshAggregates(
   db: Kysely<any>,
   capabilities: Capabilities,
-  dataset: DailyDataset,
+  dataset: Dataset,
   window: { from: string; to: string },
 ): Promise<string[]> {
   const refreshed: string[] = []
-  for (const { view, width } of AGGREGATES_OF[dataset]) {
+  for (const { view, width } of AGGREGATES_OF[dataset] ?? []) {
     if (capabilities.timescaledbInstalled) {
       await sql`
         call refresh_continuous_aggregate(${view}::regclass,

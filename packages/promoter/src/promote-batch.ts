@@ -1,24 +1,28 @@
-import { sql } from 'kysely'
-import type { DailyDataset } from '@kmd/core'
-import { detectCapabilities, type MarketDatabase } from '@kmd/db'
-import { refreshAggregates } from './aggregates.ts'
+import { sql, type Transaction } from 'kysely'
+import { DAILY_DATASETS, DATASETS, type DailyDataset, type Dataset, type ReferenceDataset } from '@kmd/core'
+import { detectCapabilities, type Database, type MarketDatabase } from '@kmd/db'
+import { hasAggregates, refreshAggregates } from './aggregates.ts'
+import { REFERENCE_PROMOTERS, type ReferencePromotion } from './reference/index.ts'
 import { finishRun, type RunCounts } from './run-log.ts'
 import { upsertStatement } from './upserts.ts'
 
 export interface PromotionTarget {
   runId: string
   batchId: string
-  dataset: DailyDataset
+  dataset: Dataset
   source: string
+  /** The batch's date: the trade date of daily data, the snapshot (as-of) date of reference data. */
   tradeDate: string
 }
 
 export interface PromotionReport {
   status: 'SUCCESS' | 'PARTIAL'
-  /** Rows inserted or changed in production; unchanged rows are not rewritten. */
+  /** Rows inserted, changed or (reference data) removed in production; unchanged rows are not rewritten. */
   promoted: number
   valid: number
   rejected: number
+  /** What a reference promotion did, by name (`history_opened`, `intervals_closed`, …); empty for daily data. */
+  details: Record<string, number>
   refreshedAggregates: string[]
   /** Milliseconds spent refreshing aggregates after the commit. */
   refreshMs: number
@@ -33,11 +37,13 @@ export interface PromotionOptions {
 }
 
 /**
- * In ONE transaction: upsert the batch's valid rows into production, mark the batch promoted
+ * In ONE transaction: write the batch's valid rows to production (the daily datasets by
+ * upsert; the reference datasets each their own way, see reference/), mark the batch promoted
  * and finish the run's log row (SUCCESS, or PARTIAL when rows were rejected). Either all of it
  * is visible or none of it. Aggregates are refreshed after the commit.
  */
 export async function promoteBatch(database: MarketDatabase, target: PromotionTarget, options: PromotionOptions = {}): Promise<PromotionReport> {
+  if (!(DATASETS as readonly string[]).includes(target.dataset)) throw new Error(`cannot promote unknown dataset "${target.dataset}"`)
   const started = performance.now()
   const report = await database.db.transaction().execute(async (trx) => {
     const { rows: tally } = await sql<{ valid: number; rejected: number; pending: number }>`
@@ -48,8 +54,7 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
     const { valid, rejected, pending } = tally[0]!
     if (pending > 0) throw new Error(`batch ${target.batchId} has ${pending} rows not yet validated; refusing to promote`)
 
-    const upsert = await upsertStatement(target.dataset, target.batchId, target.source).execute(trx)
-    const promoted = Number(upsert.numAffectedRows ?? 0n)
+    const { promoted, details } = isDaily(target.dataset) ? await promoteDaily(trx, target, target.dataset) : await promoteReference(trx, target, target.dataset)
     await trx.updateTable('staging.batches').set({ status: 'promoted', updated_at: sql`now()` }).where('batch_id', '=', target.batchId).execute()
     const status = rejected > 0 ? ('PARTIAL' as const) : ('SUCCESS' as const)
     await finishRun(trx, target.runId, {
@@ -58,12 +63,26 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
       counts: { ...options.counts, valid, rejected, promoted },
       stageTimings: { ...options.stageTimings, promote: Math.round(performance.now() - started) },
     })
-    return { status, promoted, valid, rejected }
+    return { status, promoted, valid, rejected, details }
   })
   const refreshStarted = performance.now()
   const refreshed =
-    options.refreshAggregates === false
+    options.refreshAggregates === false || !hasAggregates(target.dataset)
       ? []
       : await refreshAggregates(database.db, await detectCapabilities(database.db), target.dataset, { from: target.tradeDate, to: target.tradeDate })
   return { ...report, refreshedAggregates: refreshed, refreshMs: Math.round(performance.now() - refreshStarted) }
+}
+
+const isDaily = (dataset: Dataset): dataset is DailyDataset => (DAILY_DATASETS as readonly string[]).includes(dataset)
+
+async function promoteDaily(trx: Transaction<Database>, target: PromotionTarget, dataset: DailyDataset): Promise<ReferencePromotion> {
+  const upsert = await upsertStatement(dataset, target.batchId, target.source).execute(trx)
+  return { promoted: Number(upsert.numAffectedRows ?? 0n), details: {} }
+}
+
+async function promoteReference(trx: Transaction<Database>, target: PromotionTarget, dataset: ReferenceDataset): Promise<ReferencePromotion> {
+  // Reference promotions derive history from what production holds (intervals, stock history),
+  // so two batches of one dataset are applied one after the other, never interleaved.
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`promote:${dataset}`}, 0))`.execute(trx)
+  return REFERENCE_PROMOTERS[dataset](trx, { dataset, batchId: target.batchId, source: target.source, tradeDate: target.tradeDate })
 }

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { JobResult } from '@kmd/pipeline'
+import type { JobResult, JobStatus } from '@kmd/pipeline'
 import type { SlotOutcome } from './slot-claims.ts'
+
+const RUN_STATUSES: readonly JobStatus[] = ['SUCCESS', 'PARTIAL', 'FAILED', 'SKIPPED', 'ABORTED']
 
 /**
  * The scheduler's Prometheus series, on a registry of its own (so several schedulers in one
@@ -32,6 +34,14 @@ export class SchedulerMetrics {
     this.failedChecks = new Counter({ name: 'kmd_failed_checks_total', help: 'Validation checks that found issues, by dataset and check', labelNames: ['dataset', 'check'], registers: [registry] })
     this.slots = new Counter({ name: 'kmd_schedule_slots_total', help: 'Slots this instance claimed, by job and outcome', labelNames: ['job', 'outcome'], registers: [registry] })
     this.lastTick = new Gauge({ name: 'kmd_scheduler_last_tick_timestamp_seconds', help: 'Unix time of the scheduler loop\'s last completed tick', registers: [registry] })
+  }
+
+  /** Zero series for the scheduled datasets, so a dashboard sees 0 rather than no data before the first run. */
+  initDatasets(datasets: readonly string[]): void {
+    for (const dataset of datasets) {
+      for (const status of RUN_STATUSES) this.runs.inc({ dataset, status }, 0)
+      this.rowsPromoted.inc({ dataset }, 0)
+    }
   }
 
   recordRun(result: JobResult, seconds: number, finishedAt: Date): void {

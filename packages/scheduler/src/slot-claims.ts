@@ -6,10 +6,11 @@ import type { JobStatus } from '@kmd/pipeline'
  * How a slot ended, in schedule_slots.outcome: the run's status, or
  * - SKIPPED_OVERRUN: the job's previous run was still going, so this slot did not start;
  * - NOT_STARTED: claimed, then released at shutdown before its run began;
- * - ERROR: the run could not even write its log (e.g. the database went away).
+ * - ERROR: the run could not even write its log (e.g. the database went away);
+ * - ALERT_SENT: a once-per-condition alert (job name "alert:…"), not a job run.
  * NULL while the run is going.
  */
-export type SlotOutcome = JobStatus | 'SKIPPED_OVERRUN' | 'NOT_STARTED' | 'ERROR'
+export type SlotOutcome = JobStatus | 'SKIPPED_OVERRUN' | 'NOT_STARTED' | 'ERROR' | 'ALERT_SENT'
 
 // A slot that ended like this left production untouched, so any replica may claim it again.
 const RECLAIMABLE: readonly SlotOutcome[] = ['ABORTED', 'NOT_STARTED']

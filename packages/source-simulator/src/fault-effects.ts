@@ -39,8 +39,8 @@ export function logoutAnswer(): SimulatorResponse {
 }
 
 /** Cuts the body in half, as a connection dropped mid-answer would. */
-export function truncateBody(body: string): string {
-  return body.slice(0, Math.floor(body.length / 2))
+export function truncateBody<Body extends string | Buffer>(body: Body): Body {
+  return body.slice(0, Math.floor(body.length / 2)) as Body
 }
 
 type Row = Record<string, unknown>
@@ -53,7 +53,9 @@ const NUMERIC_TEXT = /^-?[\d,]+(\.\d+)?$/
  * Changes the rows of a JSON answer for a row fault. Rows are chosen by a generator seeded
  * with the request number, so a run is reproducible. Answers without a row array are left alone.
  */
-export function corruptRows(kind: FaultKind, body: string, seed: number): { body: string; affectedCodes: string[] } {
+export function corruptRows(kind: FaultKind, body: string | Buffer, seed: number): { body: string | Buffer; affectedCodes: string[] } {
+  // Byte bodies are HTML pages (Naver), not JSON rows: nothing to corrupt.
+  if (typeof body !== 'string') return { body, affectedCodes: [] }
   let document: Record<string, unknown>
   try {
     document = JSON.parse(body) as Record<string, unknown>

@@ -4,7 +4,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 export interface SimulatorResponse {
   status: number
   headers: Record<string, string | string[]>
-  body: string
+  /** Text is sent as UTF-8; a Buffer as is (Naver's pages are EUC-KR bytes). */
+  body: string | Buffer
 }
 
 export interface ParsedRequest {
@@ -14,6 +15,8 @@ export interface ParsedRequest {
   form: Record<string, string>
   headers: IncomingHttpHeaders
   cookies: Record<string, string>
+  /** The body as text, for JSON requests (KIS's token endpoint). */
+  body: string
 }
 
 export const HTML = 'text/html; charset=utf-8'
@@ -32,6 +35,7 @@ export async function parseRequest(request: IncomingMessage): Promise<ParsedRequ
     form: isForm || (body !== '' && request.headers['content-type'] === undefined) ? Object.fromEntries(new URLSearchParams(body)) : {},
     headers: request.headers,
     cookies: parseCookies(request.headers.cookie),
+    body,
   }
 }
 

@@ -4,9 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { corruptRows, replacementAnswer, truncateBody } from './fault-effects.ts'
 import { DATA_PATH, FaultController, ROW_FAULTS, type PendingFault } from './faults.ts'
 import { htmlResponse, parseRequest, writeResponse, type ParsedRequest, type SimulatorResponse } from './http-io.ts'
+import { InfomaxRoutes, type InfomaxControls, type InfomaxSimulatorOptions } from './infomax/index.ts'
 import { BoundedCache } from './krx/bounded-cache.ts'
 import { answerDataRequest } from './krx/data-route.ts'
 import { answerLoginRequest } from './krx/login-routes.ts'
+import { createKisSource, type KisSimulatorControl } from './kis/routes.ts'
+import { NaverRoutes } from './naver/naver-route.ts'
 import { RecordedPayloads } from './krx/recorded.ts'
 import { SyntheticMarket } from './krx/synthetic-market.ts'
 import { DEFAULT_FIXTURES_DIR, DEFAULT_MEMBERS, DEFAULT_SEED, DEFAULT_STOCK_COUNT, type SimulatorOptions } from './options.ts'
@@ -30,13 +33,17 @@ export interface RunningSimulator {
   url: string
   port: number
   faults: FaultController
+  /** The KIS Developers gateway: settings (rate limit, token lifetime), apps, issued tokens. */
+  kis: KisSimulatorControl
+  /** Infomax quirks (missing/extra/wrong-typed fields, `success: false`) and its rate limit. */
+  infomax: InfomaxControls
   /** Every request received, oldest first. */
   requests: RecordedRequest[]
   stop(): Promise<void>
 }
 
 /** Starts a loopback HTTP server that answers like the KRX data portal (login, getJsonData). */
-export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+export async function startSimulator(options: SimulatorOptions & { infomax?: InfomaxSimulatorOptions } = {}): Promise<RunningSimulator> {
   const seed = options.seed ?? DEFAULT_SEED
   const faults = new FaultController()
   const sessions = new SessionStore()
@@ -49,6 +56,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     renderedRows: new BoundedCache<string, string>(64),
     now: options.clock ?? (() => new Date()),
   }
+  const kis = createKisSource({ market: data.market, seed, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR })
+  const infomax = new InfomaxRoutes({ market: data.market, seed, now: data.now }, options.infomax)
+  const naver = new NaverRoutes({ market: data.market, seed, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR, now: data.now })
 
   const answer = async (request: ParsedRequest, requestIndex: number): Promise<SimulatorResponse> => {
     const bld = request.form.bld
@@ -71,7 +81,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
     let response =
       answerLoginRequest(request, { sessions, faults, members }) ??
-      (request.path === DATA_PATH ? answerDataRequest(request, data) : htmlResponse(404, 'Not Found'))
+      kis.answer(request) ??
+      naver.answer(request) ??
+      (request.path === DATA_PATH
+        ? answerDataRequest(request, data)
+        : request.path.startsWith('/api/')
+          ? infomax.answer(request, requestIndex)
+          : htmlResponse(404, 'Not Found'))
 
     for (const fault of taken.filter((f) => ROW_FAULTS.has(f.kind))) {
       if (response.status !== 200) continue
@@ -119,6 +135,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     url: `http://127.0.0.1:${port}`,
     port,
     faults,
+    kis: kis.control,
+    infomax,
     requests,
     stop: () =>
       new Promise<void>((resolve, reject) => {

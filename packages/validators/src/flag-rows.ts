@@ -12,15 +12,18 @@ export interface FlagRowsRequest {
   checked: RawBuilder<unknown>
   /** reject rules append to reject_reasons, warn rules to warnings. */
   column: 'reject_reasons' | 'warnings'
-  /** Sample keys per row (default) or per stock and day. */
-  sampleKey?: 'row' | 'stock'
+  /**
+   * Sample keys per row (default), per stock and day, or an expression over the staging row
+   * aliased `t` (e.g. the ETF or the index a rule judges as a whole).
+   */
+  sampleKey?: 'row' | 'stock' | RawBuilder<string>
 }
 
 export interface FlaggedRows {
   checkedCount: number
   /** Rows that received a reason. */
   issueCount: number
-  /** Distinct sample keys among them (rows, or stocks with sampleKey 'stock'). */
+  /** Distinct sample keys among them (rows, stocks with sampleKey 'stock', or the given key's values). */
   issueKeyCount: number
   sample: SampleEntry[]
   /** Checked rows per non-null note. */
@@ -35,7 +38,8 @@ export interface FlaggedRows {
 export async function flagRows(context: RuleContext, request: FlagRowsRequest): Promise<FlaggedRows> {
   const { spec, target } = context
   const column = request.column
-  const key = request.sampleKey === 'stock' ? stockKey('t') : rowKey(spec, 't')
+  const sampleKey = request.sampleKey ?? 'row'
+  const key = sampleKey === 'row' ? rowKey(spec, 't') : sampleKey === 'stock' ? stockKey('t') : sampleKey
   const { rows } = await sql<{
     checked_count: number
     issue_count: number
@@ -70,5 +74,5 @@ export async function flagRows(context: RuleContext, request: FlagRowsRequest): 
   }
 }
 
-/** `3 rows`, `1 row` */
-export const rowsText = (count: number, noun = 'row') => `${count} ${noun}${count === 1 ? '' : 's'}`
+/** `3 rows`, `1 row`, `2 indexes` */
+export const rowsText = (count: number, noun = 'row', plural = `${noun}s`) => `${count} ${count === 1 ? noun : plural}`

@@ -24,11 +24,16 @@ export const showDate = (expression: Fragment) => sql<string>`to_char(${expressi
 export const allPresent = (alias: string, columns: readonly string[]) =>
   sql<boolean>`(${sql.join(columns.map((c) => sql`${col(alias, c)} is not null`), sql` and `)})`
 
-/** `005930@2024-01-02`, `005930/individual@2024-01-02`; `row 17` when a key column is null. */
+/**
+ * `005930@2024-01-02`, `005930/individual@2024-01-02`, `152100/KRD010010001@2021-04-02`,
+ * `1/028/005930`, `005930`, `2024-01-02`; `row 17` when a key column is null.
+ */
 export function rowKey(spec: DatasetSpec, alias: string): RawBuilder<string> {
-  const entity = sql.join(spec.entityColumns.map((c) => col(alias, c)), sql` || '/' || `)
+  const parts: Fragment[] = []
+  if (spec.entityColumns.length > 0) parts.push(sql.join(spec.entityColumns.map((c) => col(alias, c)), sql` || '/' || `))
+  if (spec.keyDateColumn) parts.push(showDate(col(alias, spec.keyDateColumn)))
   return sql<string>`case when ${allPresent(alias, spec.keyColumns)}
-    then ${entity} || '@' || ${showDate(col(alias, 'time'))}
+    then ${sql.join(parts, sql` || '@' || `)}
     else 'row ' || ${col(alias, 'row_number')} end`
 }
 

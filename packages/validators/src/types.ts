@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { DailyDataset } from '@kmd/core'
+import type { Dataset } from '@kmd/core'
 import type { Database } from '@kmd/db'
 import type { DatasetSpec } from './datasets.ts'
 
@@ -10,15 +10,19 @@ export type Severity = 'reject' | 'warn' | 'fail'
 export interface ValidationTarget {
   runId: string
   batchId: string
-  dataset: DailyDataset
+  dataset: Dataset
   source: string
   partitionKey: string
-  /** `YYYY-MM-DD`: the day every row of the batch must be dated. */
+  /**
+   * `YYYY-MM-DD`: the day the batch describes. Daily datasets and one-day snapshots
+   * (index_components, etf_portfolios) must date every row on it; reference lists without a
+   * date column (stocks, sectors) are as of it.
+   */
   tradeDate: string
 }
 
 export interface SampleEntry {
-  /** `005930@2024-01-02`, `005930/individual@2024-01-02`, or `row 17` when the key is incomplete. */
+  /** `005930@2024-01-02`, `005930/individual@2024-01-02`, `1/028`, or `row 17` when the key is incomplete. */
   key: string
   reason: string
 }

@@ -20,3 +20,25 @@ export {
   isNonTradingDayAnswerSet,
   type InvestorTradingAnswer,
 } from './collectors/investor-trading.ts'
+export { ReferenceRowReader } from './reference-reader.ts'
+export { isIsin, isStockCode, stockCodeFromIsin } from './stock-codes.ts'
+export { marketOfId, marketOfName, type CanonicalMarket, type MarketName } from './markets.ts'
+export { DEFAULT_KRX_INDEXES, KRX_INDEX_NAMES, parseKrxIndexId, type KrxIndexId } from './indexes.ts'
+export { delistedStockRecordOf, stockRecordOf } from './stock-master-rows.ts'
+export { etfPortfolioRecordOf, indexComponentRecordOf, sectorRecordOf } from './reference-rows.ts'
+export { collectStockMaster, stockMasterFromRows, type StockMasterOptions } from './collectors/stock-master.ts'
+export { collectSectors, sectorsFromAnswers, type SectorAnswer } from './collectors/sectors.ts'
+export {
+  collectIndexComponents,
+  indexComponentsFromAnswers,
+  type IndexAnswer,
+  type IndexComponentsOptions,
+} from './collectors/index-components.ts'
+export {
+  collectEtfPortfolios,
+  etfPortfoliosFromAnswers,
+  listedEtfsOf,
+  type EtfPortfolioAnswer,
+  type EtfPortfolioOptions,
+  type ListedEtf,
+} from './collectors/etf-portfolios.ts'

@@ -16,6 +16,10 @@ export const KRX_SCREENS = {
   sectorClassification: 'dbms/MDC/STAT/standard/MDCSTAT03901',
   /** 13108 ETF portfolio deposit file. */
   etfPortfolio: 'dbms/MDC/STAT/standard/MDCSTAT05001',
+  /** 13101 all ETFs' prices on one day (the day's ETF list, with ISINs). */
+  etfPrices: 'dbms/MDC/STAT/standard/MDCSTAT04301',
+  /** 상장폐지현황: stocks delisted in a period, with date and reason. */
+  delistedStocks: 'dbms/MDC/STAT/issue/MDCSTAT23801',
 } as const
 
 /** The screen id is the last part of a bld path, e.g. `MDCSTAT01501` or `finder_stkisu`. */

@@ -4,6 +4,7 @@ import { SESSION_COOKIE, type SessionStore } from '../sessions.ts'
 import type { BoundedCache } from './bounded-cache.ts'
 import { INVESTOR_TYPES, type InvestorType } from './investor-flows.ts'
 import type { RecordedPayloads } from './recorded.ts'
+import { answerReferenceScreen } from './reference-route.ts'
 import {
   ALL_STOCK_PRICES_BLD,
   ALL_STOCK_PRICES_KEY,
@@ -48,7 +49,8 @@ export function answerDataRequest(request: ParsedRequest, context: DataContext):
     case INVESTOR_NET_BUYING_BLD:
       return investorNetBuying(form, context, now)
     default:
-      return wrongRequest(now)
+      // Stock master, delisted stocks, sectors, index constituents, ETF prices and PDFs.
+      return answerReferenceScreen(form, context, now) ?? wrongRequest(now)
   }
 }
 

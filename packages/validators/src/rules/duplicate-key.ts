@@ -12,7 +12,7 @@ export const duplicateKeyRule: Rule = {
   name: 'duplicate_key',
   severity: 'reject',
   threshold: null,
-  description: 'one row per key (stock_code[, investor_type], time): the lowest row_number is kept, later copies rejected',
+  description: "one row per key (the dataset's key columns): the lowest row_number is kept, later copies rejected",
   async check(context) {
     const { spec, target } = context
     const key = sql.join(spec.keyColumns.map((c) => col('s', c)))

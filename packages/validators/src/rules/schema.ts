@@ -1,53 +1,33 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import { flagRows, rowsText } from '../flag-rows.ts'
-import { batchParam, col, dateParam, reasonsWhen, showDate, stagingTable } from '../sql-parts.ts'
+import { batchParam, col, dateParam, reasonsWhen, show, showDate, stagingTable } from '../sql-parts.ts'
+import type { DatasetSpec } from '../datasets.ts'
 import type { Rule } from '../types.ts'
 
-const STOCK_CODE_PATTERN = '^[0-9A-Z]{6}$'
+type Case = readonly [condition: RawBuilder<unknown>, reason: RawBuilder<unknown>]
 
 /**
- * What a row must be before any other rule can judge it: parsed, complete, keyed by a KRX
- * short code, dated on the batch's trade date, and (investor flows) of a known investor type.
+ * What a row must be before any other rule can judge it: parsed, complete, its codes in
+ * their formats (KRX short code, ISIN, index code), its fixed-list values known, its numbers
+ * within what production can hold, dated on the batch's trade date where the dataset is a
+ * one-day snapshot, and (investor flows) of a known investor type. Everything comes from the
+ * dataset's spec.
  */
 export const schemaRule: Rule = {
   name: 'schema',
   severity: 'reject',
   threshold: null,
-  description: 'no parse errors, required columns present, six-character stock code, time = trade date, known investor type',
+  description: "no parse errors, required columns present, codes in their formats, known values, numbers production can hold, snapshot rows on the trade date",
   async check(context) {
     const { spec, target } = context
-    const s = (name: string) => col('s', name)
-    const missingList = sql.join(
-      spec.requiredColumns.map((c) => sql`case when ${s(c)} is null then ${sql.lit(c)} end`),
-    )
-    const cases = [
-      [sql`cardinality(s.parse_errors) > 0`, sql`'schema: unparsable ' || array_to_string(s.parse_errors, '; ')`],
-      [
-        sql`num_nulls(${sql.join(spec.requiredColumns.map((c) => s(c)))}) > 0`,
-        sql`'schema: missing ' || concat_ws(', ', ${missingList})`,
-      ],
-      [
-        sql`s.stock_code !~ ${STOCK_CODE_PATTERN}`,
-        sql`'schema: stock_code "' || s.stock_code || '" is not six digits or capital letters'`,
-      ],
-      [
-        sql`s.time <> ${dateParam(target.tradeDate)}`,
-        sql`'schema: time ' || ${showDate(s('time'))} || ' is not the trade date ' || ${target.tradeDate}::text`,
-      ],
-    ] as const
-    const investorCase = [
-      sql`s.investor_type not in (select investor_type from investor_types)`,
-      sql`'schema: investor_type "' || s.investor_type || '" is not one of investor_types'`,
-    ] as const
     const found = await flagRows(context, {
       column: 'reject_reasons',
       checked: sql`
-        select s.row_number,
-               ${reasonsWhen(spec.entityColumns.includes('investor_type') ? [...cases, investorCase] : cases)} as reasons,
-               null::text as note
+        select s.row_number, ${reasonsWhen(schemaCases(spec, target.tradeDate))} as reasons, null::text as note
         from ${stagingTable(spec)} s
         where s.batch_id = ${batchParam(target.batchId)}`,
     })
+    const dated = spec.batchDateColumn ? ` and dated ${target.tradeDate}` : ''
     return {
       passed: found.issueCount === 0,
       checkedCount: found.checkedCount,
@@ -55,8 +35,54 @@ export const schemaRule: Rule = {
       sample: found.sample,
       message:
         found.issueCount === 0
-          ? `all ${rowsText(found.checkedCount)} parsed, complete and keyed on ${target.tradeDate}`
-          : `${rowsText(found.issueCount)} of ${found.checkedCount} rejected: unparsable, incomplete or mis-keyed`,
+          ? `all ${rowsText(found.checkedCount)} parsed, complete, well-formed${dated}`
+          : `${rowsText(found.issueCount)} of ${found.checkedCount} rejected: unparsable, incomplete, malformed or misdated`,
     }
   },
+}
+
+function schemaCases(spec: DatasetSpec, tradeDate: string): Case[] {
+  const s = (name: string) => col('s', name)
+  const missing = (c: string) => (spec.nonBlankColumns.includes(c) ? sql`(${s(c)} is null or btrim(${s(c)}) = '')` : sql`${s(c)} is null`)
+  const blanks = spec.nonBlankColumns.map((c) => sql` or btrim(${s(c)}) = ''`)
+  const cases: Case[] = [
+    [sql`cardinality(s.parse_errors) > 0`, sql`'schema: unparsable ' || array_to_string(s.parse_errors, '; ')`],
+    [
+      sql`(num_nulls(${sql.join(spec.requiredColumns.map((c) => s(c)))}) > 0${sql.join(blanks, sql``)})`,
+      sql`'schema: missing ' || concat_ws(', ', ${sql.join(spec.requiredColumns.map((c) => sql`case when ${missing(c)} then ${sql.lit(c)} end`))})`,
+    ],
+    ...spec.formats.map(
+      ({ column, pattern, says }): Case => [
+        sql`${s(column)} !~ ${pattern}`,
+        sql`${sql.lit(`schema: ${column} "`)} || ${s(column)} || ${sql.lit(`" ${says}`)}`,
+      ],
+    ),
+    ...spec.choices.map(
+      ({ column, values }): Case => [
+        sql`${s(column)} not in (${sql.join(values.map((v) => sql.lit(v)))})`,
+        sql`${sql.lit(`schema: ${column} "`)} || ${s(column)} || ${sql.lit(`" is not one of ${values.join(', ')}`)}`,
+      ],
+    ),
+    ...spec.bounds.flatMap(({ column, atLeast, below, says }): Case[] => {
+      const conditions = [
+        ...(atLeast === undefined ? [] : [sql`${s(column)} < ${sql.lit(atLeast)}::numeric`]),
+        ...(below === undefined ? [] : [sql`abs(${s(column)}) >= ${sql.lit(below)}::numeric`]),
+      ]
+      return [[sql.join(conditions, sql` or `), sql`${sql.lit(`schema: ${column} `)} || ${show(s(column))} || ${sql.lit(` ${says}`)}`]]
+    }),
+  ]
+  if (spec.batchDateColumn) {
+    const column = spec.batchDateColumn
+    cases.push([
+      sql`${s(column)} <> ${dateParam(tradeDate)}`,
+      sql`${sql.lit(`schema: ${column} `)} || ${showDate(s(column))} || ' is not the trade date ' || ${tradeDate}::text`,
+    ])
+  }
+  if (spec.entityColumns.includes('investor_type')) {
+    cases.push([
+      sql`s.investor_type not in (select investor_type from investor_types)`,
+      sql`'schema: investor_type "' || s.investor_type || '" is not one of investor_types'`,
+    ])
+  }
+  return cases
 }

@@ -1,0 +1,202 @@
+import cliProgress from 'cli-progress'
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { DAILY_DATASETS, SOURCES, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
+import {
+  createCollectors, formatDuration, progressLine, REPROCESS_MODES, runBackfill,
+  type BackfillSummary, type JobResult, type PlannedPartition, type ProgressSnapshot, type ReprocessMode,
+} from '@kmd/pipeline'
+import { withDatabase } from '../context.ts'
+import { parseTradeDate } from './run.ts'
+
+interface BackfillCliOptions {
+  dataset: DailyDataset
+  from: string
+  to: string
+  source: SourceName
+  concurrency?: number
+  reprocess: ReprocessMode
+  dryRun?: boolean
+}
+
+// Partitions at once on a server when --concurrency is not given; the source's pacing, shared by all workers, bounds the rest.
+const SERVER_DEFAULT_CONCURRENCY = 4
+// Without a terminal: a progress line every this many partitions, or this often.
+const LOG_EVERY_PARTITIONS = 25
+const LOG_EVERY_MS = 10_000
+
+export function registerBackfill(program: Command): void {
+  program
+    .command('backfill')
+    .description('load a date range partition by partition; resumable: skips what the run log says is loaded')
+    .addOption(new Option('--dataset <dataset>', 'dataset to load').choices(DAILY_DATASETS).makeOptionMandatory())
+    .requiredOption('--from <YYYY-MM-DD>', 'first trade date (KST), included', parseTradeDate)
+    .requiredOption('--to <YYYY-MM-DD>', 'last trade date (KST), included', parseTradeDate)
+    .addOption(new Option('--source <source>', 'source to collect from').choices(SOURCES).default('krx'))
+    .option('--concurrency <n>', `partitions at once (default: 1 on the embedded database, ${SERVER_DEFAULT_CONCURRENCY} on a server)`, parseConcurrency)
+    .addOption(
+      new Option('--reprocess <mode>', 'missing: never SUCCESS/PARTIAL; failed: latest run FAILED or ABORTED; all: everything')
+        .choices(REPROCESS_MODES)
+        .default('missing'),
+    )
+    .option('--dry-run', 'print the plan (partitions to run or skip, and why) and change nothing')
+    .action(async (options: BackfillCliOptions) => {
+      if (options.from > options.to) throw new Error(`--from ${options.from} is after --to ${options.to}`)
+      const summary = await withDatabase(
+        async ({ config, logger, database }) => {
+          const concurrency = options.concurrency ?? (database.backend === 'embedded' ? 1 : Math.min(SERVER_DEFAULT_CONCURRENCY, config.databasePoolSize))
+          if (database.backend === 'embedded' && concurrency > 1) console.error('note: the embedded database has one connection; partitions will take turns on it')
+          if (database.backend === 'server' && concurrency > config.databasePoolSize) console.error(`note: --concurrency ${concurrency} exceeds DATABASE_POOL_SIZE ${config.databasePoolSize}; workers will wait for connections`)
+          const interactive = process.stderr.isTTY === true && !options.dryRun
+          const jobLogger = interactive ? quietUnderABar(logger) : logger
+          const reporter = options.dryRun ? undefined : interactive ? barReporter() : lineReporter()
+          const stop = stopOnSignals(() => reporter?.log('stopping: no new partitions; running ones end ABORTED or finish promotion (again to quit at once)'))
+          try {
+            const result = await runBackfill(
+              { database, logger: jobLogger, collectors: createCollectors(config, jobLogger), signal: stop.signal },
+              {
+                dataset: options.dataset, source: options.source, from: options.from, to: options.to, reprocess: options.reprocess,
+                concurrency, dryRun: options.dryRun,
+                onPlanned: options.dryRun ? printPlanned : undefined,
+                onRun: (run, progress) => reporter?.onRun(run, progress),
+              },
+            )
+            reporter?.done()
+            return result
+          } finally {
+            reporter?.done()
+            stop.dispose()
+          }
+        },
+        { required: options.source === 'krx' && !options.dryRun ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : [] },
+      )
+      printSummary(summary)
+      process.exitCode = backfillExitCode(summary)
+    })
+}
+
+function parseConcurrency(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError(`expected a whole number from 1 to 64, got "${value}"`)
+  return n
+}
+
+/** 130 when stopped by a signal, 1 when a partition failed or the aggregates were not refreshed, else 0. */
+export function backfillExitCode(summary: BackfillSummary): number {
+  if (summary.aborted) return 130
+  if (summary.statuses.FAILED > 0 || summary.statuses.ABORTED > 0 || summary.refreshError) return 1
+  return 0
+}
+
+function printPlanned(partition: PlannedPartition): void {
+  console.log(`${partition.action === 'run' ? 'run ' : 'skip'}  ${partition.key}  ${partition.reason}`)
+}
+
+interface Reporter {
+  onRun(result: JobResult, progress: ProgressSnapshot): void
+  log(line: string): void
+  done(): void
+}
+
+/** A bar with ETA and rows/s on a terminal; failures are printed above it. */
+function barReporter(): Reporter {
+  const bars = new cliProgress.MultiBar(
+    {
+      format: 'backfill [{bar}] {percentage}% | {value}/{total} partitions | {rowsPerSecond} rows/s | {failed} failed | elapsed {elapsed} | ETA {eta}',
+      hideCursor: true,
+      stream: process.stderr,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  )
+  let bar: cliProgress.SingleBar | undefined
+  let stopped = false
+  return {
+    onRun(result, p) {
+      bar ??= bars.create(p.toRun, 0)
+      if (result.status === 'FAILED' || result.status === 'ABORTED') bars.log(`${result.status} ${result.tradeDate}: ${result.message ?? ''}\n`)
+      bar.setTotal(p.toRun)
+      bar.update(p.finished, {
+        rowsPerSecond: Math.round(p.rowsPerSecond), failed: p.statuses.FAILED + p.statuses.ABORTED,
+        elapsed: formatDuration(p.elapsedMs), eta: p.etaMs === undefined ? '?' : formatDuration(p.etaMs),
+      })
+    },
+    log: (line) => (bar ? bars.log(`${line}\n`) : console.error(line)),
+    done() {
+      if (!stopped) bars.stop()
+      stopped = true
+    },
+  }
+}
+
+/** Without a terminal: a line every LOG_EVERY_PARTITIONS partitions or LOG_EVERY_MS, and each failure. */
+function lineReporter(): Reporter {
+  let lastAt = performance.now()
+  let lastCount = 0
+  return {
+    onRun(result, p) {
+      if (result.status === 'FAILED' || result.status === 'ABORTED') console.error(`${result.status} ${result.tradeDate}: ${result.message ?? ''}`)
+      // The first run too, so a long backfill shows it is moving before ten seconds pass.
+      if (p.finished === 1 || p.finished - lastCount >= LOG_EVERY_PARTITIONS || performance.now() - lastAt >= LOG_EVERY_MS || p.finished === p.toRun) {
+        console.error(`backfill: ${progressLine(p)}`)
+        lastAt = performance.now()
+        lastCount = p.finished
+      }
+    },
+    log: (line) => console.error(line),
+    done: () => undefined,
+  }
+}
+
+// Per-run info lines would tear the bar apart; warnings and errors still show.
+function quietUnderABar(logger: Logger): Logger {
+  const level = logger.levelVal < 40 ? 'warn' : logger.level
+  return logger.child({}, { level })
+}
+
+/** First SIGINT/SIGTERM: abort (the backfill winds down and prints its summary). Second: quit at once. */
+function stopOnSignals(onFirst: () => void): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController()
+  const handler = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130)
+    controller.abort(signal)
+    onFirst()
+  }
+  process.on('SIGINT', handler)
+  process.on('SIGTERM', handler)
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', handler)
+      process.off('SIGTERM', handler)
+    },
+  }
+}
+
+export function printSummary(s: BackfillSummary): void {
+  const outcome = s.dryRun ? 'dry run, nothing changed' : s.aborted ? 'stopped before the end' : 'finished'
+  console.log(`\nbackfill ${s.dataset} from ${s.source}, ${s.from} .. ${s.to}, reprocess ${s.reprocess}: ${outcome}`)
+  const rows: Record<string, string | number> = {
+    'partitions in range': s.partitions,
+    [s.dryRun ? 'would run' : 'planned to run']: s.toRun,
+    'not run (the log says done)': s.notRun,
+  }
+  if (!s.dryRun) {
+    Object.assign(rows, {
+      SUCCESS: s.statuses.SUCCESS,
+      PARTIAL: s.statuses.PARTIAL,
+      FAILED: s.statuses.FAILED,
+      ABORTED: s.statuses.ABORTED,
+      'SKIPPED (held by another run, or closed)': s.statuses.SKIPPED,
+      'rows processed': s.rowsProcessed,
+      'rows promoted': s.rowsPromoted,
+      'rows rejected': s.rowsRejected,
+      'rows/s': Math.round(s.rowsPerSecond),
+      elapsed: formatDuration(s.elapsedMs),
+      'aggregates refreshed': s.refreshError ? `failed: ${s.refreshError}` : s.aggregatesRefreshed.join(', ') || '-',
+    })
+  }
+  console.table(rows)
+  const again = `pnpm etl backfill --dataset ${s.dataset} --source ${s.source} --from ${s.from} --to ${s.to}`
+  if (s.aborted) console.log(`resume with: ${again}`)
+  else if (!s.dryRun && s.statuses.FAILED + s.statuses.ABORTED > 0) console.log(`re-run the failed partitions with: ${again} --reprocess failed`)
+}

@@ -1,0 +1,86 @@
+import type { Command } from 'commander'
+import { createLogger, loadConfig, type EnvironmentVariable, type Logger } from '@kmd/core'
+import { openDatabase } from '@kmd/db'
+import { createCollectors } from '@kmd/pipeline'
+import { Scheduler, SchedulerMetrics, createWebhookSender, loadJobs, seoulTime, startHealthServer, type SlotRecord } from '@kmd/scheduler'
+import { describeResult } from './run.ts'
+
+export function registerSchedule(program: Command): void {
+  program
+    .command('schedule')
+    .description('run the job table on its cron slots (Korea time) in the foreground, with /healthz and /metrics on SCHEDULER_PORT')
+    .option('--once', 'run the due and missed (catch-up) slots, wait for them, and exit')
+    .action(async (options: { once?: boolean }) => {
+      const jobs = await loadJobs(loadConfig(process.env).scheduler.scheduleFile)
+      const required: EnvironmentVariable[] = jobs.some((job) => job.source === 'krx') ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : []
+      const config = loadConfig(process.env, { required })
+      const logger = createLogger({ level: config.logLevel })
+      const database = await openDatabase(config)
+      const scheduler = new Scheduler({
+        database,
+        logger,
+        jobs,
+        collectors: createCollectors(config, logger),
+        catchUpHours: config.scheduler.catchUpHours,
+        partialRejectRatio: config.alerts.partialRejectRatio,
+        webhook: config.alerts.webhookUrl ? createWebhookSender({ url: config.alerts.webhookUrl, logger }) : undefined,
+        metrics: new SchedulerMetrics({ defaultMetrics: !options.once }),
+      })
+      if (options.once) {
+        await runOnce(scheduler, database.close.bind(database))
+        return
+      }
+      await runForeground(scheduler, logger, config.scheduler.port, () => database.close())
+    })
+}
+
+async function runOnce(scheduler: Scheduler, closeDatabase: () => Promise<void>): Promise<void> {
+  try {
+    for (const { job, reason } of scheduler.unscheduled) console.log(`not scheduled: ${job.name} (${reason})`)
+    const report = await scheduler.tick()
+    await scheduler.idle()
+    if (report.started.length === 0) console.log('no slot due and none missed in the catch-up window')
+    for (const record of scheduler.records) console.log(describeRecord(record))
+    for (const slot of report.skippedOverrun) console.log(`${slot.job} ${seoulTime(slot.slot)}: SKIPPED_OVERRUN`)
+    if (scheduler.records.some((record) => record.outcome === 'FAILED' || record.outcome === 'ERROR')) process.exitCode = 1
+  } finally {
+    await scheduler.stop()
+    await closeDatabase()
+  }
+}
+
+/**
+ * Until SIGTERM or SIGINT: then no new slots, running jobs aborted through their AbortSignal
+ * (each ends ABORTED before promotion or finishes the promotion it began), the HTTP server and
+ * the database closed, exit 0. A second signal exits at once with 1.
+ */
+async function runForeground(scheduler: Scheduler, logger: Logger, port: number, closeDatabase: () => Promise<void>): Promise<void> {
+  // 0.0.0.0 so the port can be published from a container.
+  const server = await startHealthServer({ scheduler, logger, port, host: '0.0.0.0' })
+  logger.info({ port: server.port, instance: scheduler.instanceId }, 'scheduler listening: GET /healthz, GET /metrics')
+  scheduler.start()
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve)
+    process.once('SIGINT', resolve)
+  })
+  const forceExit = (second: NodeJS.Signals) => {
+    logger.error({ signal: second }, 'second signal: exiting without waiting for the running jobs')
+    process.exit(1)
+  }
+  process.once('SIGTERM', forceExit)
+  process.once('SIGINT', forceExit)
+  logger.info({ signal }, 'stopping: no new slots; running jobs end ABORTED before promotion or finish promoting')
+  await scheduler.stop(signal)
+  for (const record of scheduler.records.filter((entry) => entry.outcome === 'ABORTED')) {
+    logger.warn({ job: record.job, slot: seoulTime(record.slot) }, 'aborted before promotion, production untouched; the slot is run again at the next start (catch-up window)')
+  }
+  await server.close()
+  await closeDatabase()
+  logger.info('scheduler stopped')
+  process.exit(0)
+}
+
+function describeRecord(record: SlotRecord): string {
+  const head = `${record.job} ${seoulTime(record.slot)}`
+  return record.result ? `${head}: ${describeResult(record.result)}` : `${head}: ${record.outcome}`
+}

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { tradingDaysBetween } from '@kmd/core'
+import { openTestDatabase, type TestDatabase } from '@kmd/db/testing'
+import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
+import { runCli, type CliResult } from './run-cli.ts'
+
+let target: TestDatabase
+let simulator: RunningSimulator
+let env: Record<string, string | undefined>
+let dataDir: string | undefined
+
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0, stockCount: 30 })
+  target = await openTestDatabase()
+  const krx = { KRX_BASE_URL: simulator.url, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '500', LOG_LEVEL: 'warn' }
+  if (target.url) {
+    env = { ...krx, DATABASE_URL: target.url }
+  } else {
+    // The embedded engine allows one process per data folder: the CLI gets its own folder.
+    await target.dispose()
+    dataDir = await mkdtemp(join(tmpdir(), 'kmd-cli-backfill-'))
+    env = { ...krx, DATABASE_URL: undefined, EMBEDDED_DATA_DIR: dataDir }
+  }
+  const migrated = await runCli(['migrate'], env)
+  if (migrated.code !== 0) throw new Error(migrated.stderr)
+})
+afterAll(async () => {
+  if (target?.url) await target.dispose()
+  if (dataDir) await rm(dataDir, { recursive: true, force: true })
+  await simulator?.stop()
+})
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
+
+/** Starts `etl <args>` and sends it SIGINT once its standard error shows `when`. */
+function runCliAndInterrupt(args: string[], when: RegExp): Promise<CliResult> {
+  const childEnv: Record<string, string> = {}
+  for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) childEnv[key] = value
+  if (env.DATABASE_URL === undefined) delete childEnv.DATABASE_URL
+  return new Promise((resolve) => {
+    // Not through the tsx wrapper's process group: the signal goes to the CLI process itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env: childEnv })
+    let stdout = ''
+    let stderr = ''
+    let sent = false
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+      if (!sent && when.test(stderr)) {
+        sent = true
+        child.kill('SIGINT')
+      }
+    })
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }))
+  })
+}
+
+describe('pnpm etl backfill', () => {
+  const [from, to] = ['2025-09-01', '2025-09-12']
+  const days = tradingDaysBetween(from, to)
+  const args = ['backfill', '--dataset', 'market_cap_daily', '--from', from, '--to', to]
+
+  test('--dry-run lists every partition with its reason and loads nothing', async () => {
+    const result = await runCli([...args, '--dry-run'], env)
+    expect(result.code).toBe(0)
+    for (const day of days) expect(result.stdout).toContain(`run   ${day}  never run`)
+    expect(result.stdout).toMatch(/dry run, nothing changed/)
+    const status = JSON.parse((await runCli(['status', '--json'], env)).stdout)
+    expect(status.latestRuns).toEqual([])
+  })
+
+  test('loads the range, prints progress lines and a summary, and a second run skips it all', async () => {
+    const first = await runCli(args, env)
+    expect(first.code).toBe(0)
+    expect(first.stderr).toMatch(new RegExp(`backfill: ${days.length}/${days.length} partitions \\(100%\\), \\d+ rows, \\d+ rows/s`))
+    expect(first.stdout).toMatch(/: finished/)
+    expect(first.stdout).toMatch(new RegExp(`SUCCESS\\s*│\\s*${days.length}\\s`))
+    const again = await runCli(args, env)
+    expect(again.code).toBe(0)
+    expect(again.stdout).toMatch(new RegExp(`not run \\(the log says done\\)\\s*│\\s*${days.length}\\s`))
+  })
+
+  test('Ctrl-C stops taking partitions, prints the summary and exits 130; the next run resumes', async () => {
+    const range = ['--dataset', 'investor_trading', '--from', '2025-10-13', '--to', '2025-10-24', '--concurrency', '1']
+    const stopped = await runCliAndInterrupt(['backfill', ...range], /backfill: [1-9]/)
+    expect(stopped.code).toBe(130)
+    expect(stopped.stdout).toMatch(/stopped before the end/)
+    expect(stopped.stdout).toMatch(/resume with: pnpm etl backfill --dataset investor_trading/)
+    const resumed = await runCli(['backfill', ...range], env)
+    expect(resumed.code).toBe(0)
+    expect(resumed.stdout).toMatch(/: finished/)
+    expect(resumed.stdout).toMatch(/not run \(the log says done\)\s*│\s*[1-9]/)
+  })
+
+  test('refuses --from after --to', async () => {
+    const result = await runCli(['backfill', '--dataset', 'ohlcv_daily', '--from', '2025-02-01', '--to', '2025-01-01'], env)
+    expect(result.code).not.toBe(0)
+    expect(result.stderr).toMatch(/--from 2025-02-01 is after --to 2025-01-01/)
+  })
+})

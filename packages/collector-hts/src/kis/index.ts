@@ -1,0 +1,36 @@
+export { createKisClient, hasMorePages, issueKisToken, KisClient, type KisAnswer, type KisClientOptions, type KisCredentials, type KisFetcher, type KisPagingOptions } from './client.ts'
+export { DAILY_CHART_MAX_ROWS, KIS_APIS, KIS_TOKEN_PATH, KRX_MARKET_CODE, type KisApi } from './endpoints.ts'
+export { errorForKisCode, kisAnswerCheck, KisTokenExpiredError, tokenAnswerCheck } from './answers.ts'
+export { KisTokenCache, type KisToken, type TokenCacheOptions } from './token-cache.ts'
+export { KisTokens, type KisTokensOptions } from './tokens.ts'
+export { KIS_INVESTOR_MAPPING, type KisGroupFields, type KisInvestorMapping } from './investor-types.ts'
+export {
+  changeRate,
+  KisRowReader,
+  parseKisDate,
+  parseKisDecimal,
+  parseKisInteger,
+  parseKisMillionsAsWon,
+  signByChangeCode,
+  toKisDate,
+  type KisRow,
+  type Parsed,
+} from './parse.ts'
+export { calendarRecordOf, investorTradingRecordsOf, ohlcvRecordOf } from './rows.ts'
+export {
+  collectDailyOhlcv,
+  collectOhlcvDailyForDate,
+  dailyOhlcvBatches,
+  fetchDailyChartRows,
+  type DailyChartRows,
+  type DailyOhlcvRequest,
+} from './collectors/daily-ohlcv.ts'
+export {
+  collectInvestorTrading,
+  collectInvestorTradingForDate,
+  fetchInvestorDailyRows,
+  investorTradingBatches,
+  type InvestorDailyRows,
+  type InvestorTradingRequest,
+} from './collectors/investor-trading.ts'
+export { calendarBatch, collectMarketCalendar, type MarketCalendarOptions } from './collectors/market-calendar.ts'

@@ -1,0 +1,73 @@
+import type { CanonicalRecord, InvestorTradingValues, MarketCalendarValues, OhlcvDailyValues, TradeDate } from '@kmd/core'
+import { KIS_INVESTOR_MAPPING } from './investor-types.ts'
+import { changeRate, KisRowReader, type KisRow } from './parse.ts'
+
+/**
+ * One KIS row → canonical records, per API. KIS rows carry no stock code (it is the request's),
+ * so `raw` also keeps the request's `FID_INPUT_ISCD`.
+ */
+
+/**
+ * FHKST03010100 output2 → ohlcv_daily. Prices and volume as sent (원, 주), `acml_tr_pbmn` in 원;
+ * the change's direction from `prdy_vrss_sign`; the change rate, which this API does not send,
+ * from close and change. A day without a trade has volume 0 and prices 0, which become null.
+ */
+export function ohlcvRecordOf(row: KisRow, stockCode: string): CanonicalRecord<OhlcvDailyValues> {
+  const read = new KisRowReader(row)
+  const values: OhlcvDailyValues = {
+    stock_code: stockCode,
+    time: read.date('stck_bsop_date', 'time'),
+    open: read.decimal('stck_oprc', 'open'),
+    high: read.decimal('stck_hgpr', 'high'),
+    low: read.decimal('stck_lwpr', 'low'),
+    close: read.decimal('stck_clpr', 'close'),
+    volume: read.integer('acml_vol', 'volume'),
+    trading_value: read.integer('acml_tr_pbmn', 'trading_value'),
+    change: read.signedChange('prdy_vrss', 'change'),
+    change_rate: null,
+  }
+  values.change_rate = changeRate(values.close, values.change)
+  if (values.volume === 0 && [values.open, values.high, values.low].every((price) => price !== null && Number(price) === 0)) {
+    values.open = values.high = values.low = null
+  }
+  return { values, raw: { ...row, FID_INPUT_ISCD: stockCode }, parseErrors: read.parseErrors }
+}
+
+/** FHPTJ04160001 output2 → eleven investor_trading records (KRX's leaf groups), values in won. */
+export function investorTradingRecordsOf(row: KisRow, stockCode: string): Array<CanonicalRecord<InvestorTradingValues>> {
+  const raw = { ...row, FID_INPUT_ISCD: stockCode }
+  return KIS_INVESTOR_MAPPING.map(({ investorType, fields }) => {
+    const read = new KisRowReader(row)
+    const values: InvestorTradingValues = {
+      stock_code: stockCode,
+      investor_type: investorType,
+      time: read.date('stck_bsop_date', 'time'),
+      sell_volume: read.integer(fields.sellVolume, 'sell_volume'),
+      buy_volume: read.integer(fields.buyVolume, 'buy_volume'),
+      net_volume: read.integer(fields.netVolume, 'net_volume'),
+      sell_value: read.won(fields.sellValue, 'sell_value'),
+      buy_value: read.won(fields.buyValue, 'buy_value'),
+      net_value: read.won(fields.netValue, 'net_value'),
+    }
+    return { values, raw, parseErrors: read.parseErrors }
+  })
+}
+
+/** CTCA0903R output → market_calendar: open (`opnd_yn` Y) or not; KIS gives no holiday names. */
+export function calendarRecordOf(row: KisRow): CanonicalRecord<MarketCalendarValues> {
+  const read = new KisRowReader(row)
+  const values: MarketCalendarValues = {
+    trade_date: read.date('bass_dt', 'trade_date'),
+    is_trading_day: read.flag('opnd_yn', 'is_trading_day'),
+    holiday_name: null,
+  }
+  return { values, raw: row, parseErrors: read.parseErrors }
+}
+
+/** The date of a row, or undefined when it has none: such a row (e.g. `{}`) carries no data and is skipped. */
+export function rowDate(row: KisRow, field: string): TradeDate | undefined {
+  const value = row[field]
+  if (typeof value !== 'string' || !/^\d{8}$/.test(value.trim())) return undefined
+  const text = value.trim()
+  return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`
+}

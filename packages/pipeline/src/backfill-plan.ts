@@ -1,0 +1,105 @@
+import { sql, type Kysely } from 'kysely'
+import type { Dataset, SourceName, TradeDate } from '@kmd/core'
+import type { Database } from '@kmd/db'
+import { partitionsOf, type Partition, type PartitionShape } from './backfill-partitions.ts'
+
+/**
+ * Which partitions of a range a backfill runs, read from the ledger (`data_collection_logs`):
+ *   missing  never loaded: no SUCCESS or PARTIAL run yet (the default; resumes an interrupted backfill)
+ *   failed   only those whose latest finished run is FAILED or ABORTED
+ *   all      every partition of the range
+ * "Finished" leaves out RUNNING and SKIPPED rows: a SKIPPED row says another process held the
+ * partition, not how the partition stands.
+ */
+export const REPROCESS_MODES = ['missing', 'failed', 'all'] as const
+export type ReprocessMode = (typeof REPROCESS_MODES)[number]
+
+export interface BackfillRequest {
+  dataset: Dataset
+  source: SourceName
+  from: TradeDate
+  to: TradeDate
+  reprocess?: ReprocessMode
+  /** Stocks of a per-stock partitioning. */
+  stockCodes?: Iterable<string>
+}
+
+export interface LedgerEntry {
+  /** Some run of this (dataset, source, partition) ended SUCCESS or PARTIAL. */
+  everLoaded: boolean
+  latestStatus: 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'ABORTED' | undefined
+  latestRunId: string | undefined
+  latestStartedAt: Date | undefined
+  latestError: string | undefined
+}
+
+export interface PlannedPartition extends Partition {
+  action: 'run' | 'skip'
+  reason: string
+}
+
+// Ledger look-ups go by chunks: one query per CHUNK partitions, and never more in memory.
+const CHUNK = 250
+
+/** The plan, partition by partition, oldest first; lazy, so a range of any length holds one chunk. */
+export async function* planBackfill(db: Kysely<Database>, shape: PartitionShape, request: BackfillRequest): AsyncGenerator<PlannedPartition> {
+  const mode = request.reprocess ?? 'missing'
+  let chunk: Partition[] = []
+  const decideChunk = async function* (): AsyncGenerator<PlannedPartition> {
+    const ledger = mode === 'all' ? new Map<string, LedgerEntry>() : await readLedger(db, request.dataset, request.source, chunk.map((p) => p.key))
+    for (const partition of chunk) yield { ...partition, ...decide(mode, ledger.get(partition.key)) }
+    chunk = []
+  }
+  for (const partition of partitionsOf(shape, request)) {
+    chunk.push(partition)
+    if (chunk.length === CHUNK) yield* decideChunk()
+  }
+  if (chunk.length > 0) yield* decideChunk()
+}
+
+/** Whether a partition runs under a mode, and why, given its ledger entry. Pure. */
+export function decide(mode: ReprocessMode, entry: LedgerEntry | undefined): Pick<PlannedPartition, 'action' | 'reason'> {
+  if (mode === 'all') return { action: 'run', reason: 'reprocess all' }
+  const latest = entry?.latestStatus
+  const describeLatest = () => `latest run ${latest} at ${entry?.latestStartedAt?.toISOString()} (run ${entry?.latestRunId})${entry?.latestError ? `: ${entry.latestError}` : ''}`
+  if (mode === 'missing') {
+    if (entry?.everLoaded) return { action: 'skip', reason: `already loaded; ${describeLatest()}` }
+    return { action: 'run', reason: latest ? `never loaded; ${describeLatest()}` : 'never run' }
+  }
+  if (latest === 'FAILED' || latest === 'ABORTED') return { action: 'run', reason: describeLatest() }
+  return { action: 'skip', reason: latest ? describeLatest() : 'never run (--reprocess missing loads it)' }
+}
+
+/** The ledger entries of some partitions of one (dataset, source); partitions never run are absent. */
+export async function readLedger(db: Kysely<Database>, dataset: string, source: string, keys: readonly string[]): Promise<Map<string, LedgerEntry>> {
+  if (keys.length === 0) return new Map()
+  const finished = sql.join(['SUCCESS', 'PARTIAL', 'FAILED', 'ABORTED'].map((status) => sql.lit(status)))
+  const rows = await db
+    .selectFrom('data_collection_logs')
+    .where('dataset', '=', dataset)
+    .where('source', '=', source)
+    .where('partition_key', 'in', keys)
+    .where(sql<boolean>`status in (${finished})`)
+    .groupBy('partition_key')
+    .select([
+      'partition_key',
+      sql<boolean>`bool_or(status in ('SUCCESS', 'PARTIAL'))`.as('ever_loaded'),
+      sql<string>`(array_agg(status order by started_at desc, id desc))[1]`.as('latest_status'),
+      sql<string>`(array_agg(run_id::text order by started_at desc, id desc))[1]`.as('latest_run_id'),
+      sql<Date>`max(started_at)`.as('latest_started_at'),
+      sql<string | null>`(array_agg(left(error_message, 200) order by started_at desc, id desc))[1]`.as('latest_error'),
+    ])
+    .execute()
+  return new Map(
+    rows.map((row) => [
+      row.partition_key,
+      {
+        everLoaded: row.ever_loaded,
+        latestStatus: row.latest_status as LedgerEntry['latestStatus'],
+        latestRunId: row.latest_run_id,
+        latestStartedAt: new Date(row.latest_started_at),
+        latestError: row.latest_error ?? undefined,
+      },
+    ]),
+  )
+}

@@ -1,0 +1,132 @@
+import type { DailyDataset, TradeDate } from '@kmd/core'
+import { detectCapabilities } from '@kmd/db'
+import { refreshAggregates } from '@kmd/promoter'
+import { partitionRuleFor, type PartitionRule } from './backfill-partitions.ts'
+import { planBackfill, type BackfillRequest, type PlannedPartition } from './backfill-plan.ts'
+import { BackfillProgress, type ProgressSnapshot } from './backfill-progress.ts'
+import { runJob, type JobResult, type PipelineDeps } from './run-job.ts'
+
+export interface BackfillOptions extends BackfillRequest {
+  dataset: DailyDataset
+  /** Partitions run at once (a sliding window). 1 on the embedded database, which has one connection. */
+  concurrency?: number
+  /** Print the plan and change nothing. */
+  dryRun?: boolean
+  /** Every planned partition, run or skipped, as the plan reaches it (dry run: the whole plan). */
+  onPlanned?: (partition: PlannedPartition) => void
+  /** After each run ends, with the counters so far. */
+  onRun?: (result: JobResult, progress: ProgressSnapshot) => void
+}
+
+export interface BackfillSummary extends ProgressSnapshot {
+  dataset: DailyDataset
+  source: string
+  from: TradeDate
+  to: TradeDate
+  reprocess: NonNullable<BackfillOptions['reprocess']>
+  dryRun: boolean
+  /** Stopped by the signal before the plan was through. */
+  aborted: boolean
+  aggregatesRefreshed: string[]
+  /** The aggregate refresh failed; the promoted rows stand, `etl backfill` again refreshes. */
+  refreshError: string | undefined
+}
+
+/** A backfill this process cannot run (no collector, no partitioning rule, per-stock source). */
+export class BackfillNotPossibleError extends Error {
+  override readonly name = 'BackfillNotPossibleError'
+}
+
+/**
+ * Loads a date range partition by partition, each an ordinary logged run (`runJob`, trigger
+ * 'backfill', the same partition claim as the scheduler's runs). Resumable: the plan skips what
+ * the ledger says is loaded. Workers pull from one lazy plan, so the window slides (a slow
+ * partition holds one worker, not a batch) and memory does not grow with the range. Aggregates
+ * are refreshed once at the end. `deps.signal` stops taking partitions and aborts running ones.
+ */
+export async function runBackfill(deps: PipelineDeps, options: BackfillOptions): Promise<BackfillSummary> {
+  const rule = backfillRule(deps, options)
+  const concurrency = options.concurrency ?? 1
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number >= 1, got ${concurrency}`)
+  const { db } = deps.database
+  const reprocess = options.reprocess ?? 'missing'
+
+  // A counting pass first, so progress has a total and an ETA; it reads the ledger only.
+  let partitions = 0
+  let toRun = 0
+  for await (const planned of planBackfill(db, rule.shape, options)) {
+    partitions += 1
+    if (planned.action === 'run') toRun += 1
+    if (options.dryRun) options.onPlanned?.(planned)
+  }
+  const progress = new BackfillProgress(partitions, toRun)
+  const summary = (aborted: boolean, aggregatesRefreshed: string[] = [], refreshError?: string): BackfillSummary => ({
+    ...progress.snapshot(), dataset: options.dataset, source: options.source, from: options.from, to: options.to, reprocess,
+    dryRun: options.dryRun ?? false, aborted, aggregatesRefreshed, refreshError,
+  })
+  if (options.dryRun) {
+    for (let i = toRun; i < partitions; i++) progress.recordNotRun()
+    return summary(false)
+  }
+
+  const plan = planBackfill(db, rule.shape, options)
+  const jobDeps: PipelineDeps = { ...deps, refreshAggregates: false }
+  let failure: unknown
+  // Async generators queue concurrent next() calls, so workers can share one plan.
+  const nextToRun = async (): Promise<PlannedPartition | undefined> => {
+    while (!deps.signal?.aborted && failure === undefined) {
+      const step = await plan.next()
+      if (step.done) return undefined
+      options.onPlanned?.(step.value)
+      if (step.value.action === 'run') return step.value
+      progress.recordNotRun()
+    }
+    return undefined
+  }
+  const promoted: { from?: TradeDate; to?: TradeDate } = {}
+  const worker = async (): Promise<void> => {
+    for (let partition = await nextToRun(); partition; partition = await nextToRun()) {
+      try {
+        const result = await runJob(jobDeps, { dataset: options.dataset, source: options.source, tradeDate: partition.from, trigger: 'backfill' })
+        progress.recordRun(result)
+        if (result.promoted > 0) {
+          if (!promoted.from || partition.from < promoted.from) promoted.from = partition.from
+          if (!promoted.to || partition.to > promoted.to) promoted.to = partition.to
+        }
+        options.onRun?.(result, progress.snapshot())
+      } catch (error) {
+        // runJob reports source and validation failures as results; a throw is the database itself.
+        failure ??= error
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  await plan.return(undefined)
+  if (failure !== undefined) throw failure
+
+  const aborted = deps.signal?.aborted ?? false
+  // A finished backfill refreshes its whole range; an interrupted one what it promoted (the resumed one refreshes the rest).
+  const window = aborted ? (promoted.from && promoted.to ? { from: promoted.from, to: promoted.to } : undefined) : { from: options.from, to: options.to }
+  const anyRun = progress.snapshot().finished > 0
+  if (!window || !anyRun) return summary(aborted)
+  try {
+    const refreshed = await refreshAggregates(db, await detectCapabilities(db), options.dataset, window)
+    return summary(aborted, refreshed)
+  } catch (error) {
+    deps.logger.error({ err: error, dataset: options.dataset, window }, 'aggregate refresh after the backfill failed')
+    return summary(aborted, [], error instanceof Error ? error.message : String(error))
+  }
+}
+
+function backfillRule(deps: PipelineDeps, options: BackfillOptions): PartitionRule {
+  if (!deps.collectors[options.source]?.[options.dataset]) {
+    throw new BackfillNotPossibleError(`source "${options.source}" has no collector for ${options.dataset} in this process`)
+  }
+  const rule = partitionRuleFor(options.source, options.dataset)
+  if (!rule) throw new BackfillNotPossibleError(`no partitioning rule for ${options.dataset} from ${options.source} (add one to PARTITION_RULES)`)
+  if (rule.shape.kind !== 'tradingDay') {
+    throw new BackfillNotPossibleError(`${options.source} partitions ${options.dataset} per stock (${rule.why}); runJob loads one trade date, so this backfill waits for a per-stock job`)
+  }
+  if (options.from > options.to) throw new RangeError(`--from ${options.from} is after --to ${options.to}`)
+  return rule
+}

@@ -1,0 +1,43 @@
+import { sql } from 'kysely'
+import { flagRows, rowsText } from '../flag-rows.ts'
+import { batchParam, reasonsWhen, show } from '../sql-parts.ts'
+import type { Rule } from '../types.ts'
+
+/**
+ * Floating shares are part of the listed shares: 0 < floating_shares <= total_shares. Mirrors
+ * production's CHECKs on floating_shares, so promotion never trips over one.
+ */
+export const floatingLeTotalRule: Rule = {
+  name: 'floating_le_total',
+  severity: 'reject',
+  threshold: null,
+  description: '0 < floating_shares <= total_shares',
+  async check(context) {
+    const { target } = context
+    const reasons = reasonsWhen([
+      [sql`s.total_shares <= 0`, sql`'floating_le_total: total_shares ' || ${show(sql`s.total_shares`)} || ' is not positive'`],
+      [sql`s.floating_shares <= 0`, sql`'floating_le_total: floating_shares ' || ${show(sql`s.floating_shares`)} || ' is not positive'`],
+      [
+        sql`s.floating_shares > s.total_shares`,
+        sql`'floating_le_total: floating_shares ' || ${show(sql`s.floating_shares`)} || ' > total_shares ' || ${show(sql`s.total_shares`)}`,
+      ],
+    ])
+    const found = await flagRows(context, {
+      column: 'reject_reasons',
+      checked: sql`
+        select s.row_number, ${reasons} as reasons, null::text as note
+        from staging.floating_shares s
+        where s.batch_id = ${batchParam(target.batchId)}`,
+    })
+    return {
+      passed: found.issueCount === 0,
+      checkedCount: found.checkedCount,
+      issueCount: found.issueCount,
+      sample: found.sample,
+      message:
+        found.issueCount === 0
+          ? `all ${rowsText(found.checkedCount)} have 0 < floating_shares <= total_shares`
+          : `${rowsText(found.issueCount)} of ${found.checkedCount} have floating shares above the total or counts not positive`,
+    }
+  },
+}

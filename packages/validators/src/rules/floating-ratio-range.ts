@@ -1,0 +1,40 @@
+import { sql } from 'kysely'
+import { flagRows, rowsText } from '../flag-rows.ts'
+import { batchParam, reasonsWhen, show } from '../sql-parts.ts'
+import type { Rule } from '../types.ts'
+
+const MAX_RATIO = 100
+
+/** The floating ratio is a percentage of the listed shares: above 0 (some shares trade), at most 100. */
+export const floatingRatioRangeRule: Rule = {
+  name: 'floating_ratio_range',
+  severity: 'reject',
+  threshold: MAX_RATIO,
+  description: '0 < floating_ratio <= 100 (percent)',
+  async check(context) {
+    const { target } = context
+    const reasons = reasonsWhen([
+      [
+        sql`s.floating_ratio <= 0 or s.floating_ratio > ${MAX_RATIO}::numeric`,
+        sql`'floating_ratio_range: floating_ratio ' || ${show(sql`s.floating_ratio`)} || ' is not in (0, 100]'`,
+      ],
+    ])
+    const found = await flagRows(context, {
+      column: 'reject_reasons',
+      checked: sql`
+        select s.row_number, ${reasons} as reasons, null::text as note
+        from staging.floating_shares s
+        where s.batch_id = ${batchParam(target.batchId)}`,
+    })
+    return {
+      passed: found.issueCount === 0,
+      checkedCount: found.checkedCount,
+      issueCount: found.issueCount,
+      sample: found.sample,
+      message:
+        found.issueCount === 0
+          ? `all ${rowsText(found.checkedCount)} have a floating ratio in (0, 100]`
+          : `${rowsText(found.issueCount)} of ${found.checkedCount} have a floating ratio outside (0, 100]`,
+    }
+  },
+}

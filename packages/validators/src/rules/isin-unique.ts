@@ -1,0 +1,54 @@
+import { sql } from 'kysely'
+import { flagRows, rowsText } from '../flag-rows.ts'
+import { batchParam, notRejected } from '../sql-parts.ts'
+import type { Rule } from '../types.ts'
+
+/**
+ * An ISIN names one stock: `stocks.isin` is unique. Two stock codes with one ISIN in the batch,
+ * or an ISIN production holds for another code, would abort the whole promotion on the unique
+ * index, and we cannot tell which code is right, so every such row waits in quarantine. Rows an
+ * earlier rule rejected take no part (they will not be promoted).
+ */
+export const isinUniqueRule: Rule = {
+  name: 'isin_unique',
+  severity: 'reject',
+  threshold: null,
+  description: 'no ISIN on two stock codes, in the batch or against stocks in production',
+  async check(context) {
+    const { target } = context
+    const found = await flagRows(context, {
+      column: 'reject_reasons',
+      checked: sql`
+        with candidates as (
+          select s.row_number, s.stock_code, s.isin
+          from staging.stocks s
+          where s.batch_id = ${batchParam(target.batchId)} and s.isin is not null and s.stock_code is not null and ${notRejected('s')}
+        ),
+        shared as (
+          select isin, array_agg(distinct stock_code order by stock_code) as codes
+          from candidates group by isin having count(distinct stock_code) > 1
+        )
+        select c.row_number,
+               array_remove(array[
+                 case when sh.isin is not null
+                   then 'isin_unique: ISIN ' || c.isin || ' is on stock codes ' || array_to_string(sh.codes, ', ') || ' in the batch' end,
+                 case when p.stock_code is not null
+                   then 'isin_unique: ISIN ' || c.isin || ' belongs to ' || p.stock_code || ' in stocks' end
+               ]::text[], null) as reasons,
+               null::text as note
+        from candidates c
+        left join shared sh on sh.isin = c.isin
+        left join stocks p on p.isin = c.isin and p.stock_code <> c.stock_code`,
+    })
+    return {
+      passed: found.issueCount === 0,
+      checkedCount: found.checkedCount,
+      issueCount: found.issueCount,
+      sample: found.sample,
+      message:
+        found.issueCount === 0
+          ? `every ISIN of ${rowsText(found.checkedCount)} names one stock code`
+          : `${rowsText(found.issueCount)} of ${found.checkedCount} share an ISIN with another stock code`,
+    }
+  },
+}

@@ -1,0 +1,72 @@
+import { sql } from 'kysely'
+import { flagRows, rowsText } from '../flag-rows.ts'
+import { batchParam, col, notRejected, stagingTable } from '../sql-parts.ts'
+import type { Rule } from '../types.ts'
+
+export interface SnapshotShape {
+  /** The column naming one snapshot within a batch: index_code, etf_code. */
+  column: 'index_code' | 'etf_code'
+  /** What one snapshot is, for messages: index, ETF; and several. */
+  noun: string
+  plural: string
+  /** The column's format; a rejected row whose column breaks it cannot be attributed. */
+  pattern: string
+}
+
+/**
+ * A snapshot (an index's members, an ETF's portfolio file) is promoted whole or not at all:
+ * promotion reads the set it is given as the complete list, so a member rejected for a parse
+ * error would otherwise close a membership or drop a PDF line that is really there. When a
+ * snapshot has a row an earlier rule rejected (other than a repeated copy, whose first copy
+ * stays), all its rows are rejected; a rejected row whose snapshot cannot be told (code
+ * missing or malformed) taints every snapshot in the batch.
+ */
+export function snapshotCompleteRule(shape: SnapshotShape): Rule {
+  return {
+    name: 'snapshot_complete',
+    severity: 'reject',
+    threshold: null,
+    description: `each ${shape.noun}'s rows are promoted whole: one rejected row (other than a duplicate) rejects all the ${shape.noun}'s rows`,
+    async check(context) {
+      const { spec, target } = context
+      const snapshot = col('s', shape.column)
+      const found = await flagRows(context, {
+        column: 'reject_reasons',
+        sampleKey: sql<string>`coalesce(${col('t', shape.column)}, 'row ' || t.row_number)`,
+        checked: sql`
+          with marked as materialized (
+            select s.row_number, ${snapshot} as snapshot, ${notRejected('s')} as kept,
+                   exists (select 1 from unnest(s.reject_reasons) r where r not like 'duplicate_key:%') as broken,
+                   (${snapshot} is null or ${snapshot} !~ ${shape.pattern}) as unattributed
+            from ${stagingTable(spec)} s
+            where s.batch_id = ${batchParam(target.batchId)}
+          ),
+          broken as (
+            select snapshot, count(*)::int as rows from marked where broken and not unattributed group by snapshot
+          ),
+          blind as (select count(*)::int as rows from marked where broken and unattributed)
+          select m.row_number,
+                 case when not m.kept then '{}'::text[]
+                      when b.rows is not null then array[${sql.lit(`snapshot_complete: ${shape.noun} `)} || m.snapshot || ' has '
+                        || b.rows || ' rejected row' || case when b.rows = 1 then '' else 's' end || '; its snapshot is kept out whole']
+                      when n.rows > 0 then array[${sql.lit('snapshot_complete: ')} || n.rows || ' rejected row'
+                        || case when n.rows = 1 then ' has' else 's have' end || ${sql.lit(` no usable ${shape.column}; no ${shape.noun} of the batch is known complete`)}]
+                      else '{}'::text[] end as reasons,
+                 null::text as note
+          from marked m
+          cross join blind n
+          left join broken b on b.snapshot = m.snapshot`,
+      })
+      return {
+        passed: found.issueCount === 0,
+        checkedCount: found.checkedCount,
+        issueCount: found.issueCount,
+        sample: found.sample,
+        message:
+          found.issueCount === 0
+            ? `no ${shape.noun} of the batch lost a row to an earlier rule (${rowsText(found.checkedCount)} checked)`
+            : `${rowsText(found.issueKeyCount, shape.noun, shape.plural)} lost rows to earlier rules: their other ${rowsText(found.issueCount)} rejected too, so no partial snapshot reaches production`,
+      }
+    },
+  }
+}
