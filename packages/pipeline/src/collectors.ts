@@ -1,4 +1,24 @@
-import { collectInvestorTrading, collectOhlcvAndMarketCap, createKrxClient, type KrxScreenFetcher, type OhlcvAndMarketCap } from '@kmd/collector-crawler'
+import {
+  collectEtfPortfolios,
+  collectIndexComponents,
+  collectInvestorTrading,
+  collectNaverOhlcvForDate,
+  collectOhlcvAndMarketCap,
+  collectSectors,
+  collectStockMaster,
+  createKrxClient,
+  createNaverClient,
+  type KrxScreenFetcher,
+  type OhlcvAndMarketCap,
+} from '@kmd/collector-crawler'
+import {
+  collectInvestorTradingForDate as collectKisInvestorTrading,
+  collectMarketCalendar,
+  collectOhlcvDailyForDate as collectKisOhlcv,
+  createKisClient,
+  type KisFetcher,
+} from '@kmd/collector-hts'
+import { collectInfomaxStocks, createInfomaxClient, infomaxDailyCollectors, type InfomaxFetcher } from '@kmd/collector-infomax'
 import type { AppConfig, CollectedBatch, Dataset, Logger, SourceName, TradeDate } from '@kmd/core'
 
 /** What the pipeline hands a collector besides the date: facts only the database knows. */
@@ -38,12 +58,55 @@ export function krxCollectors(client: KrxScreenFetcher): Partial<Record<Dataset,
     ohlcv_daily: async (date) => (await priceScreen(date, 'ohlcv')).ohlcv,
     market_cap_daily: async (date) => (await priceScreen(date, 'marketCap')).marketCap,
     investor_trading: (date) => collectInvestorTrading(client, date),
+    stocks: (date) => collectStockMaster(client, date),
+    sectors: (date) => collectSectors(client, date),
+    index_components: (date) => collectIndexComponents(client, date),
+    etf_portfolios: (date) => collectEtfPortfolios(client, date),
   }
 }
 
-/** Every source configured in this process; a source's client (session, pacing) is shared by its datasets. */
-export function createCollectors(config: AppConfig, logger: Logger): CollectorRegistry {
+// How far ahead the calendar is read each time: the rest of the year and the next.
+const CALENDAR_DAYS_AHEAD = 400
+
+/** The broker Open API: one request per stock for prices and flows, and the holiday calendar. */
+export function kisCollectors(client: KisFetcher): Partial<Record<Dataset, Collector>> {
   return {
-    krx: krxCollectors(createKrxClient(config, { logger })),
+    ohlcv_daily: async (date, context) => collectKisOhlcv(client, date, await context.stockCodes()),
+    investor_trading: async (date, context) => collectKisInvestorTrading(client, date, await context.stockCodes()),
+    market_calendar: (date) => collectMarketCalendar(client, date, { toDate: addDays(date, CALENDAR_DAYS_AHEAD) }),
   }
+}
+
+/** The vendor API: daily prices and flows in 30-day windows, and the stock master. */
+export function infomaxCollectors(client: InfomaxFetcher, logger: Logger): Partial<Record<Dataset, Collector>> {
+  const daily = infomaxDailyCollectors(client, { logger })
+  return {
+    ohlcv_daily: (date) => daily.ohlcv_daily(date),
+    market_cap_daily: (date) => daily.market_cap_daily(date),
+    investor_trading: (date) => daily.investor_trading(date),
+    stocks: (date) => collectInfomaxStocks(client, { asOf: date }, { logger }),
+  }
+}
+
+function addDays(date: TradeDate, days: number): TradeDate {
+  const next = new Date(`${date}T00:00:00Z`)
+  next.setUTCDate(next.getUTCDate() + days)
+  return next.toISOString().slice(0, 10)
+}
+
+/**
+ * Every source configured in this process; a source's client (session, pacing) is shared by
+ * its datasets. KRX is always there (it fails with a message naming the missing login); the
+ * broker and vendor APIs only when their credentials are set, so a plan's fallback to an
+ * unconfigured source is skipped rather than failed.
+ */
+export function createCollectors(config: AppConfig, logger: Logger): CollectorRegistry {
+  const naver = createNaverClient(config, { logger })
+  const registry: CollectorRegistry = {
+    krx: krxCollectors(createKrxClient(config, { logger })),
+    naver: { ohlcv_daily: async (date, context) => collectNaverOhlcvForDate(naver, date, await context.stockCodes()) },
+  }
+  if (config.kis.appKey && config.kis.appSecret) registry.kis = kisCollectors(createKisClient(config, { logger }))
+  if (config.infomax.apiToken) registry.infomax = infomaxCollectors(createInfomaxClient(config, { logger }), logger)
+  return registry
 }

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { DAILY_DATASETS, SOURCES, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
+import { createLogger, DAILY_DATASETS, SOURCES, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
 import {
   createCollectors, formatDuration, progressLine, REPROCESS_MODES, runBackfill,
   type BackfillSummary, type JobResult, type PlannedPartition, type ProgressSnapshot, type ReprocessMode,
@@ -47,8 +47,8 @@ export function registerBackfill(program: Command): void {
           if (database.backend === 'embedded' && concurrency > 1) console.error('note: the embedded database has one connection; partitions will take turns on it')
           if (database.backend === 'server' && concurrency > config.databasePoolSize) console.error(`note: --concurrency ${concurrency} exceeds DATABASE_POOL_SIZE ${config.databasePoolSize}; workers will wait for connections`)
           const interactive = process.stderr.isTTY === true && !options.dryRun
-          const jobLogger = interactive ? quietUnderABar(logger) : logger
           const reporter = options.dryRun ? undefined : interactive ? barReporter() : lineReporter()
+          const jobLogger = reporter?.logger(logger) ?? logger
           const stop = stopOnSignals(() => reporter?.log('stopping: no new partitions; running ones end ABORTED or finish promotion (again to quit at once)'))
           try {
             const result = await runBackfill(
@@ -94,6 +94,8 @@ function printPlanned(partition: PlannedPartition): void {
 interface Reporter {
   onRun(result: JobResult, progress: ProgressSnapshot): void
   log(line: string): void
+  /** The logger the runs write to while this reporter shows progress. */
+  logger(base: Logger): Logger
   done(): void
 }
 
@@ -121,8 +123,12 @@ function barReporter(): Reporter {
       })
     },
     log: (line) => (bar ? bars.log(`${line}\n`) : console.error(line)),
+    // Log lines written straight to the terminal would tear the bar: they go above it, warnings and worse only.
+    logger: (base) => createLogger({ level: base.levelVal < 40 ? 'warn' : base.level, destination: { write: (line: string) => bars.log(line) } }),
     done() {
-      if (!stopped) bars.stop()
+      if (stopped) return
+      bars.update() // flushes lines logged since the last redraw
+      bars.stop()
       stopped = true
     },
   }
@@ -143,14 +149,9 @@ function lineReporter(): Reporter {
       }
     },
     log: (line) => console.error(line),
+    logger: (base) => base,
     done: () => undefined,
   }
-}
-
-// Per-run info lines would tear the bar apart; warnings and errors still show.
-function quietUnderABar(logger: Logger): Logger {
-  const level = logger.levelVal < 40 ? 'warn' : logger.level
-  return logger.child({}, { level })
 }
 
 /** First SIGINT/SIGTERM: abort (the backfill winds down and prints its summary). Second: quit at once. */

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { DAILY_DATASETS, type DailyDataset, type SourceName } from '@kmd/core'
-import { createCollectors, runJob, type JobResult } from '@kmd/pipeline'
+import { DATASETS, SOURCES, type Dataset, type SourceName } from '@kmd/core'
+import { createCollectors, loadSourcePlan, runJob, runWithFallback, type JobResult } from '@kmd/pipeline'
 import { withDatabase } from '../context.ts'
 
 export function parseTradeDate(value: string): string {
@@ -13,17 +13,22 @@ export function parseTradeDate(value: string): string {
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('collect, validate and promote one dataset for one trade date')
-    .addOption(new Option('--dataset <dataset>', 'dataset to load').choices(DAILY_DATASETS).makeOptionMandatory())
+    .description('collect, validate and promote one dataset for one trade date (primary source, then its fallbacks)')
+    .addOption(new Option('--dataset <dataset>', 'dataset to load').choices(DATASETS).makeOptionMandatory())
     .requiredOption('--date <YYYY-MM-DD>', 'trade date (KST)', parseTradeDate)
-    .addOption(new Option('--source <source>', 'source to collect from').choices(['krx']).default('krx'))
-    .action(async (options: { dataset: DailyDataset; date: string; source: SourceName }) => {
-      const result = await withDatabase(
-        async ({ config, logger, database }) => runJob({ database, logger, collectors: createCollectors(config, logger) }, { dataset: options.dataset, source: options.source, tradeDate: options.date, trigger: 'manual' }),
+    .addOption(new Option('--source <source>', 'only this source (default: the source plan, with fallbacks)').choices(SOURCES))
+    .action(async (options: { dataset: Dataset; date: string; source?: SourceName }) => {
+      const results = await withDatabase(
+        async ({ config, logger, database }) => {
+          const deps = { database, logger, collectors: createCollectors(config, logger) }
+          if (options.source) return [await runJob(deps, { dataset: options.dataset, source: options.source, tradeDate: options.date, trigger: 'manual' })]
+          const outcome = await runWithFallback(deps, loadSourcePlan(config.sourcePlanJson), { dataset: options.dataset, tradeDate: options.date, trigger: 'manual' })
+          return outcome.attempts
+        },
         { required: options.source === 'krx' ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : [] },
       )
-      console.log(describeResult(result))
-      if (result.status === 'FAILED') process.exitCode = 1
+      console.log(results.map(describeResult).join('\n'))
+      if (results[results.length - 1]!.status === 'FAILED') process.exitCode = 1
     })
 }
 
