@@ -24,7 +24,8 @@ export async function up(db: Kysely<any>, context: MigrationContext): Promise<vo
       low ${PRICE},
       close ${PRICE} not null check (close > 0),
       volume bigint not null check (volume >= 0),
-      trading_value bigint not null check (trading_value >= 0),
+      -- null only when the delivering source does not report it (Naver's daily page).
+      trading_value bigint check (trading_value >= 0),
       change ${PRICE},
       change_rate numeric(9, 2),
       ${AUDIT_COLUMNS},

@@ -31,7 +31,7 @@ describe('pnpm etl migrate', () => {
     const first = await runCli(['migrate'], env)
     expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
-    expect(first.stdout).toContain('migrations applied (7)')
+    expect(first.stdout).toContain('migrations applied (9)')
     expect(first.stdout).toContain('0001_reference_data')
 
     const second = await runCli(['migrate'], env)

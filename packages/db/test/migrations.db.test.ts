@@ -29,6 +29,8 @@ describe('migrations', () => {
       '0005_run_logs',
       '0006_roles',
       '0007_claims_and_calendar_staging',
+      '0008_reference_promotion',
+      '0009_source_fallback',
     ])
     expect(first.scriptsApplied).toEqual(['10_views.sql', '90_grants.sql'])
 

@@ -1,7 +1,7 @@
-import type { DailyDataset, TradeDate } from '@kmd/core'
+import type { DailyDataset, Dataset, SourceName, TradeDate } from '@kmd/core'
 import { detectCapabilities } from '@kmd/db'
 import { refreshAggregates } from '@kmd/promoter'
-import { partitionRuleFor, type PartitionRule } from './backfill-partitions.ts'
+import { partitionRuleFor, type PartitionShape } from './backfill-partitions.ts'
 import { planBackfill, type BackfillRequest, type PlannedPartition } from './backfill-plan.ts'
 import { BackfillProgress, type ProgressSnapshot } from './backfill-progress.ts'
 import { runJob, type JobResult, type PipelineDeps } from './run-job.ts'
@@ -25,6 +25,8 @@ export interface BackfillSummary extends ProgressSnapshot {
   to: TradeDate
   reprocess: NonNullable<BackfillOptions['reprocess']>
   dryRun: boolean
+  /** How the range was cut, and why. */
+  partitioning: string
   /** Stopped by the signal before the plan was through. */
   aborted: boolean
   aggregatesRefreshed: string[]
@@ -32,7 +34,7 @@ export interface BackfillSummary extends ProgressSnapshot {
   refreshError: string | undefined
 }
 
-/** A backfill this process cannot run (no collector, no partitioning rule, per-stock source). */
+/** A backfill this process cannot run: no collector for the (source, dataset). */
 export class BackfillNotPossibleError extends Error {
   override readonly name = 'BackfillNotPossibleError'
 }
@@ -45,7 +47,11 @@ export class BackfillNotPossibleError extends Error {
  * are refreshed once at the end. `deps.signal` stops taking partitions and aborts running ones.
  */
 export async function runBackfill(deps: PipelineDeps, options: BackfillOptions): Promise<BackfillSummary> {
-  const rule = backfillRule(deps, options)
+  if (!deps.collectors[options.source]?.[options.dataset]) {
+    throw new BackfillNotPossibleError(`source "${options.source}" has no collector for ${options.dataset} in this process`)
+  }
+  if (options.from > options.to) throw new RangeError(`--from ${options.from} is after --to ${options.to}`)
+  const { shape, partitioning } = backfillPartitioning(options.source, options.dataset)
   const concurrency = options.concurrency ?? 1
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number >= 1, got ${concurrency}`)
   const { db } = deps.database
@@ -54,7 +60,7 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
   // A counting pass first, so progress has a total and an ETA; it reads the ledger only.
   let partitions = 0
   let toRun = 0
-  for await (const planned of planBackfill(db, rule.shape, options)) {
+  for await (const planned of planBackfill(db, shape, options)) {
     partitions += 1
     if (planned.action === 'run') toRun += 1
     if (options.dryRun) options.onPlanned?.(planned)
@@ -62,21 +68,25 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
   const progress = new BackfillProgress(partitions, toRun)
   const summary = (aborted: boolean, aggregatesRefreshed: string[] = [], refreshError?: string): BackfillSummary => ({
     ...progress.snapshot(), dataset: options.dataset, source: options.source, from: options.from, to: options.to, reprocess,
-    dryRun: options.dryRun ?? false, aborted, aggregatesRefreshed, refreshError,
+    partitioning, dryRun: options.dryRun ?? false, aborted, aggregatesRefreshed, refreshError,
   })
   if (options.dryRun) {
     for (let i = toRun; i < partitions; i++) progress.recordNotRun()
     return summary(false)
   }
 
-  const plan = planBackfill(db, rule.shape, options)
+  const plan = planBackfill(db, shape, options)
   const jobDeps: PipelineDeps = { ...deps, refreshAggregates: false }
   let failure: unknown
+  let planExhausted = false
   // Async generators queue concurrent next() calls, so workers can share one plan.
   const nextToRun = async (): Promise<PlannedPartition | undefined> => {
     while (!deps.signal?.aborted && failure === undefined) {
       const step = await plan.next()
-      if (step.done) return undefined
+      if (step.done) {
+        planExhausted = true
+        return undefined
+      }
       options.onPlanned?.(step.value)
       if (step.value.action === 'run') return step.value
       progress.recordNotRun()
@@ -85,8 +95,8 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
   }
   const promoted: { from?: TradeDate; to?: TradeDate } = {}
   const worker = async (): Promise<void> => {
-    for (let partition = await nextToRun(); partition; partition = await nextToRun()) {
-      try {
+    try {
+      for (let partition = await nextToRun(); partition; partition = await nextToRun()) {
         const result = await runJob(jobDeps, { dataset: options.dataset, source: options.source, tradeDate: partition.from, trigger: 'backfill' })
         progress.recordRun(result)
         if (result.promoted > 0) {
@@ -94,17 +104,19 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
           if (!promoted.to || partition.to > promoted.to) promoted.to = partition.to
         }
         options.onRun?.(result, progress.snapshot())
-      } catch (error) {
-        // runJob reports source and validation failures as results; a throw is the database itself.
-        failure ??= error
       }
+    } catch (error) {
+      // runJob reports source and validation failures as results; a throw is the database (or
+      // the ledger query) itself: every worker stops taking partitions and the error is rethrown.
+      failure ??= error
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
   await plan.return(undefined)
   if (failure !== undefined) throw failure
 
-  const aborted = deps.signal?.aborted ?? false
+  // A signal after the last partition was taken stopped nothing.
+  const aborted = (deps.signal?.aborted ?? false) && !planExhausted
   // A finished backfill refreshes its whole range; an interrupted one what it promoted (the resumed one refreshes the rest).
   const window = aborted ? (promoted.from && promoted.to ? { from: promoted.from, to: promoted.to } : undefined) : { from: options.from, to: options.to }
   const anyRun = progress.snapshot().finished > 0
@@ -118,15 +130,18 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
   }
 }
 
-function backfillRule(deps: PipelineDeps, options: BackfillOptions): PartitionRule {
-  if (!deps.collectors[options.source]?.[options.dataset]) {
-    throw new BackfillNotPossibleError(`source "${options.source}" has no collector for ${options.dataset} in this process`)
+/**
+ * How a backfill cuts the range for (source, dataset). A job (`runJob`) loads one trade date,
+ * whatever the source, so today every partition is a trading day; the source's own shape from
+ * PARTITION_RULES is reported, and becomes the partition once per-stock jobs exist. Pure.
+ */
+export function backfillPartitioning(source: SourceName, dataset: Dataset): { shape: PartitionShape; partitioning: string } {
+  const tradingDay: PartitionShape = { kind: 'tradingDay' }
+  const rule = partitionRuleFor(source, dataset)
+  if (!rule) return { shape: tradingDay, partitioning: 'one trading day per partition' }
+  if (rule.shape.kind === 'tradingDay') return { shape: tradingDay, partitioning: `one trading day per partition (${rule.why})` }
+  return {
+    shape: tradingDay,
+    partitioning: `one trading day per partition: ${rule.why}, but its collector loads one trade date at a time (per-stock partitions wait for a per-stock job)`,
   }
-  const rule = partitionRuleFor(options.source, options.dataset)
-  if (!rule) throw new BackfillNotPossibleError(`no partitioning rule for ${options.dataset} from ${options.source} (add one to PARTITION_RULES)`)
-  if (rule.shape.kind !== 'tradingDay') {
-    throw new BackfillNotPossibleError(`${options.source} partitions ${options.dataset} per stock (${rule.why}); runJob loads one trade date, so this backfill waits for a per-stock job`)
-  }
-  if (options.from > options.to) throw new RangeError(`--from ${options.from} is after --to ${options.to}`)
-  return rule
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { tradingDaysBetween } from '@kmd/core'
-import { decide, partitionRuleFor, partitionsOf, PARTITION_RULES, tradingDays, type LedgerEntry, type Partition } from '../src/index.ts'
+import { backfillPartitioning, decide, partitionRuleFor, partitionsOf, PARTITION_RULES, tradingDays, type LedgerEntry, type Partition } from '../src/index.ts'
 
 const all = (iterable: Iterable<Partition>) => [...iterable]
 
@@ -21,6 +21,22 @@ describe('partition rules', () => {
   test('the first matching row wins, so a new row placed first overrides', () => {
     const rules = [{ source: 'krx' as const, datasets: ['ohlcv_daily' as const], shape: { kind: 'stockRows' as const, maxRows: 5 }, why: 'test' }, ...PARTITION_RULES]
     expect(partitionRuleFor('krx', 'ohlcv_daily', rules)?.shape).toEqual({ kind: 'stockRows', maxRows: 5 })
+  })
+})
+
+describe('backfill partitioning', () => {
+  test('KRX daily screens: one trading day, with the reason', () => {
+    expect(backfillPartitioning('krx', 'investor_trading')).toEqual({ shape: { kind: 'tradingDay' }, partitioning: expect.stringMatching(/^one trading day per partition \(KRX screens/) })
+  })
+
+  test('per-stock sources run per trading day while their collectors load one date, and say so', () => {
+    const { shape, partitioning } = backfillPartitioning('infomax', 'ohlcv_daily')
+    expect(shape).toEqual({ kind: 'tradingDay' })
+    expect(partitioning).toMatch(/at most 30 days.*one trade date at a time/)
+  })
+
+  test('a source without a rule gets trading days', () => {
+    expect(backfillPartitioning('naver', 'ohlcv_daily').shape).toEqual({ kind: 'tradingDay' })
   })
 })
 

@@ -78,6 +78,8 @@ export interface StocksTable {
   delisting_reason: string | null
   is_active: Generated<boolean>
   sector_id: number | null
+  /** The snapshot date of the latest master that described this stock. */
+  as_of_date: NullableDate
   source: string
   created_at: Timestamp
   updated_at: Timestamp
@@ -110,6 +112,17 @@ export interface IndexComponentsTable {
   effective_date: DateColumn
   end_date: NullableDate
   source: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+/** One row per index snapshot promoted, so an older snapshot arriving late can be recognised. */
+export interface IndexSnapshotsTable {
+  index_code: string
+  snapshot_date: DateColumn
+  member_count: number
+  source: string
+  batch_id: string | null
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -150,7 +163,7 @@ export interface OhlcvDailyTable extends Audit {
   low: NullableNumeric
   close: Numeric
   volume: number
-  trading_value: number
+  trading_value: number | null
   change: NullableNumeric
   change_rate: NullableNumeric
 }
@@ -314,6 +327,7 @@ export interface Database {
   stock_history: StockHistoryTable
   investor_types: InvestorTypesTable
   index_components: IndexComponentsTable
+  index_snapshots: IndexSnapshotsTable
   floating_shares: FloatingSharesTable
   etf_portfolios: EtfPortfoliosTable
   ohlcv_daily: OhlcvDailyTable

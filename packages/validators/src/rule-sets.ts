@@ -1,6 +1,7 @@
 import type { Dataset } from '@kmd/core'
 import { activeStockCountRule } from './rules/active-stock-count.ts'
 import { calendarRule } from './rules/calendar.ts'
+import { crossSourceAgreementRule } from './rules/cross-source-agreement.ts'
 import { delistingConsistencyRule } from './rules/delisting-consistency.ts'
 import { duplicateKeyRule } from './rules/duplicate-key.ts'
 import { floatingLeTotalRule } from './rules/floating-le-total.ts'
@@ -29,9 +30,9 @@ import type { Rule } from './types.ts'
 // dataset; weight_sum and ratio_consistency after every reject rule, so they warn only on rows
 // that will be kept).
 const RULE_SETS: Record<Dataset, readonly Rule[]> = {
-  ohlcv_daily: [schemaRule, duplicateKeyRule, ohlcConsistencyRule, tradingValueRangeRule, priceLimitRule, calendarRule, rowCountRule],
-  market_cap_daily: [schemaRule, duplicateKeyRule, marketCapIdentityRule, calendarRule, rowCountRule],
-  investor_trading: [schemaRule, duplicateKeyRule, netIdentityRule, investorZeroSumRule, calendarRule, rowCountRule],
+  ohlcv_daily: [schemaRule, duplicateKeyRule, ohlcConsistencyRule, tradingValueRangeRule, priceLimitRule, calendarRule, rowCountRule, crossSourceAgreementRule],
+  market_cap_daily: [schemaRule, duplicateKeyRule, marketCapIdentityRule, calendarRule, rowCountRule, crossSourceAgreementRule],
+  investor_trading: [schemaRule, duplicateKeyRule, netIdentityRule, investorZeroSumRule, calendarRule, rowCountRule, crossSourceAgreementRule],
   stocks: [schemaRule, duplicateKeyRule, delistingConsistencyRule, isinUniqueRule, activeStockCountRule],
   sectors: [schemaRule, duplicateKeyRule, knownStockRule('warn')],
   index_components: [

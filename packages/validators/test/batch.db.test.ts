@@ -192,6 +192,7 @@ describe('validateBatch', () => {
       ['price_limit', 'reject', 0.3],
       ['calendar', 'fail', 0],
       ['row_count', 'warn', 0.03],
+      ['cross_source_agreement', 'warn', 0],
     ])
   })
 })

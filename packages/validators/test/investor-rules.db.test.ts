@@ -40,6 +40,7 @@ describe('investor_trading rules', () => {
     expect(outcome).toMatchObject({ validCount: 11, rejectedCount: 0, batchFailed: false })
     expect(outcome.checks.map((c) => [c.checkName, c.passed])).toEqual([
       ['schema', true], ['duplicate_key', true], ['net_identity', true], ['investor_zero_sum', true], ['calendar', true], ['row_count', true],
+      ['cross_source_agreement', true],
     ])
   })
 

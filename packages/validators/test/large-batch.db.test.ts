@@ -47,6 +47,7 @@ describe('a large batch', () => {
       price_limit: [false, 100],
       calendar: [true, 0],
       row_count: [true, 0],
+      cross_source_agreement: [true, 0],
     })
     const priceLimit = outcome.checks.find((c) => c.checkName === 'price_limit')!
     expect(priceLimit.message).toContain('100 rows without a previous close')

@@ -4,10 +4,8 @@ import type {
   CanonicalRecord,
   DatasetValues,
   EtfPortfolioValues,
-  FloatingSharesValues,
   IndexComponentValues,
   ReferenceDataset,
-  StockValues,
 } from '@kmd/core'
 import type { Database, MarketDatabase } from '@kmd/db'
 import { loadBatch } from '@kmd/staging-loader'
@@ -56,7 +54,7 @@ export async function checksOf(db: Kysely<Database>, runId: string) {
 }
 
 /** A listed KOSPI stock with an ISIN derived from its code. */
-export function stock(code: string, overrides: Partial<StockValues> = {}): StockValues {
+export function stock(code: string, overrides: Partial<Row<'stocks'>> = {}): Row<'stocks'> {
   return {
     stock_code: code,
     isin: `KR7${code}00${code.charCodeAt(5) % 10}`,
@@ -78,7 +76,7 @@ export function stock(code: string, overrides: Partial<StockValues> = {}): Stock
 }
 
 /** Puts stocks straight into production, as an earlier promotion would have. */
-export async function seedStocks(db: Kysely<Database>, codes: string[], overrides: Partial<StockValues> = {}): Promise<void> {
+export async function seedStocks(db: Kysely<Database>, codes: string[], overrides: Partial<Row<'stocks'>> = {}): Promise<void> {
   await db
     .insertInto('stocks')
     .values(
@@ -93,7 +91,7 @@ export async function seedStocks(db: Kysely<Database>, codes: string[], override
     .execute()
 }
 
-export function floating(code: string, overrides: Partial<FloatingSharesValues> = {}): FloatingSharesValues {
+export function floating(code: string, overrides: Partial<Row<'floating_shares'>> = {}): Row<'floating_shares'> {
   return { stock_code: code, effective_date: '2024-03-29', total_shares: 1_000, floating_shares: 400, floating_ratio: '40', ...overrides }
 }
 

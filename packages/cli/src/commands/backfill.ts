@@ -51,7 +51,7 @@ export function registerBackfill(program: Command): void {
           const jobLogger = reporter?.logger(logger) ?? logger
           const stop = stopOnSignals(() => reporter?.log('stopping: no new partitions; running ones end ABORTED or finish promotion (again to quit at once)'))
           try {
-            const result = await runBackfill(
+            return await runBackfill(
               { database, logger: jobLogger, collectors: createCollectors(config, jobLogger), signal: stop.signal },
               {
                 dataset: options.dataset, source: options.source, from: options.from, to: options.to, reprocess: options.reprocess,
@@ -60,8 +60,6 @@ export function registerBackfill(program: Command): void {
                 onRun: (run, progress) => reporter?.onRun(run, progress),
               },
             )
-            reporter?.done()
-            return result
           } finally {
             reporter?.done()
             stop.dispose()
@@ -176,6 +174,7 @@ function stopOnSignals(onFirst: () => void): { signal: AbortSignal; dispose(): v
 export function printSummary(s: BackfillSummary): void {
   const outcome = s.dryRun ? 'dry run, nothing changed' : s.aborted ? 'stopped before the end' : 'finished'
   console.log(`\nbackfill ${s.dataset} from ${s.source}, ${s.from} .. ${s.to}, reprocess ${s.reprocess}: ${outcome}`)
+  console.log(`partitions: ${s.partitioning}`)
   const rows: Record<string, string | number> = {
     'partitions in range': s.partitions,
     [s.dryRun ? 'would run' : 'planned to run']: s.toRun,

@@ -1,16 +1,20 @@
 import type { Command } from 'commander'
 import { sql } from 'kysely'
-import { createLogger, DAILY_DATASETS, lastTradingDays, loadConfig, type DailyDataset } from '@kmd/core'
+import { createLogger, DAILY_DATASETS, lastTradingDays, loadConfig, type Dataset } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
-import { createCollectors, runJob, type JobResult } from '@kmd/pipeline'
+import { createCollectors, loadSourcePlan, runWithFallback, type JobResult } from '@kmd/pipeline'
 import { migrate } from './migrate.ts'
 
 const DEMO_MEMBER = { id: 'demo', password: 'demo-password' }
 
+// Reference data is loaded once, as of the last day; floating shares come from the vendor
+// (field unverified) or `etl import floating-shares`, so the demo leaves them out.
+const REFERENCE_DATASETS: readonly Dataset[] = ['market_calendar', 'stocks', 'sectors', 'index_components', 'etf_portfolios']
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('start the source simulator, migrate, load the last five trading days of every daily dataset, print a summary')
+    .description('start the source simulator, migrate, load reference data and the last five trading days of every daily dataset, print a summary')
     .option('--days <n>', 'trading days to load', (v) => Number.parseInt(v, 10), 5)
     .action(async (options: { days: number }) => {
       await runDemo(options.days)
@@ -30,8 +34,18 @@ async function runDemo(dayCount: number): Promise<void> {
     KRX_BASE_URL: simulator.url,
     KRX_MEMBER_ID: DEMO_MEMBER.id,
     KRX_MEMBER_PASSWORD: DEMO_MEMBER.password,
-    // The simulator is on loopback; the real portal keeps the conservative default.
+    KIS_BASE_URL: simulator.url,
+    KIS_APP_KEY: 'demo-kis-app-key',
+    KIS_APP_SECRET: 'demo-kis-app-secret',
+    KIS_TOKEN_CACHE_DIR: process.env.KIS_TOKEN_CACHE_DIR ?? '.data/kis-token-demo',
+    INFOMAX_BASE_URL: simulator.url,
+    INFOMAX_API_TOKEN: 'demo-infomax-token',
+    NAVER_BASE_URL: simulator.url,
+    // The simulator is on loopback; the real sources keep their conservative defaults.
     KRX_MAX_REQUESTS_PER_SECOND: process.env.KRX_MAX_REQUESTS_PER_SECOND ?? '100',
+    KIS_MAX_REQUESTS_PER_SECOND: '1000',
+    INFOMAX_MAX_REQUESTS_PER_MINUTE: '60000',
+    NAVER_MAX_REQUESTS_PER_SECOND: '100',
   })
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' })
   let database: MarketDatabase | undefined
@@ -41,19 +55,25 @@ async function runDemo(dayCount: number): Promise<void> {
     console.log((await migrate(database, config.minuteBarsRetentionDays)).join('\n'))
 
     const days = lastTradingDays(dayCount, todayInSeoul())
-    console.log(`\nloading ${days.length} trading days (${days[0]} .. ${days[days.length - 1]}) of ${DAILY_DATASETS.join(', ')}`)
+    const lastDay = days[days.length - 1]!
     const collectors = createCollectors(config, logger)
+    const plan = loadSourcePlan(config.sourcePlanJson)
     const results: JobResult[] = []
     const started = performance.now()
+    const load = async (dataset: Dataset, tradeDate: string) => {
+      const { final, attempts } = await runWithFallback({ database: database!, logger, collectors }, plan, { dataset, tradeDate, trigger: 'demo' })
+      results.push(final)
+      const via = attempts.length > 1 ? ` (after ${attempts.slice(0, -1).map((a) => `${a.source} ${a.status}`).join(', ')})` : ''
+      console.log(`  ${tradeDate} ${dataset.padEnd(17)} ${final.source.padEnd(7)} ${final.status.padEnd(8)} promoted ${String(final.promoted).padStart(6)}  rejected ${String(final.rejected).padStart(4)}  ${totalMs(final)} ms${via}`)
+    }
+    console.log(`\nreference data as of ${lastDay}`)
+    for (const dataset of REFERENCE_DATASETS) await load(dataset, lastDay)
+    console.log(`\n${days.length} trading days (${days[0]} .. ${lastDay}) of ${DAILY_DATASETS.join(', ')}`)
     for (const tradeDate of days) {
-      for (const dataset of DAILY_DATASETS) {
-        const result = await runJob({ database, logger, collectors }, { dataset, source: 'krx', tradeDate, trigger: 'demo' })
-        results.push(result)
-        console.log(`  ${tradeDate} ${dataset.padEnd(17)} ${result.status.padEnd(8)} promoted ${String(result.promoted).padStart(6)}  rejected ${String(result.rejected).padStart(4)}  ${totalMs(result)} ms`)
-      }
+      for (const dataset of DAILY_DATASETS) await load(dataset, tradeDate)
     }
     printSummary(results, performance.now() - started)
-    await printSampleQuery(database, days[days.length - 1]!)
+    await printSampleQuery(database, lastDay)
     if (results.some((r) => r.status === 'FAILED')) process.exitCode = 1
   } finally {
     await database?.close()
@@ -68,13 +88,14 @@ function totalMs(result: JobResult): number {
 function printSummary(results: JobResult[], elapsedMs: number): void {
   console.log('\nsummary per dataset')
   console.table(
-    DAILY_DATASETS.map((dataset: DailyDataset) => {
+    [...REFERENCE_DATASETS, ...DAILY_DATASETS].map((dataset: Dataset) => {
       const mine = results.filter((r) => r.dataset === dataset)
       const sum = (pick: (r: JobResult) => number) => mine.reduce((total, r) => total + pick(r), 0)
       const stage = (name: string) => sum((r) => r.timings[name] ?? 0)
       return {
         dataset,
         runs: mine.map((r) => r.status).join(' '),
+        sources: [...new Set(mine.map((r) => r.source))].join(' '),
         promoted: sum((r) => r.promoted),
         rejected: sum((r) => r.rejected),
         'failed checks': [...new Set(mine.flatMap((r) => r.failedChecks))].join(', ') || '-',

@@ -23,17 +23,19 @@ export const promoteIndexComponents: ReferencePromoter = async (trx, batch) => {
   const snapshotDate = sql`${batch.tradeDate}::date`
   const valid = sql`s.batch_id = ${batch.batchId}::uuid and s.validation_status = 'valid'`
   const inBatch = sql`p.index_code in (select s.index_code from staging.index_components s where ${valid})`
-  const member = sql`exists (select 1 from staging.index_components s where ${valid} and s.index_code = p.index_code and s.stock_code = p.stock_code)`
+  // IN / NOT IN over the batch are hashed subplans, robust to staged rows without statistics.
+  const member = sql`(p.index_code, p.stock_code) in (select s.index_code, s.stock_code from staging.index_components s where ${valid})`
+  const notMember = sql`(p.index_code, p.stock_code) not in (select s.index_code, s.stock_code from staging.index_components s where ${valid})`
 
   const reopened = await sql`
     update index_components p set end_date = null, updated_at = now()
     where ${inBatch} and p.end_date = ${snapshotDate} and ${member}`.execute(trx)
   const removed = await sql`
     delete from index_components p
-    where ${inBatch} and p.end_date is null and p.effective_date = ${snapshotDate} and not ${member}`.execute(trx)
+    where ${inBatch} and p.end_date is null and p.effective_date = ${snapshotDate} and ${notMember}`.execute(trx)
   const closed = await sql`
     update index_components p set end_date = ${snapshotDate}, updated_at = now()
-    where ${inBatch} and p.end_date is null and p.effective_date < ${snapshotDate} and not ${member}`.execute(trx)
+    where ${inBatch} and p.end_date is null and p.effective_date < ${snapshotDate} and ${notMember}`.execute(trx)
   const opened = await sql`
     insert into index_components (index_code, index_name, stock_code, effective_date, source)
     select s.index_code, s.index_name, s.stock_code, ${snapshotDate}, ${batch.source}

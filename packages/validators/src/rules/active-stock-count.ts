@@ -60,7 +60,7 @@ async function differingStocks(context: RuleContext, markets: string[]): Promise
     (select p.stock_code as key, 'row_count: active in stocks, missing from the batch'::text as reason
      from stocks p
      where p.is_active and p.market = any(${markets}::text[])
-       and not exists (select 1 from staging.stocks s where s.batch_id = ${batchParam(target.batchId)} and s.stock_code = p.stock_code)
+       and p.stock_code not in (select s.stock_code from staging.stocks s where s.batch_id = ${batchParam(target.batchId)} and s.stock_code is not null)
      order by 1 limit ${SAMPLE_SIZE})
     union all
     (select s.stock_code, 'row_count: listed in the batch, not active in stocks'::text

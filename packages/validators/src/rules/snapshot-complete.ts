@@ -33,29 +33,31 @@ export function snapshotCompleteRule(shape: SnapshotShape): Rule {
       const found = await flagRows(context, {
         column: 'reject_reasons',
         sampleKey: sql<string>`coalesce(${col('t', shape.column)}, 'row ' || t.row_number)`,
+        // Window counts in one pass: freshly staged rows have no statistics, and a grouped
+        // join back to them could be planned as a loop over the whole batch per row.
         checked: sql`
-          with marked as materialized (
+          with marked as (
             select s.row_number, ${snapshot} as snapshot, ${notRejected('s')} as kept,
                    exists (select 1 from unnest(s.reject_reasons) r where r not like 'duplicate_key:%') as broken,
                    (${snapshot} is null or ${snapshot} !~ ${shape.pattern}) as unattributed
             from ${stagingTable(spec)} s
             where s.batch_id = ${batchParam(target.batchId)}
           ),
-          broken as (
-            select snapshot, count(*)::int as rows from marked where broken and not unattributed group by snapshot
-          ),
-          blind as (select count(*)::int as rows from marked where broken and unattributed)
-          select m.row_number,
-                 case when not m.kept then '{}'::text[]
-                      when b.rows is not null then array[${sql.lit(`snapshot_complete: ${shape.noun} `)} || m.snapshot || ' has '
-                        || b.rows || ' rejected row' || case when b.rows = 1 then '' else 's' end || '; its snapshot is kept out whole']
-                      when n.rows > 0 then array[${sql.lit('snapshot_complete: ')} || n.rows || ' rejected row'
-                        || case when n.rows = 1 then ' has' else 's have' end || ${sql.lit(` no usable ${shape.column}; no ${shape.noun} of the batch is known complete`)}]
+          counted as (
+            select m.row_number, m.snapshot, m.kept,
+                   count(*) filter (where m.broken and not m.unattributed) over (partition by m.snapshot) as broken_rows,
+                   count(*) filter (where m.broken and m.unattributed) over () as blind_rows
+            from marked m
+          )
+          select c.row_number,
+                 case when not c.kept then '{}'::text[]
+                      when c.broken_rows > 0 then array[${sql.lit(`snapshot_complete: ${shape.noun} `)} || c.snapshot || ' has '
+                        || c.broken_rows || ' rejected row' || case when c.broken_rows = 1 then '' else 's' end || '; its snapshot is kept out whole']
+                      when c.blind_rows > 0 then array[${sql.lit('snapshot_complete: ')} || c.blind_rows || ' rejected row'
+                        || case when c.blind_rows = 1 then ' has' else 's have' end || ${sql.lit(` no usable ${shape.column}; no ${shape.noun} of the batch is known complete`)}]
                       else '{}'::text[] end as reasons,
                  null::text as note
-          from marked m
-          cross join blind n
-          left join broken b on b.snapshot = m.snapshot`,
+          from counted c`,
       })
       return {
         passed: found.issueCount === 0,

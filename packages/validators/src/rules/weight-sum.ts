@@ -21,6 +21,8 @@ const SKIPS = {
  * stocks and cash alone; ETFs with futures, option or swap legs (leveraged, inverse, covered
  * call) and those holding bonds or funds are skipped and counted, since their weights do not
  * add up that way. A warning on the ETF's non-cash lines: a PDF can be correct and odd.
+ * Per-ETF sums are window functions over one pass of the batch (no grouped join back to
+ * freshly staged rows, which have no statistics for the planner).
  */
 export const weightSumRule: Rule = {
   name: 'weight_sum',
@@ -34,19 +36,21 @@ export const weightSumRule: Rule = {
       column: 'warnings',
       sampleKey: sql<string>`t.etf_code || '@' || ${showDate(sql`t.trade_date`)}`,
       checked: sql`
-        with lines as materialized (
+        with lines as (
           select s.row_number, s.etf_code, s.trade_date, s.weight_pct, ${etfLineKind('s')} as kind
           from staging.etf_portfolios s
           where s.batch_id = ${batchParam(target.batchId)} and s.etf_code is not null and s.trade_date is not null and ${notRejected('s')}
         ),
-        etfs as (
-          select etf_code, trade_date, min(row_number) as first_row,
-                 count(*) filter (where kind = 'derivative') as derivatives,
-                 count(*) filter (where kind = 'other') as others,
-                 count(*) filter (where kind = 'stock') as stocks,
-                 count(*) filter (where kind = 'stock' and weight_pct is null) as unweighted,
-                 sum(weight_pct) filter (where kind = 'stock') as stock_weight
-          from lines group by etf_code, trade_date
+        tallied as (
+          select l.row_number, l.etf_code, l.trade_date, l.kind,
+                 min(l.row_number) over etf as first_row,
+                 count(*) filter (where l.kind = 'derivative') over etf as derivatives,
+                 count(*) filter (where l.kind = 'other') over etf as others,
+                 count(*) filter (where l.kind = 'stock') over etf as stocks,
+                 count(*) filter (where l.kind = 'stock' and l.weight_pct is null) over etf as unweighted,
+                 sum(l.weight_pct) filter (where l.kind = 'stock') over etf as stock_weight
+          from lines l
+          window etf as (partition by l.etf_code, l.trade_date)
         ),
         judged as (
           select e.*, case when e.derivatives > 0 then 'derivatives'
@@ -55,15 +59,15 @@ export const weightSumRule: Rule = {
                            when e.unweighted > 0 then 'unweighted'
                            when abs(e.stock_weight - 100) > ${TOLERANCE_POINTS}::numeric then 'off'
                            else 'checked' end as verdict
-          from etfs e
+          from tallied e
         )
-        select l.row_number,
-               case when e.verdict = 'off' and l.kind <> 'cash' then array[
+        select e.row_number,
+               case when e.verdict = 'off' and e.kind <> 'cash' then array[
                  'weight_sum: the weights of ' || e.stocks || ' stock lines of ' || ${etf} || ' sum to ' || ${show(sql`e.stock_weight`)}
                  || ', not 100 ± 1'
                ] else '{}'::text[] end as reasons,
-               case when l.row_number = e.first_row then e.verdict || ':' || ${etf} end as note
-        from lines l join judged e on e.etf_code = l.etf_code and e.trade_date = l.trade_date`,
+               case when e.row_number = e.first_row then e.verdict || ':' || ${etf} end as note
+        from judged e`,
     })
 
     const etfsBy = (verdict: string) => Object.keys(found.notes).filter((note) => note.startsWith(`${verdict}:`)).map((note) => note.slice(verdict.length + 1)).sort()
