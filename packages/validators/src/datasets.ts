@@ -42,6 +42,8 @@ export interface DatasetSpec {
   keyColumns: readonly string[]
   /** Columns a row cannot be promoted without. */
   requiredColumns: readonly string[]
+  /** Required columns a given source does not report at all (Naver's daily page has no trading value). */
+  notReportedBySource?: Readonly<Record<string, readonly string[]>>
   /** Required text columns for which an empty or blank string counts as missing. */
   nonBlankColumns: readonly string[]
   /** The column every row must date on the batch's trade date (a one-day snapshot); null when rows carry their own dates. */
@@ -78,6 +80,7 @@ const SPECS: Record<Dataset, DatasetSpec> = {
     entityColumns: ['stock_code'],
     keyColumns: ['stock_code', 'time'],
     requiredColumns: ['stock_code', 'time', 'close', 'volume', 'trading_value'],
+    notReportedBySource: { naver: ['trading_value'] },
     formats: [stockCode('stock_code')],
     valueColumns: ['open', 'high', 'low', 'close', 'volume', 'trading_value'],
   },
@@ -202,4 +205,10 @@ export function datasetSpec(dataset: Dataset): DatasetSpec {
   const spec = (SPECS as Partial<Record<string, DatasetSpec>>)[dataset]
   if (!spec) throw new Error(`no validation rules for dataset "${dataset}"`)
   return spec
+}
+
+/** The required columns for rows from this source. */
+export function requiredColumnsFor(spec: DatasetSpec, source: string): readonly string[] {
+  const notReported = spec.notReportedBySource?.[source] ?? []
+  return spec.requiredColumns.filter((column) => !notReported.includes(column))
 }

@@ -113,4 +113,23 @@ describe('investor_trading rules', () => {
     ])
     expect(outcome).toMatchObject({ validCount: 2, rejectedCount: 1 })
   })
+
+  test('values a source rounds to 백만원 pass within its rounding; the same misses from KRX are rejected', async () => {
+    // Each group's value rounded to the million on its own: the nets miss zero by 1,000,000 won
+    // in total and one row's net differs from buy − sell by a million, as in KIS's own example.
+    const rounded = (): StagedRow[] =>
+      flows('005930', balanced(), 1_000).map((row, i) =>
+        i === 0 ? { ...row, net_value: (row.net_value as number) + 1_000_000, buy_value: (row.buy_value as number) + 1_000_000 } : i === 1 ? { ...row, net_value: (row.net_value as number) + 1_000_000 } : row,
+      )
+    const fromKis = { ...newTarget('investor_trading', '2024-01-08'), source: 'kis' }
+    await stage(db(), fromKis, rounded())
+    expect(await validateBatch(db(), fromKis)).toMatchObject({ validCount: 11, rejectedCount: 0 })
+
+    const fromKrx = newTarget('investor_trading', '2024-01-09')
+    await stage(db(), fromKrx, rounded())
+    const outcome = await validateBatch(db(), fromKrx)
+    expect(outcome.rejectedCount).toBe(11)
+    expect(outcome.checks.find((c) => c.checkName === 'net_identity')!.issueCount).toBe(1)
+  })
 })
+

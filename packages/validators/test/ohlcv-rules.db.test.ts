@@ -183,4 +183,17 @@ describe('ohlcv_daily rules', () => {
     ])
     expect(check(outcome, 'schema')).toMatchObject({ issueCount: 3, checkedCount: 4 })
   })
+
+  test('a bar without trading value is valid from Naver, which does not report it, and rejected from KRX', async () => {
+    const fromNaver = { ...newTarget('ohlcv_daily', '2024-02-01'), source: 'naver' }
+    await stage(db(), fromNaver, [bar('005930', 100, { trading_value: null })])
+    expect(await validateBatch(db(), fromNaver)).toMatchObject({ validCount: 1, rejectedCount: 0 })
+
+    const fromKrx = newTarget('ohlcv_daily', '2024-02-02')
+    await stage(db(), fromKrx, [bar('005930', 100, { trading_value: null })])
+    const outcome = await validateBatch(db(), fromKrx)
+    expect(outcome.rejectedCount).toBe(1)
+    expect((await marks(db(), fromKrx))[0]!.reject_reasons).toContain('schema: missing trading_value')
+  })
 })
+

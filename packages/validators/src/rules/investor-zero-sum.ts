@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, notRejected, show } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
+import { zeroSumValueTolerancePerGroup } from '../value-rounding.ts'
 
 const MAX_NET_SUM = 0
 
@@ -20,14 +21,16 @@ export const investorZeroSumRule: Rule = {
   description: "per stock, the net volumes and net values of the investor groups each sum to 0; otherwise all the stock's rows are rejected",
   async check(context) {
     const { target } = context
+    // Sources that round values (천원, 백만원) can miss zero by half a unit per group.
+    const valueSlackPerGroup = zeroSumValueTolerancePerGroup(target.source)
     const found = await flagRows(context, {
       column: 'reject_reasons',
       sampleKey: 'stock',
       checked: sql`
         select z.row_number,
-               case when abs(z.volume_sum) > ${MAX_NET_SUM} or abs(z.value_sum) > ${MAX_NET_SUM} then array[
+               case when abs(z.volume_sum) > ${MAX_NET_SUM} or abs(z.value_sum) > ${MAX_NET_SUM} + ${valueSlackPerGroup} * z.groups then array[
                  'investor_zero_sum: over ' || z.groups || ' groups net_volume sums to ' || ${show(sql`z.volume_sum`)}
-                 || ' and net_value to ' || ${show(sql`z.value_sum`)} || ' (both must be 0)'
+                 || ' and net_value to ' || ${show(sql`z.value_sum`)} || ${valueSlackPerGroup === 0 ? ' (both must be 0)' : ` (volume must be 0, value within ${valueSlackPerGroup} won per group of ${target.source}'s rounding)`}
                ] else '{}'::text[] end as reasons,
                null::text as note
         from (

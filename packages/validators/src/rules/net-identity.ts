@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, reasonsWhen, show } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
+import { netValueTolerance } from '../value-rounding.ts'
 
 const GROSS_COLUMNS = ['sell_volume', 'buy_volume', 'sell_value', 'buy_value'] as const
 
@@ -15,8 +16,9 @@ export const netIdentityRule: Rule = {
     const { target } = context
     const netCase = (kind: 'volume' | 'value') => {
       const [net, buy, sell] = [`net_${kind}`, `buy_${kind}`, `sell_${kind}`].map((c) => sql.ref(`s.${c}`))
+      const tolerance = kind === 'value' ? netValueTolerance(target.source) : 0
       return [
-        sql`${net} <> ${buy} - ${sell}`,
+        sql`abs(${net} - (${buy} - ${sell})) > ${tolerance}`,
         sql`${sql.lit(`net_identity: net_${kind} `)} || ${show(net!)} || ${sql.lit(` != buy_${kind} `)} || ${show(buy!)}
             || ${sql.lit(` - sell_${kind} `)} || ${show(sell!)} || ' (= ' || ${show(sql`${buy} - ${sell}`)} || ')'`,
       ] as const

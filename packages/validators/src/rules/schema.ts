@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import { flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, col, dateParam, reasonsWhen, show, showDate, stagingTable } from '../sql-parts.ts'
-import type { DatasetSpec } from '../datasets.ts'
+import { requiredColumnsFor, type DatasetSpec } from '../datasets.ts'
 import type { Rule } from '../types.ts'
 
 type Case = readonly [condition: RawBuilder<unknown>, reason: RawBuilder<unknown>]
@@ -23,7 +23,7 @@ export const schemaRule: Rule = {
     const found = await flagRows(context, {
       column: 'reject_reasons',
       checked: sql`
-        select s.row_number, ${reasonsWhen(schemaCases(spec, target.tradeDate))} as reasons, null::text as note
+        select s.row_number, ${reasonsWhen(schemaCases(spec, target.tradeDate, requiredColumnsFor(spec, target.source)))} as reasons, null::text as note
         from ${stagingTable(spec)} s
         where s.batch_id = ${batchParam(target.batchId)}`,
     })
@@ -41,15 +41,15 @@ export const schemaRule: Rule = {
   },
 }
 
-function schemaCases(spec: DatasetSpec, tradeDate: string): Case[] {
+function schemaCases(spec: DatasetSpec, tradeDate: string, required: readonly string[]): Case[] {
   const s = (name: string) => col('s', name)
   const missing = (c: string) => (spec.nonBlankColumns.includes(c) ? sql`(${s(c)} is null or btrim(${s(c)}) = '')` : sql`${s(c)} is null`)
   const blanks = spec.nonBlankColumns.map((c) => sql` or btrim(${s(c)}) = ''`)
   const cases: Case[] = [
     [sql`cardinality(s.parse_errors) > 0`, sql`'schema: unparsable ' || array_to_string(s.parse_errors, '; ')`],
     [
-      sql`(num_nulls(${sql.join(spec.requiredColumns.map((c) => s(c)))}) > 0${sql.join(blanks, sql``)})`,
-      sql`'schema: missing ' || concat_ws(', ', ${sql.join(spec.requiredColumns.map((c) => sql`case when ${missing(c)} then ${sql.lit(c)} end`))})`,
+      sql`(num_nulls(${sql.join(required.map((c) => s(c)))}) > 0${sql.join(blanks, sql``)})`,
+      sql`'schema: missing ' || concat_ws(', ', ${sql.join(required.map((c) => sql`case when ${missing(c)} then ${sql.lit(c)} end`))})`,
     ],
     ...spec.formats.map(
       ({ column, pattern, says }): Case => [
