@@ -31,16 +31,18 @@ export const priceLimitRule: Rule = {
     const { target } = context
     const tradeDate = dateParam(target.tradeDate)
     const percentMove = sql`round((x.close / x.prev_close - 1) * 100, 1)`
+    // The previous session as a constant: inside the statement, as a sub-select, the planner
+    // cannot see which day it is and scans all of ohlcv_daily (seconds once it holds years).
+    const { rows: sessions } = await sql<{ day: string | null }>`
+      select to_char(max(time), 'YYYY-MM-DD') as day from ohlcv_daily where time < ${tradeDate}`.execute(context.db)
+    const previousSession = sessions[0]?.day ?? null
     const found = await flagRows(context, {
       column: 'reject_reasons',
       checked: sql`
-        with previous_session as materialized (
-          select max(time) as day from ohlcv_daily where time < ${tradeDate}
-        ),
-        on_previous_session as materialized (
+        with on_previous_session as materialized (
           select s.row_number, s.stock_code, s.close, s.change_rate, o.close as prev_close, o.time as prev_time
           from staging.ohlcv_daily s
-          left join ohlcv_daily o on o.stock_code = s.stock_code and o.time = (select day from previous_session)
+          left join ohlcv_daily o on o.stock_code = s.stock_code and o.time = ${previousSession}::date
           where s.batch_id = ${batchParam(target.batchId)} and s.stock_code is not null and s.close > 0
         ),
         priced as (
