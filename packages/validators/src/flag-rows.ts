@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
 import { col, rowKey, stagingTable, stockKey } from './sql-parts.ts'
-import type { RuleContext, SampleEntry } from './types.ts'
+import type { RuleContext, RuleFinding, SampleEntry } from './types.ts'
 
 export const SAMPLE_SIZE = 10
 
@@ -76,3 +76,15 @@ export async function flagRows(context: RuleContext, request: FlagRowsRequest): 
 
 /** `3 rows`, `1 row`, `2 indexes` */
 export const rowsText = (count: number, noun = 'row', plural = `${noun}s`) => `${count} ${count === 1 ? noun : plural}`
+
+/** A rule's verdict from its flagged rows: passed when none was flagged, with the message for each case. */
+export function findingOf(found: FlaggedRows, messages: { clean: string; flagged: string }): RuleFinding {
+  const passed = found.issueCount === 0
+  return {
+    passed,
+    checkedCount: found.checkedCount,
+    issueCount: found.issueCount,
+    sample: found.sample,
+    message: passed ? messages.clean : messages.flagged,
+  }
+}

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { allPresent, batchParam, col, stagingTable } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -30,15 +30,9 @@ export const duplicateKeyRule: Rule = {
           where s.batch_id = ${batchParam(target.batchId)} and ${allPresent('s', spec.keyColumns)}
         ) d`,
     })
-    return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        found.issueCount === 0
-          ? `${rowsText(found.checkedCount, 'keyed row')}, no key repeated`
-          : `${rowsText(found.issueCount)} repeat the key of an earlier row (${rowsText(found.issueKeyCount, 'key')}); the first of each was kept`,
-    }
+    return findingOf(found, {
+      clean: `${rowsText(found.checkedCount, 'keyed row')}, no key repeated`,
+      flagged: `${rowsText(found.issueCount)} repeat the key of an earlier row (${rowsText(found.issueKeyCount, 'key')}); the first of each was kept`,
+    })
   },
 }

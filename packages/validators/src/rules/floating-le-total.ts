@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, reasonsWhen, show } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -29,15 +29,9 @@ export const floatingLeTotalRule: Rule = {
         from staging.floating_shares s
         where s.batch_id = ${batchParam(target.batchId)}`,
     })
-    return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        found.issueCount === 0
-          ? `all ${rowsText(found.checkedCount)} have 0 < floating_shares <= total_shares`
-          : `${rowsText(found.issueCount)} of ${found.checkedCount} have floating shares above the total or counts not positive`,
-    }
+    return findingOf(found, {
+      clean: `all ${rowsText(found.checkedCount)} have 0 < floating_shares <= total_shares`,
+      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have floating shares above the total or counts not positive`,
+    })
   },
 }

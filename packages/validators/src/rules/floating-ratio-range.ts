@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, reasonsWhen, show } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -26,15 +26,9 @@ export const floatingRatioRangeRule: Rule = {
         from staging.floating_shares s
         where s.batch_id = ${batchParam(target.batchId)}`,
     })
-    return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        found.issueCount === 0
-          ? `all ${rowsText(found.checkedCount)} have a floating ratio in (0, 100]`
-          : `${rowsText(found.issueCount)} of ${found.checkedCount} have a floating ratio outside (0, 100]`,
-    }
+    return findingOf(found, {
+      clean: `all ${rowsText(found.checkedCount)} have a floating ratio in (0, 100]`,
+      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have a floating ratio outside (0, 100]`,
+    })
   },
 }

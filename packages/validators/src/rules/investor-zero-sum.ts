@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, notRejected, show } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 import { zeroSumValueTolerancePerGroup } from '../value-rounding.ts'
@@ -43,15 +43,9 @@ export const investorZeroSumRule: Rule = {
           window stock as (partition by s.stock_code, s.time)
         ) z`,
     })
-    return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        found.issueCount === 0
-          ? `nets sum to zero for every stock (${rowsText(found.checkedCount)} checked)`
-          : `${rowsText(found.issueKeyCount, 'stock')} whose nets do not sum to zero: all their ${rowsText(found.issueCount)} rejected`,
-    }
+    return findingOf(found, {
+      clean: `nets sum to zero for every stock (${rowsText(found.checkedCount)} checked)`,
+      flagged: `${rowsText(found.issueKeyCount, 'stock')} whose nets do not sum to zero: all their ${rowsText(found.issueCount)} rejected`,
+    })
   },
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, notRejected } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -40,15 +40,9 @@ export const isinUniqueRule: Rule = {
         from candidates c
         left join stocks p on p.isin = c.isin and p.stock_code <> c.stock_code`,
     })
-    return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        found.issueCount === 0
-          ? `every ISIN of ${rowsText(found.checkedCount)} names one stock code`
-          : `${rowsText(found.issueCount)} of ${found.checkedCount} share an ISIN with another stock code`,
-    }
+    return findingOf(found, {
+      clean: `every ISIN of ${rowsText(found.checkedCount)} names one stock code`,
+      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} share an ISIN with another stock code`,
+    })
   },
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, reasonsWhen, show } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 import { netValueTolerance } from '../value-rounding.ts'
@@ -37,15 +37,9 @@ export const netIdentityRule: Rule = {
         from staging.investor_trading s
         where s.batch_id = ${batchParam(target.batchId)}`,
     })
-    return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        found.issueCount === 0
-          ? `all ${rowsText(found.checkedCount)} have net = buy − sell and no negative amounts`
-          : `${rowsText(found.issueCount)} of ${found.checkedCount} have net ≠ buy − sell or a negative amount`,
-    }
+    return findingOf(found, {
+      clean: `all ${rowsText(found.checkedCount)} have net = buy − sell and no negative amounts`,
+      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have net ≠ buy − sell or a negative amount`,
+    })
   },
 }

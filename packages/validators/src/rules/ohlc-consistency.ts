@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, reasonsWhen, show, stagingTable } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -48,15 +48,9 @@ export const ohlcConsistencyRule: Rule = {
         from ${stagingTable(spec)} s
         where s.batch_id = ${batchParam(target.batchId)}`,
     })
-    return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        found.issueCount === 0
-          ? `all ${rowsText(found.checkedCount, 'bar')} consistent`
-          : `${rowsText(found.issueCount, 'bar')} of ${found.checkedCount} contradict themselves`,
-    }
+    return findingOf(found, {
+      clean: `all ${rowsText(found.checkedCount, 'bar')} consistent`,
+      flagged: `${rowsText(found.issueCount, 'bar')} of ${found.checkedCount} contradict themselves`,
+    })
   },
 }

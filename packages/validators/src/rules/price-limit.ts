@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { tickSizeSql } from '../krx-tick.ts'
 import { batchParam, dateParam, show, showDate } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
@@ -78,15 +78,9 @@ export const priceLimitRule: Rule = {
       `excepted: ${rowsText(noPrevious)} without a previous close (new listing or first load), ` +
       `${rowsText(corporateActions)} beyond the limit whose change_rate is within ±30% (corporate action)`
     const compared = found.checkedCount - noPrevious
-    return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        found.issueCount === 0
-          ? `${rowsText(compared)} within ±30% (+1 tick) of the previous close; ${excepted}`
-          : `${rowsText(found.issueCount)} of ${compared} moved beyond ±30% (+1 tick) of the previous close; ${excepted}`,
-    }
+    return findingOf(found, {
+      clean: `${rowsText(compared)} within ±30% (+1 tick) of the previous close; ${excepted}`,
+      flagged: `${rowsText(found.issueCount)} of ${compared} moved beyond ±30% (+1 tick) of the previous close; ${excepted}`,
+    })
   },
 }

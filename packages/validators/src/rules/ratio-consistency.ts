@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, notRejected, reasonsWhen, show } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -35,15 +35,9 @@ export const ratioConsistencyRule: Rule = {
         where s.batch_id = ${batchParam(target.batchId)} and ${notRejected('s')}
           and s.total_shares > 0 and s.floating_shares >= 0 and s.floating_ratio is not null`,
     })
-    return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        found.issueCount === 0
-          ? `all ${rowsText(found.checkedCount)} state a ratio within 0.5 points of floating / total`
-          : `${rowsText(found.issueCount)} of ${found.checkedCount} state a ratio more than 0.5 points off floating / total (kept with a warning)`,
-    }
+    return findingOf(found, {
+      clean: `all ${rowsText(found.checkedCount)} state a ratio within 0.5 points of floating / total`,
+      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} state a ratio more than 0.5 points off floating / total (kept with a warning)`,
+    })
   },
 }

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, col, dateParam, reasonsWhen, show, showDate, stagingTable } from '../sql-parts.ts'
 import { requiredColumnsFor, type DatasetSpec } from '../datasets.ts'
 import type { Rule } from '../types.ts'
@@ -28,16 +28,10 @@ export const schemaRule: Rule = {
         where s.batch_id = ${batchParam(target.batchId)}`,
     })
     const dated = spec.batchDateColumn ? ` and dated ${target.tradeDate}` : ''
-    return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        found.issueCount === 0
-          ? `all ${rowsText(found.checkedCount)} parsed, complete, well-formed${dated}`
-          : `${rowsText(found.issueCount)} of ${found.checkedCount} rejected: unparsable, incomplete, malformed or misdated`,
-    }
+    return findingOf(found, {
+      clean: `all ${rowsText(found.checkedCount)} parsed, complete, well-formed${dated}`,
+      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} rejected: unparsable, incomplete, malformed or misdated`,
+    })
   },
 }
 

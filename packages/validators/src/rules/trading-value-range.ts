@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, reasonsWhen, show, stagingTable } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -36,15 +36,9 @@ export const tradingValueRangeRule: Rule = {
         where s.batch_id = ${batchParam(target.batchId)}
           and s.volume > 0 and s.low > 0 and s.high >= s.low and s.trading_value is not null`,
     })
-    return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        found.issueCount === 0
-          ? `all ${rowsText(found.checkedCount, 'traded bar')} have trading_value within volume x [low, high]`
-          : `${rowsText(found.issueCount, 'traded bar')} of ${found.checkedCount} have trading_value outside volume x [low, high] ± 1% (kept with a warning)`,
-    }
+    return findingOf(found, {
+      clean: `all ${rowsText(found.checkedCount, 'traded bar')} have trading_value within volume x [low, high]`,
+      flagged: `${rowsText(found.issueCount, 'traded bar')} of ${found.checkedCount} have trading_value outside volume x [low, high] ± 1% (kept with a warning)`,
+    })
   },
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, showDate } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -25,15 +25,9 @@ export const weekendOpenRule: Rule = {
         from staging.market_calendar s
         where s.batch_id = ${batchParam(target.batchId)} and s.trade_date is not null`,
     })
-    return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        found.issueCount === 0
-          ? `no weekend among ${rowsText(found.checkedCount, 'date')} is marked open`
-          : `${rowsText(found.issueCount, 'weekend date')} marked as trading days (kept with a warning)`,
-    }
+    return findingOf(found, {
+      clean: `no weekend among ${rowsText(found.checkedCount, 'date')} is marked open`,
+      flagged: `${rowsText(found.issueCount, 'weekend date')} marked as trading days (kept with a warning)`,
+    })
   },
 }
