@@ -6,33 +6,11 @@ import {
   collectMarketCapDaily,
   collectOhlcvAndMarketCap,
   collectOhlcvDaily,
-  rowsOf,
   type KrxRow,
   type KrxScreenFetcher,
 } from '../src/index.ts'
-import { readKrxFixture } from './fixtures.ts'
+import { recordedRows, stubKrx, type ScreenCall } from './fixtures.ts'
 
-interface ScreenCall {
-  bld: string
-  fields: Record<string, string>
-}
-
-/** Answers screen requests from a function and remembers what was asked. */
-function stubKrx(answer: (call: ScreenCall) => KrxRow[]): KrxScreenFetcher & { calls: ScreenCall[] } {
-  const calls: ScreenCall[] = []
-  return {
-    calls,
-    fetchScreen: async (bld, fields = {}) => {
-      calls.push({ bld, fields })
-      return answer({ bld, fields })
-    },
-  }
-}
-
-function recordedRows(name: string): KrxRow[] {
-  const fixture = readKrxFixture(name)
-  return rowsOf(JSON.parse(fixture.response.body), fixture.request.form.bld!)
-}
 
 const prices = recordedRows('mdcstat01501-all-20210104-00')
 

@@ -6,32 +6,11 @@ import {
   collectIndexComponents,
   collectSectors,
   collectStockMaster,
-  rowsOf,
   type KrxRow,
   type KrxScreenFetcher,
 } from '../src/index.ts'
-import { readKrxFixture } from './fixtures.ts'
+import { recordedRows, stubKrx } from './fixtures.ts'
 
-interface ScreenCall {
-  bld: string
-  fields: Record<string, string>
-}
-
-function stubKrx(answer: (call: ScreenCall) => KrxRow[]): KrxScreenFetcher & { calls: ScreenCall[] } {
-  const calls: ScreenCall[] = []
-  return {
-    calls,
-    fetchScreen: async (bld, fields = {}) => {
-      calls.push({ bld, fields })
-      return answer({ bld, fields })
-    },
-  }
-}
-
-function recordedRows(name: string): KrxRow[] {
-  const fixture = readKrxFixture(name)
-  return rowsOf(JSON.parse(fixture.response.body), fixture.request.form.bld!)
-}
 
 const ETF_LIST: KrxRow[] = [
   { ISU_SRT_CD: '152100', ISU_CD: 'KR7152100004', ISU_ABBRV: 'ARIRANG 200', TDD_CLSPRC: '43,125' },

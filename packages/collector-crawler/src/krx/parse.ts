@@ -1,4 +1,5 @@
 import type { Decimal, TradeDate } from '@kmd/core'
+import { ParseErrors } from '../parse-errors.ts'
 import type { KrxRow } from './client.ts'
 
 /**
@@ -76,7 +77,8 @@ export function signByFlucCode(magnitude: Decimal | null, flucCode: unknown): Pa
  * value that did not parse, e.g. `close: not a number ("12a,3")`.
  */
 export class RowReader {
-  readonly parseErrors: string[] = []
+  readonly #errors = new ParseErrors()
+  readonly parseErrors: string[] = this.#errors.messages
 
   constructor(private readonly row: KrxRow) {}
 
@@ -102,8 +104,6 @@ export class RowReader {
   }
 
   #keep<T>(name: string, parsed: Parsed<T>): T | null {
-    if (parsed.ok) return parsed.value
-    this.parseErrors.push(`${name}: ${parsed.problem}`)
-    return null
+    return this.#errors.keep(name, parsed)
   }
 }

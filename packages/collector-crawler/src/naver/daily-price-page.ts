@@ -1,7 +1,7 @@
+import { ParseErrors } from '../parse-errors.ts'
 import type { CanonicalRecord, OhlcvDailyValues } from '@kmd/core'
 import { dataRows, lastPageOf, loadPage, requireTable, type PageRow } from './page-structure.ts'
 import { parseNaverDate, parseNaverInteger, signedChange } from './values.ts'
-import type { Parsed } from '../krx/parse.ts'
 
 /** One page of `sise_day.naver`: up to ten days, newest first, and the number of the last page. */
 export interface DailyPricePage {
@@ -26,12 +26,8 @@ export function parseDailyPricePage(html: string, stockCode: string): DailyPrice
 
 export function dailyPriceRecordOf(row: PageRow, stockCode: string): CanonicalRecord<OhlcvDailyValues> {
   const raw = Object.fromEntries(COLUMNS.map((name, index) => [name, row.cells[index] ?? '']))
-  const parseErrors: string[] = []
-  const keep = <T>(name: string, parsed: Parsed<T>): T | null => {
-    if (parsed.ok) return parsed.value
-    parseErrors.push(`${name}: ${parsed.problem}`)
-    return null
-  }
+  const errors = new ParseErrors()
+  const keep = errors.keep.bind(errors)
   const whole = (name: 'open' | 'high' | 'low' | 'close' | 'volume') => keep(name, parseNaverInteger(raw[name]!))
   const price = (name: 'open' | 'high' | 'low' | 'close') => {
     const value = whole(name)
@@ -52,5 +48,5 @@ export function dailyPriceRecordOf(row: PageRow, stockCode: string): CanonicalRe
   if (values.volume === 0 && [values.open, values.high, values.low].every((value) => value !== null && Number(value) === 0)) {
     values.open = values.high = values.low = null
   }
-  return { values, raw: { ...raw, direction: row.direction ?? null, stockCode }, parseErrors }
+  return { values, raw: { ...raw, direction: row.direction ?? null, stockCode }, parseErrors: errors.messages }
 }

@@ -1,5 +1,5 @@
+import { ParseErrors } from '../parse-errors.ts'
 import type { CanonicalRecord, Decimal, TradeDate } from '@kmd/core'
-import type { Parsed } from '../krx/parse.ts'
 import { dataRows, lastPageOf, loadPage, requireTable, type PageRow } from './page-structure.ts'
 import { parseNaverDate, parseNaverInteger, parseNaverPercent } from './values.ts'
 
@@ -42,12 +42,8 @@ export function parseInvestorNetPage(html: string, stockCode: string): InvestorN
 
 export function investorNetRecordOf(row: PageRow, stockCode: string): CanonicalRecord<NaverInvestorNetValues> {
   const raw = Object.fromEntries(COLUMNS.map((name, index) => [name, row.cells[index] ?? '']))
-  const parseErrors: string[] = []
-  const keep = <T>(name: string, parsed: Parsed<T>): T | null => {
-    if (parsed.ok) return parsed.value
-    parseErrors.push(`${name}: ${parsed.problem}`)
-    return null
-  }
+  const errors = new ParseErrors()
+  const keep = errors.keep.bind(errors)
   const values: NaverInvestorNetValues = {
     stock_code: stockCode,
     time: keep('time', parseNaverDate(raw.date!)),
@@ -56,5 +52,5 @@ export function investorNetRecordOf(row: PageRow, stockCode: string): CanonicalR
     foreign_holding_shares: keep('foreign_holding_shares', parseNaverInteger(raw.foreign_holding!)),
     foreign_holding_ratio: keep('foreign_holding_ratio', parseNaverPercent(raw.foreign_ratio!)),
   }
-  return { values, raw: { ...raw, direction: row.direction ?? null, stockCode }, parseErrors }
+  return { values, raw: { ...raw, direction: row.direction ?? null, stockCode }, parseErrors: errors.messages }
 }
