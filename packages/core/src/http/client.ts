@@ -3,6 +3,7 @@ import got from 'got'
 import pRetry from 'p-retry'
 import pThrottle from 'p-throttle'
 import { isRetryable, RateLimitedError } from '../errors.ts'
+import { decodeBody } from './charset.ts'
 import { errorForFailedRequest, errorForStatus, type RequestLabel } from './failures.ts'
 import type { GetOptions, HttpClient, HttpClientOptions, HttpResponse, RequestOptions, ResponseCheck } from './types.ts'
 
@@ -53,7 +54,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         searchParams: request.searchParams,
         form: request.form,
         json: request.json,
-        // Always bytes: text is decoded below, so a caller that needs another charset asks for the Buffer.
+        // Always bytes: text is decoded below by the charset the answer declares.
         responseType: 'buffer',
       })
     } catch (error) {
@@ -73,7 +74,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
     const once = async (): Promise<HttpResponse<string | Buffer>> => {
       const raw = await paced(request, label)
-      const response = responseType === 'text' ? { ...raw, body: raw.body.toString('utf8') } : raw
+      const response = responseType === 'text' ? { ...raw, body: decodeBody(raw.body, raw.headers['content-type'], options.defaultCharset) } : raw
       const verdict = check?.(response) ?? errorForStatus(label, response)
       if (verdict) throw verdict
       return response

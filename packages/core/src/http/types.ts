@@ -36,6 +36,11 @@ export interface HttpClientOptions {
   logger?: Logger
   /** Applied to every request that does not bring its own. */
   checkResponse?: ResponseCheck
+  /**
+   * Text answers are decoded by the charset their Content-Type (or an HTML page's meta tag)
+   * declares; this one when they declare none. Default UTF-8 (JSON's own charset).
+   */
+  defaultCharset?: string
 }
 
 export interface RequestOptions {
@@ -45,6 +50,7 @@ export interface RequestOptions {
 
 export interface GetOptions extends RequestOptions {
   searchParams?: Record<string, string | number | boolean>
+  /** `text` (default): decoded as the answer declares, see `defaultCharset`; `buffer`: the bytes. */
   responseType?: 'text' | 'buffer'
 }
 
