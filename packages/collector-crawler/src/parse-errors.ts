@@ -1,3 +1,4 @@
+import { describeTextProblem, textProblemsOf } from '@kmd/core'
 import type { Parsed } from './krx/parse.ts'
 
 /**
@@ -11,5 +12,16 @@ export class ParseErrors {
     if (parsed.ok) return parsed.value
     this.messages.push(`${name}: ${parsed.problem}`)
     return null
+  }
+
+  /**
+   * Reports every field of the row as the source sent it, used or not, whose text holds NUL,
+   * U+FFFD (a wrong charset) or a lone surrogate, e.g. `ISU_ABBRV: contains NUL`, and returns
+   * their names so readers leave those fields null instead of reading them.
+   */
+  screenText(row: unknown): ReadonlySet<string> {
+    const problems = textProblemsOf(row)
+    this.messages.push(...problems.map(describeTextProblem))
+    return new Set(problems.map((problem) => problem.field))
   }
 }

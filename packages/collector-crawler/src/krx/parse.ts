@@ -79,28 +79,37 @@ export function signByFlucCode(magnitude: Decimal | null, flucCode: unknown): Pa
 export class RowReader {
   readonly #errors = new ParseErrors()
   readonly parseErrors: string[] = this.#errors.messages
+  /** Fields whose text is broken (NUL, U+FFFD, lone surrogate): already reported, read as null. */
+  readonly #broken: ReadonlySet<string>
 
-  constructor(private readonly row: KrxRow) {}
+  constructor(private readonly row: KrxRow) {
+    this.#broken = this.#errors.screenText(row)
+  }
 
   text(field: string, name: string): string | null {
-    const value = this.row[field]
+    const value = this.value(field)
     if (typeof value === 'string' && value.trim() !== '') return value.trim()
-    this.parseErrors.push(`${name}: missing (${field} is ${shown(value) ?? 'absent'})`)
+    if (!this.#broken.has(field)) this.parseErrors.push(`${name}: missing (${field} is ${shown(value) ?? 'absent'})`)
     return null
   }
 
   decimal(field: string, name: string): Decimal | null {
-    return this.#keep(name, parseKrxDecimal(this.row[field]))
+    return this.#keep(name, parseKrxDecimal(this.value(field)))
   }
 
   integer(field: string, name: string): number | null {
-    return this.#keep(name, parseKrxInteger(this.row[field]))
+    return this.#keep(name, parseKrxInteger(this.value(field)))
+  }
+
+  /** The field as sent, or undefined when its text is broken (the row already says why). */
+  protected value(field: string): unknown {
+    return this.#broken.has(field) ? undefined : this.row[field]
   }
 
   /** A change whose direction comes from the row's FLUC_TP_CD. */
   signedDecimal(field: string, name: string): Decimal | null {
     const magnitude = this.decimal(field, name)
-    return this.#keep(name, signByFlucCode(magnitude, this.row.FLUC_TP_CD))
+    return this.#keep(name, signByFlucCode(magnitude, this.value('FLUC_TP_CD')))
   }
 
   #keep<T>(name: string, parsed: Parsed<T>): T | null {

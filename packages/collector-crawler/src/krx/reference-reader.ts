@@ -9,24 +9,20 @@ const NO_PAR_VALUE = '무액면'
  * carry dates, optional labels and par values besides the numbers of the daily screens.
  */
 export class ReferenceRowReader extends RowReader {
-  constructor(private readonly fields: Readonly<Record<string, unknown>>) {
-    super(fields)
-  }
-
   /** A label that may legitimately be empty (e.g. SECT_TP_NM "" on KOSPI): null without a message. */
   optionalText(field: string): string | null {
-    const value = this.fields[field]
+    const value = this.value(field)
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : null
   }
 
   /** `YYYY/MM/DD` → `YYYY-MM-DD`; "-" or "" is null. */
   date(field: string, name: string): TradeDate | null {
-    return this.#keep(name, parseKrxDate(this.fields[field]))
+    return this.#keep(name, parseKrxDate(this.value(field)))
   }
 
   /** Par value in the stock's currency; "무액면" (no par value) is null and not an error. */
   parValue(field: string, name: string): Decimal | null {
-    const value = this.fields[field]
+    const value = this.value(field)
     if (typeof value === 'string' && value.trim() === NO_PAR_VALUE) return null
     return this.#keep(name, parseKrxDecimal(value))
   }

@@ -1,4 +1,4 @@
-import { AuthenticationError, SourceUnavailableError, type ResponseCheck } from '@kmd/core'
+import { AuthenticationError, malformedAnswerError, parseJsonAnswer, SourceUnavailableError, type ResponseCheck } from '@kmd/core'
 
 /**
  * KRX's answer to a request without a live session: HTTP 400 (some see 404) with the body
@@ -18,8 +18,9 @@ export function isMaintenancePage(body: string): boolean {
 /**
  * The check for KRX endpoints that answer JSON (screens and the login reply), in the order that
  * matters: a LOGOUT marker whatever the status; failed statuses left to the HTTP policy; then a
- * maintenance page or JSON cut off mid-way, both retryable. `keep` receives the parsed answer so
- * the body is parsed once.
+ * maintenance page, JSON cut off mid-way or with a duplicated key (`{"OutBlock_1":[…],
+ * "OutBlock_1":[]}` would read as an empty day), all retryable. `keep` receives the parsed
+ * answer so the body is parsed once. The body arrives decoded by the charset KRX declares.
  */
 export function jsonAnswerCheck(label: string, keep: (answer: unknown) => void): ResponseCheck {
   return (response) => {
@@ -28,11 +29,9 @@ export function jsonAnswerCheck(label: string, keep: (answer: unknown) => void):
     if (isLogoutAnswer(body)) return new KrxLoggedOutError(`${what} LOGOUT (no live session)`)
     if (response.status >= 400) return undefined
     if (isMaintenancePage(body)) return new SourceUnavailableError(`${what} maintenance page instead of JSON`)
-    try {
-      keep(JSON.parse(body))
-    } catch {
-      return new SourceUnavailableError(`${what} invalid or truncated JSON (${body.length} characters)`)
-    }
+    const answer = parseJsonAnswer(body)
+    if (!answer.ok) return malformedAnswerError(what, answer.problem)
+    keep(answer.value)
     return undefined
   }
 }

@@ -11,7 +11,7 @@ export interface NaverPageFetcher {
 const OUTAGE_MARKERS = ['서비스 점검', '일시적', '서비스 제공 불가능', '잠시 후 다시']
 
 /**
- * Reads Naver Finance pages: asks for bytes, decodes them as the page declares (EUC-KR), and
+ * Reads Naver Finance pages: asks for bytes, decodes them as the page declares (EUC-KR by default), and
  * retries answers that are not a whole page (cut off mid-way, or an outage notice) under the
  * HTTP client's policy. No login, no cookies.
  */

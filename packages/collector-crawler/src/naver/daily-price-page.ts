@@ -27,6 +27,7 @@ export function parseDailyPricePage(html: string, stockCode: string): DailyPrice
 export function dailyPriceRecordOf(row: PageRow, stockCode: string): CanonicalRecord<OhlcvDailyValues> {
   const raw = Object.fromEntries(COLUMNS.map((name, index) => [name, row.cells[index] ?? '']))
   const errors = new ParseErrors()
+  errors.screenText(raw)
   const keep = errors.keep.bind(errors)
   const whole = (name: 'open' | 'high' | 'low' | 'close' | 'volume') => keep(name, parseNaverInteger(raw[name]!))
   const price = (name: 'open' | 'high' | 'low' | 'close') => {

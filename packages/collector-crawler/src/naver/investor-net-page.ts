@@ -43,6 +43,7 @@ export function parseInvestorNetPage(html: string, stockCode: string): InvestorN
 export function investorNetRecordOf(row: PageRow, stockCode: string): CanonicalRecord<NaverInvestorNetValues> {
   const raw = Object.fromEntries(COLUMNS.map((name, index) => [name, row.cells[index] ?? '']))
   const errors = new ParseErrors()
+  errors.screenText(raw)
   const keep = errors.keep.bind(errors)
   const values: NaverInvestorNetValues = {
     stock_code: stockCode,

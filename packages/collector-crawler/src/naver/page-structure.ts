@@ -22,14 +22,17 @@ export function loadPage(html: string): Page {
   return cheerio.load(html)
 }
 
-/** The data rows of a table: rows with exactly `columns` cells whose first cell is a date. */
+/**
+ * The data rows of a table: rows with exactly `columns` cells, not all of them empty (spacer
+ * rows have one cell, blank rows no text). A row whose first cell is not a date is kept: its
+ * record then carries the parse error, so no row of the page vanishes unnoticed.
+ */
 export function dataRows($: Page, table: Cell, columns: number, changeColumn: number): PageRow[] {
   const rows: PageRow[] = []
   table.find('tr').each((_, tr) => {
     const tds = $(tr).children('td')
     if (tds.length !== columns) return
-    const first = collapse(tds.eq(0).text())
-    if (!/^\d{4}\.\d{2}\.\d{2}$/.test(first)) return
+    if (tds.toArray().every((td) => collapse($(td).text()) === '')) return
     const cells = tds.toArray().map((td, index) => (index === changeColumn ? changeText($(td)) : collapse($(td).text())))
     rows.push({ cells, direction: markerDirection($, tds.eq(changeColumn)) })
   })
