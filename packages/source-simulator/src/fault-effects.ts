@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite'
 import { createRandom } from './krx/random.ts'
 import { HTML, htmlResponse, type SimulatorResponse } from './http-io.ts'
 import type { FaultKind } from './faults.ts'
@@ -53,7 +54,12 @@ const NUMERIC_TEXT = /^-?[\d,]+(\.\d+)?$/
  * Changes the rows of a JSON answer for a row fault. Rows are chosen by a generator seeded
  * with the request number, so a run is reproducible. Answers without a row array are left alone.
  */
-export function corruptRows(kind: FaultKind, body: string | Buffer, seed: number): { body: string | Buffer; affectedCodes: string[] } {
+export function corruptRows(
+  kind: FaultKind,
+  body: string | Buffer,
+  seed: number,
+  options: { field?: string | undefined } = {},
+): { body: string | Buffer; affectedCodes: string[]; field?: string } {
   // Byte bodies are HTML pages (Naver), not JSON rows: nothing to corrupt.
   if (typeof body !== 'string') return { body, affectedCodes: [] }
   let document: Record<string, unknown>
@@ -97,11 +103,71 @@ export function corruptRows(kind: FaultKind, body: string | Buffer, seed: number
       affected.push(...dropped)
       break
     }
+    case 'nulInField': {
+      // One row, one field: a NUL after the value's first character ("3S" -> "3\u0000S"),
+      // written by JSON.stringify as the escape \u0000, which JSON.parse turns back into U+0000.
+      const row = choose(rows.filter((candidate) => textFieldOf(candidate, options.field) !== undefined), 0, random)[0]
+      if (row === undefined) return { body, affectedCodes: [] }
+      const field = textFieldOf(row, options.field)!
+      const value = String(row[field] ?? '')
+      row[field] = `${value.slice(0, 1)}\u0000${value.slice(1)}`
+      affected.push(row)
+      document[key] = changed
+      return { body: JSON.stringify(document), affectedCodes: affected.map(codeOf), field }
+    }
+    case 'emptyRows':
+      affected.push(...rows)
+      changed = []
+      break
     default:
       return { body, affectedCodes: [] }
   }
   document[key] = changed
-  return { body: JSON.stringify(document), affectedCodes: affected.map((row) => String(row.ISU_SRT_CD ?? '')) }
+  return { body: JSON.stringify(document), affectedCodes: affected.map(codeOf) }
+}
+
+const codeOf = (row: Row) => String(row.ISU_SRT_CD ?? row.code ?? '')
+
+// Names first: a NUL there is the case that cost a whole day; any other text field otherwise.
+const PREFERRED_TEXT_FIELDS = ['ISU_ABBRV', 'ISU_NM', 'COMPST_ISU_NM', 'kr_name', 'hts_kor_isnm']
+
+/** The field of a row `nulInField` writes into: the one asked for (present in the row), else a text field. */
+function textFieldOf(row: Row, wanted: string | undefined): string | undefined {
+  if (wanted !== undefined) return wanted in row ? wanted : undefined
+  return PREFERRED_TEXT_FIELDS.find((name) => typeof row[name] === 'string') ?? Object.keys(row).find((name) => typeof row[name] === 'string')
+}
+
+/**
+ * The answer with its row array's key written twice, the second time with no rows:
+ * `{"OutBlock_1":[…],"OutBlock_1":[],"CURRENT_DATETIME":…}`. `JSON.parse` keeps the last, so a
+ * lenient client sees an empty day. Answers without a row array are left alone.
+ */
+export function duplicateDataKey(body: string | Buffer): { body: string | Buffer; key: string | undefined } {
+  if (typeof body !== 'string') return { body, key: undefined }
+  let document: Record<string, unknown>
+  try {
+    document = JSON.parse(body) as Record<string, unknown>
+  } catch {
+    return { body, key: undefined }
+  }
+  const key = Object.keys(document).find((name) => Array.isArray(document[name]))
+  if (key === undefined) return { body, key: undefined }
+  const members = Object.entries(document).flatMap(([name, value]) => {
+    const member = `${JSON.stringify(name)}:${JSON.stringify(value)}`
+    return name === key ? [member, `${JSON.stringify(name)}:[]`] : [member]
+  })
+  return { body: `{${members.join(',')}}`, key }
+}
+
+/**
+ * A text answer as EUC-KR bytes under the given Content-Type: matching (`charset=EUC-KR`), none
+ * at all, or the UTF-8 the source usually declares. Byte bodies (Naver's pages, EUC-KR already)
+ * are left alone.
+ */
+export function asEucKr(response: SimulatorResponse, contentType: string): SimulatorResponse {
+  if (typeof response.body !== 'string') return response
+  const headers = Object.fromEntries(Object.entries(response.headers).filter(([name]) => name.toLowerCase() !== 'content-type'))
+  return { ...response, headers: { ...headers, 'content-type': contentType }, body: iconv.encode(response.body, 'euc-kr') }
 }
 
 /** About `share` of the rows, at least one when there are any, in their original order. */

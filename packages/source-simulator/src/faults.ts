@@ -15,11 +15,24 @@ export const FAULT_KINDS = [
   'inconsistentOhlc',
   'duplicateRows',
   'missingStocks',
+  'nulInField',
+  'emptyRows',
+  'duplicateDataKey',
+  'eucKrBody',
+  'eucKrBodyUndeclared',
+  'eucKrBodyMislabelled',
 ] as const
 export type FaultKind = (typeof FAULT_KINDS)[number]
 
 /** Faults that change the rows of a JSON answer instead of replacing the answer. */
-export const ROW_FAULTS: ReadonlySet<FaultKind> = new Set(['unparsableNumbers', 'inconsistentOhlc', 'duplicateRows', 'missingStocks'])
+export const ROW_FAULTS: ReadonlySet<FaultKind> = new Set(['unparsableNumbers', 'inconsistentOhlc', 'duplicateRows', 'missingStocks', 'nulInField', 'emptyRows'])
+
+/** Faults that re-encode a text answer as EUC-KR bytes, and the Content-Type each then declares. */
+export const ENCODING_FAULTS: ReadonlyMap<FaultKind, string> = new Map<FaultKind, string>([
+  ['eucKrBody', 'text/html; charset=EUC-KR'],
+  ['eucKrBodyUndeclared', 'text/html'],
+  ['eucKrBodyMislabelled', 'text/html; charset=utf-8'],
+])
 
 export const DATA_PATH = '/comm/bldAttendant/getJsonData.cmd'
 const DEFAULT_SLOW_DELAY_MS = 2_000
@@ -38,6 +51,8 @@ export interface FaultSpec {
   times?: number
   /** For `slow`: how long to wait before answering (default 2,000 ms). */
   delayMs?: number
+  /** For `nulInField`: the field to put the NUL in (default a text field, e.g. `ISU_ABBRV`). */
+  field?: string
 }
 
 export interface PendingFault {
@@ -45,6 +60,7 @@ export interface PendingFault {
   match: FaultMatch
   remaining: number
   delayMs: number
+  field: string | undefined
 }
 
 export interface AppliedFault {
@@ -53,8 +69,10 @@ export interface AppliedFault {
   bld: string | undefined
   /** Request number (index in `requests`) it was applied to. */
   requestIndex: number
-  /** ISU_SRT_CD of the rows a row fault touched (repeated, dropped, corrupted). */
+  /** ISU_SRT_CD (Infomax: `code`) of the rows a row fault touched (repeated, dropped, corrupted). */
   affectedCodes: string[]
+  /** For `nulInField`: the field that got the NUL. */
+  field?: string
 }
 
 export class FaultController {
@@ -67,7 +85,7 @@ export class FaultController {
     if (!FAULT_KINDS.includes(spec.kind)) throw new TypeError(`Unknown fault kind "${String(spec.kind)}"; use one of ${FAULT_KINDS.join(', ')}`)
     const times = spec.times ?? 1
     if (!(times === Infinity || (Number.isInteger(times) && times > 0))) throw new RangeError(`times must be a whole number > 0 or Infinity, got ${times}`)
-    this.active.push({ kind: spec.kind, match: { ...spec.match }, remaining: times, delayMs: spec.delayMs ?? DEFAULT_SLOW_DELAY_MS })
+    this.active.push({ kind: spec.kind, match: { ...spec.match }, remaining: times, delayMs: spec.delayMs ?? DEFAULT_SLOW_DELAY_MS, field: spec.field })
   }
 
   /** Forgets every pending fault and duplicate-login flag (the log of applied faults stays). */

@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { corruptRows, replacementAnswer, truncateBody } from './fault-effects.ts'
-import { DATA_PATH, FaultController, ROW_FAULTS, type PendingFault } from './faults.ts'
+import { asEucKr, corruptRows, duplicateDataKey, replacementAnswer, truncateBody } from './fault-effects.ts'
+import { DATA_PATH, ENCODING_FAULTS, FaultController, ROW_FAULTS, type PendingFault } from './faults.ts'
 import { htmlResponse, parseRequest, writeResponse, type ParsedRequest, type SimulatorResponse } from './http-io.ts'
 import { InfomaxRoutes, type InfomaxControls, type InfomaxSimulatorOptions } from './infomax/index.ts'
 import { BoundedCache } from './krx/bounded-cache.ts'
@@ -63,8 +63,8 @@ export async function startSimulator(options: SimulatorOptions & { infomax?: Inf
   const answer = async (request: ParsedRequest, requestIndex: number): Promise<SimulatorResponse> => {
     const bld = request.form.bld
     const taken = faults.take(request.path, bld)
-    const record = (fault: PendingFault, affectedCodes: string[] = []) =>
-      faults.applied.push({ kind: fault.kind, path: request.path, bld, requestIndex, affectedCodes })
+    const record = (fault: PendingFault, affectedCodes: string[] = [], field?: string) =>
+      faults.applied.push({ kind: fault.kind, path: request.path, bld, requestIndex, affectedCodes, ...(field === undefined ? {} : { field }) })
 
     for (const fault of taken.filter((f) => f.kind === 'slow')) {
       record(fault)
@@ -89,11 +89,22 @@ export async function startSimulator(options: SimulatorOptions & { infomax?: Inf
           ? infomax.answer(request, requestIndex)
           : htmlResponse(404, 'Not Found'))
 
+    // Rows first, then the document's keys, then its bytes, then the cut: each works on the last one's output.
     for (const fault of taken.filter((f) => ROW_FAULTS.has(f.kind))) {
       if (response.status !== 200) continue
-      const corrupted = corruptRows(fault.kind, response.body, seed + requestIndex)
+      const corrupted = corruptRows(fault.kind, response.body, seed + requestIndex, { field: fault.field })
       response = { ...response, body: corrupted.body }
-      record(fault, corrupted.affectedCodes)
+      record(fault, corrupted.affectedCodes, corrupted.field)
+    }
+    for (const fault of taken.filter((f) => f.kind === 'duplicateDataKey')) {
+      if (response.status !== 200) continue
+      const duplicated = duplicateDataKey(response.body)
+      response = { ...response, body: duplicated.body }
+      record(fault, [], duplicated.key)
+    }
+    for (const fault of taken.filter((f) => ENCODING_FAULTS.has(f.kind))) {
+      response = asEucKr(response, ENCODING_FAULTS.get(fault.kind)!)
+      record(fault)
     }
     for (const fault of taken.filter((f) => f.kind === 'truncatedJson')) {
       response = { ...response, body: truncateBody(response.body) }

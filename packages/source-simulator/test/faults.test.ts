@@ -165,7 +165,7 @@ describe('choosing which requests a fault hits', () => {
   test('an unknown kind or a bad count is refused when injected', () => {
     expect(() => simulator.faults.inject({ kind: 'gremlins' as FaultKind })).toThrow(/Unknown fault kind/)
     expect(() => simulator.faults.inject({ kind: 'http500', times: 0 })).toThrow(RangeError)
-    expect(FAULT_KINDS).toHaveLength(10)
+    expect(FAULT_KINDS).toHaveLength(16)
   })
 
   test('the requests log records each data request with its form, headers and answered status', async () => {
