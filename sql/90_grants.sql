@@ -12,6 +12,9 @@ grant select on all tables in schema public to market_reader;
 grant select, insert, update, delete on all tables in schema public to market_writer;
 grant usage, select on all sequences in schema public to market_writer;
 grant execute on function quality_issues(integer) to market_reader, market_writer;
+-- The pipeline's lock rows (migration 0012): a reader that could SELECT them could also hold
+-- them with LOCK TABLE; it needs nothing there.
+revoke all on table pipeline_locks from market_reader;
 
 revoke all on schema staging from market_reader;
 revoke all on all tables in schema staging from market_reader;
@@ -23,3 +26,14 @@ alter default privileges in schema public grant select on tables to market_reade
 alter default privileges in schema public grant select, insert, update, delete on tables to market_writer;
 alter default privileges in schema public grant usage, select on sequences to market_writer;
 alter default privileges in schema staging grant select, insert, update, delete on tables to market_writer;
+
+-- `etl grant-reader` takes CONNECT on this database away from PUBLIC and gives it to each
+-- reader login; the pipeline's own group keeps it here. (Not on the embedded engine, which
+-- accepts no logins and cannot change a database's privileges.)
+do $$
+begin
+  if version() not like '%Emscripten%' then
+    execute format('grant connect on database %I to market_writer', current_database());
+  end if;
+end
+$$;

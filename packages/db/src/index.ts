@@ -1,6 +1,8 @@
 export * from './connection.ts'
 export * from './capabilities.ts'
+export * from './environment.ts'
 export * from './migrator.ts'
+export * from './pipeline-locks.ts'
 export * from './settings.ts'
 export * from './schema.ts'
 export { PGliteDialect, type PGliteLike } from './pglite-dialect.ts'

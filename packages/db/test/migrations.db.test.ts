@@ -1,6 +1,7 @@
+import { readdir } from 'node:fs/promises'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { detectCapabilities, migrateToLatest, type Capabilities } from '../src/index.ts'
+import { detectCapabilities, migrateToLatest, MIGRATIONS_DIR, type Capabilities } from '../src/index.ts'
 import { openTestDatabase, type TestDatabase } from '../src/testing/index.ts'
 
 const TIME_SERIES_TABLES = ['ohlcv_daily', 'market_cap_daily', 'investor_trading', 'ohlcv_minute']
@@ -21,17 +22,11 @@ describe('migrations', () => {
   test('apply on a fresh database, then re-apply as a no-op', async () => {
     const first = await migrateToLatest(db())
     expect(first.error).toBeUndefined()
-    expect(first.applied).toEqual([
-      '0001_reference_data',
-      '0002_time_series',
-      '0003_aggregates',
-      '0004_staging',
-      '0005_run_logs',
-      '0006_roles',
-      '0007_claims_and_calendar_staging',
-      '0008_reference_promotion',
-      '0009_source_fallback',
-    ])
+    // Every NNNN_name.ts of migrations/, in order (other engineers add theirs concurrently).
+    const files = (await readdir(MIGRATIONS_DIR)).filter((file) => /^\d{4}_[a-z0-9_]+\.ts$/.test(file)).sort()
+    expect(first.applied).toEqual(files.map((file) => file.replace(/\.ts$/, '')))
+    expect(first.applied.slice(0, 3)).toEqual(['0001_reference_data', '0002_time_series', '0003_aggregates'])
+    expect(first.applied).toContain('0012_pipeline_locks')
     expect(first.scriptsApplied).toEqual(['10_views.sql', '90_grants.sql'])
 
     const second = await migrateToLatest(db())

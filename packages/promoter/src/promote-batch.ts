@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely'
 import { DAILY_DATASETS, DATASETS, type DailyDataset, type Dataset, type ReferenceDataset } from '@kmd/core'
-import { detectCapabilities, type Database, type MarketDatabase } from '@kmd/db'
+import { acquirePipelineLock, detectCapabilities, type Database, type MarketDatabase } from '@kmd/db'
 import { hasAggregates, refreshAggregates } from './aggregates.ts'
 import { REFERENCE_PROMOTERS, type ReferencePromotion } from './reference/index.ts'
 import { finishRun, type RunCounts } from './run-log.ts'
@@ -83,6 +83,6 @@ async function promoteDaily(trx: Transaction<Database>, target: PromotionTarget,
 async function promoteReference(trx: Transaction<Database>, target: PromotionTarget, dataset: ReferenceDataset): Promise<ReferencePromotion> {
   // Reference promotions derive history from what production holds (intervals, stock history),
   // so two batches of one dataset are applied one after the other, never interleaved.
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`promote:${dataset}`}, 0))`.execute(trx)
+  await acquirePipelineLock(trx, `promote:${dataset}`, { purpose: `promotion of ${dataset}` })
   return REFERENCE_PROMOTERS[dataset](trx, { dataset, batchId: target.batchId, source: target.source, tradeDate: target.tradeDate })
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import type { Database } from '@kmd/db'
+import { acquirePipelineLock, type Database } from '@kmd/db'
 import { datasetSpec, type DatasetSpec } from './datasets.ts'
 import { rulesFor } from './rule-sets.ts'
 import { weekdaysTrade } from './rules/calendar.ts'
@@ -25,7 +25,7 @@ export async function validateBatch(
 
   return db.transaction().execute(async (trx) => {
     // Two validations of one batch would interleave their marks; the second waits instead.
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`validate:${target.batchId}`}, 0))`.execute(trx)
+    await acquirePipelineLock(trx, `validate:${target.batchId}`, { purpose: `validation of batch ${target.batchId}` })
     await clearMarks(trx, spec, target.batchId)
 
     const checks: CheckResult[] = []
