@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams'
 import type { CanonicalRecord, CollectedBatch, DatasetValues } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { COLUMN_TYPES, copyColumns, STAGING_COLUMNS } from './columns.ts'
+import { parseErrorsWithTextProblems, storableJson, storableText } from './clean-text.ts'
 import { csvLine, pgArrayLiteral } from './csv.ts'
 
 type Staged = keyof DatasetValues
@@ -114,13 +115,25 @@ function* csvLines(rows: unknown[][]): Generator<string> {
 
 function stagingRow(dataset: Staged, record: CanonicalRecord<DatasetValues[Staged]>, batchId: string, rowNumber: number): unknown[] {
   const values = record.values as unknown as Record<string, unknown>
+  const parseErrors = parseErrorsWithTextProblems(record.parseErrors, values, record.raw)
   return [
     batchId,
     rowNumber,
-    ...STAGING_COLUMNS[dataset].map((column) => values[column] ?? null),
-    JSON.stringify(record.raw),
-    record.parseErrors.length > 0 ? record.parseErrors : null,
+    ...STAGING_COLUMNS[dataset].map((column) => {
+      const value = values[column] ?? null
+      return typeof value === 'string' ? storableText(value) : value
+    }),
+    rawJson(record.raw),
+    parseErrors.length > 0 ? parseErrors : null,
   ]
+}
+
+// JSON.stringify writes NUL and lone surrogates as escapes jsonb refuses; only then is raw rebuilt.
+const REFUSED_ESCAPE = /\\u0000|\\ud[89a-f]/i
+
+function rawJson(raw: unknown): string {
+  const json = JSON.stringify(raw)
+  return REFUSED_ESCAPE.test(json) ? JSON.stringify(storableJson(raw)) : json
 }
 
 function arrayType(column: string): string {
