@@ -87,7 +87,7 @@ describe('textProblemsOf', () => {
     const row = { ISU_SRT_CD: '005930', ISU_ABBRV: 'A\u0000B', ISU_NM: '\uFFFD\uFFFD전자', MKT_NM: 'x\uD800', OK: '\uD83D\uDE00', n: 1, nested: { a: ['\u0000'] } }
     expect(textProblemsOf(row).map(describeTextProblem)).toEqual([
       'ISU_ABBRV: contains NUL',
-      'ISU_NM: contains U+FFFD (bytes not valid in the charset the answer was decoded with)',
+      'ISU_NM: contains U+FFFD (undecodable bytes: a wrong charset or a damaged answer)',
       'MKT_NM: contains a lone surrogate (invalid Unicode)',
       'nested.a[0]: contains NUL',
     ])

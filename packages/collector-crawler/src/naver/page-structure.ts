@@ -18,8 +18,13 @@ export interface PageRow {
   direction: Direction | undefined
 }
 
+/**
+ * The parsed page. The HTML parser drops a NUL in text without a trace, which would turn a
+ * damaged cell into a plausible one; as U+FFFD (what HTML puts for a NUL elsewhere) it stays
+ * in its cell and makes its row a parse error.
+ */
 export function loadPage(html: string): Page {
-  return cheerio.load(html)
+  return cheerio.load(html.includes('\u0000') ? html.replace(/\u0000/g, '\uFFFD') : html)
 }
 
 /**

@@ -21,7 +21,7 @@ const SUSPECT = /[\u0000\uFFFD\uD800-\uDFFF]/
 
 export const TEXT_PROBLEMS = {
   nul: 'contains NUL',
-  replacement: 'contains U+FFFD (bytes not valid in the charset the answer was decoded with)',
+  replacement: 'contains U+FFFD (undecodable bytes: a wrong charset or a damaged answer)',
   loneSurrogate: 'contains a lone surrogate (invalid Unicode)',
 } as const
 
