@@ -1,5 +1,7 @@
 import {
   AuthenticationError,
+  malformedAnswerError,
+  parseJsonAnswer,
   RateLimitedError,
   SchemaViolationError,
   SourceUnavailableError,
@@ -45,28 +47,20 @@ export function errorForKisCode(what: string, status: number, code: string, mess
 
 type Envelope = Record<string, unknown>
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) }
-  } catch {
-    return { ok: false }
-  }
-}
-
 const asText = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined)
 const isObject = (value: unknown): value is Envelope => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
  * The check for `/uapi/` answers. Order: a failure code (whatever the status), then a failed
  * status without one (left to the HTTP policy: 5xx retried, 429 with Retry-After), then JSON
- * cut off or not an object, then `rt_cd`. `keep` receives the parsed body so it is parsed once.
+ * cut off or with a duplicated key (retryable), or not an object, then `rt_cd`. `keep` receives the parsed body so it is parsed once.
  * Where KIS's own examples leave `rt_cd` out, the body is taken as it is.
  */
 export function kisAnswerCheck(label: string, secrets: ReadonlyArray<string | undefined>, keep: (body: Envelope) => void): ResponseCheck {
   return (response) => {
     const text = response.body.toString()
     const what = `${label}: HTTP ${response.status}`
-    const parsed = parseJson(text)
+    const parsed = parseJsonAnswer(text)
     const body = parsed.ok && isObject(parsed.value) ? parsed.value : undefined
     const code = asText(body?.msg_cd) ?? asText(body?.error_code)
     const message = withoutSecrets(asText(body?.msg1) ?? asText(body?.error_description) ?? '', secrets)
@@ -75,7 +69,7 @@ export function kisAnswerCheck(label: string, secrets: ReadonlyArray<string | un
 
     if (failed && code !== undefined) return errorForKisCode(what, response.status, code, message)
     if (response.status >= 400) return undefined
-    if (!parsed.ok) return new SourceUnavailableError(`${what} invalid or truncated JSON (${text.length} characters)`)
+    if (!parsed.ok) return malformedAnswerError(what, parsed.problem)
     if (body === undefined) return new SchemaViolationError(`${what} expected a JSON object, got ${Array.isArray(parsed.value) ? 'an array' : typeof parsed.value}`)
     if (failed) return new SchemaViolationError(`${what} rt_cd ${JSON.stringify(rtCd)} without msg_cd${message ? ` (${message})` : ''}`)
     keep(body)

@@ -1,4 +1,4 @@
-import type { Decimal, TradeDate } from '@kmd/core'
+import { describeTextProblem, textProblemsOf, type Decimal, type TradeDate } from '@kmd/core'
 
 /**
  * Pure parsers for KIS values. KIS writes numbers as plain strings without separators
@@ -100,36 +100,44 @@ export function changeRate(close: Decimal | null, change: Decimal | null): Decim
  */
 export class KisRowReader {
   readonly parseErrors: string[] = []
+  /** Fields whose text is broken (NUL, U+FFFD, lone surrogate): reported once, then read as null. */
+  readonly #broken: ReadonlySet<string>
 
-  constructor(private readonly row: KisRow) {}
+  constructor(private readonly row: KisRow) {
+    // Every field, used or not: `ISU_ABBRV: contains NUL` quarantines the row, not the batch.
+    const problems = textProblemsOf(row)
+    this.parseErrors.push(...problems.map(describeTextProblem))
+    this.#broken = new Set(problems.map((problem) => problem.field))
+  }
 
   date(field: string, name: string): TradeDate | null {
-    return this.#required(field, name, parseKisDate(this.row[field]))
+    return this.#required(field, name, parseKisDate(this.#value(field)))
   }
 
   decimal(field: string, name: string): Decimal | null {
-    return this.#required(field, name, parseKisDecimal(this.row[field]))
+    return this.#required(field, name, parseKisDecimal(this.#value(field)))
   }
 
   integer(field: string, name: string): number | null {
-    return this.#required(field, name, parseKisInteger(this.row[field]))
+    return this.#required(field, name, parseKisInteger(this.#value(field)))
   }
 
   /** A 백만원 amount, in won. */
   won(field: string, name: string): number | null {
-    return this.#required(field, name, parseKisMillionsAsWon(this.row[field]))
+    return this.#required(field, name, parseKisMillionsAsWon(this.#value(field)))
   }
 
   /** A change whose direction comes from the row's prdy_vrss_sign. */
   signedChange(field: string, name: string): Decimal | null {
     const magnitude = this.decimal(field, name)
-    return this.#keep(name, signByChangeCode(magnitude, this.row.prdy_vrss_sign))
+    return this.#keep(name, signByChangeCode(magnitude, this.#value('prdy_vrss_sign')))
   }
 
   /** `Y` or `N` → true or false. */
   flag(field: string, name: string): boolean | null {
-    const value = this.row[field]
+    const value = this.#value(field)
     if (value === 'Y' || value === 'N') return value === 'Y'
+    if (this.#broken.has(field)) return null
     this.parseErrors.push(`${name}: ${isMissing(value) ? `missing (${field} is ${shown(value)})` : `not Y or N (${shown(value)})`}`)
     return null
   }
@@ -137,10 +145,15 @@ export class KisRowReader {
   // Every field read here is one KIS always sends: a missing one is reported, not taken as null.
   #required<T>(field: string, name: string, parsed: Parsed<T>): T | null {
     if (parsed.ok && parsed.value === null) {
+      if (this.#broken.has(field)) return null
       this.parseErrors.push(`${name}: missing (${field} is ${shown(this.row[field])})`)
       return null
     }
     return this.#keep(name, parsed)
+  }
+
+  #value(field: string): unknown {
+    return this.#broken.has(field) ? undefined : this.row[field]
   }
 
   #keep<T>(name: string, parsed: Parsed<T>): T | null {

@@ -64,7 +64,16 @@ export function calendarRecordOf(row: KisRow): CanonicalRecord<MarketCalendarVal
   return { values, raw: row, parseErrors: read.parseErrors }
 }
 
-/** The date of a row, or undefined when it has none: such a row (e.g. `{}`) carries no data and is skipped. */
+/**
+ * A row that carries nothing (KIS's `{}` or all fields blank, as on a day without data): skipped.
+ * Any other row is data, and a collector that cannot date it keeps it as a parse error rather
+ * than let it vanish.
+ */
+export function isBlankRow(row: KisRow): boolean {
+  return Object.values(row).every((value) => value === undefined || value === null || (typeof value === 'string' && value.trim() === ''))
+}
+
+/** The date of a row, or undefined when it has none (a blank row, or one whose date does not read). */
 export function rowDate(row: KisRow, field: string): TradeDate | undefined {
   const value = row[field]
   if (typeof value !== 'string' || !/^\d{8}$/.test(value.trim())) return undefined

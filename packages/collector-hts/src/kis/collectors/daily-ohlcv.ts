@@ -3,7 +3,7 @@ import type { KisFetcher } from '../client.ts'
 import { DAILY_CHART_MAX_ROWS, KIS_APIS, KRX_MARKET_CODE } from '../endpoints.ts'
 import { checkStockCodes, outputRows } from '../output.ts'
 import { toKisDate, type KisRow } from '../parse.ts'
-import { ohlcvRecordOf, rowDate } from '../rows.ts'
+import { isBlankRow, ohlcvRecordOf, rowDate } from '../rows.ts'
 
 export interface DailyOhlcvRequest {
   stockCodes: readonly string[]
@@ -16,6 +16,10 @@ export interface DailyChartRows {
   stockCode: string
   rows: KisRow[]
   requestCount: number
+  /** Rows with data but no readable date: kept, as parse errors in the batch of `to`. */
+  undated?: KisRow[]
+  /** The window's last day. */
+  to?: TradeDate
 }
 
 const api = KIS_APIS.dailyChart
@@ -28,6 +32,7 @@ const api = KIS_APIS.dailyChart
  */
 export async function fetchDailyChartRows(client: KisFetcher, stockCode: string, from: TradeDate, to: TradeDate): Promise<DailyChartRows> {
   const byDate = new Map<TradeDate, KisRow>()
+  const undated: KisRow[] = []
   let requestCount = 0
   let end = to
   while (end >= from) {
@@ -40,7 +45,9 @@ export async function fetchDailyChartRows(client: KisFetcher, stockCode: string,
       FID_ORG_ADJ_PRC: '1',
     })
     requestCount++
-    const dated = outputRows(answer, 'output2', api).flatMap((row) => {
+    const rows = outputRows(answer, 'output2', api)
+    undated.push(...rows.filter((row) => rowDate(row, 'stck_bsop_date') === undefined && !isBlankRow(row)))
+    const dated = rows.flatMap((row) => {
       const date = rowDate(row, 'stck_bsop_date')
       return date !== undefined && date >= from && date <= end ? [{ date, row }] : []
     })
@@ -51,7 +58,7 @@ export async function fetchDailyChartRows(client: KisFetcher, stockCode: string,
     end = dayBefore(oldest)
   }
   const rows = [...byDate.entries()].sort(([a], [b]) => (a < b ? 1 : -1)).map(([, row]) => row)
-  return { stockCode, rows, requestCount }
+  return { stockCode, rows, requestCount, undated, to }
 }
 
 /**
@@ -70,14 +77,15 @@ export async function collectDailyOhlcv(client: KisFetcher, request: DailyOhlcvR
 export function dailyOhlcvBatches(fetched: readonly DailyChartRows[]): Array<CollectedBatch<'ohlcv_daily'>> {
   const requestCount = fetched.reduce((sum, stock) => sum + stock.requestCount, 0)
   const byDate = new Map<TradeDate, Array<CanonicalRecord<OhlcvDailyValues>>>()
-  for (const { stockCode, rows } of fetched) {
+  const add = (date: TradeDate, record: CanonicalRecord<OhlcvDailyValues>) => byDate.set(date, [...(byDate.get(date) ?? []), record])
+  for (const { stockCode, rows, undated = [], to } of fetched) {
     for (const row of rows) {
       const date = rowDate(row, 'stck_bsop_date')
-      if (date === undefined) continue
-      const records = byDate.get(date) ?? []
-      records.push(ohlcvRecordOf(row, stockCode))
-      byDate.set(date, records)
+      if (date !== undefined) add(date, ohlcvRecordOf(row, stockCode))
     }
+    // A row KIS sent whose date does not read cannot be placed; it goes with the window's last
+    // day, time null and its parse errors, so it is counted and quarantined, not lost.
+    if (to !== undefined) for (const row of undated) add(to, ohlcvRecordOf(row, stockCode))
   }
   return [...byDate.keys()].sort().map((tradeDate) => ({
     dataset: 'ohlcv_daily',
@@ -97,8 +105,10 @@ export async function collectOhlcvDailyForDate(client: KisFetcher, tradeDate: Tr
   checkStockCodes(stockCodes)
   const records: Array<CanonicalRecord<OhlcvDailyValues>> = []
   for (const stockCode of stockCodes) {
-    const { rows } = await fetchDailyChartRows(client, stockCode, tradeDate, tradeDate)
+    const { rows, undated = [] } = await fetchDailyChartRows(client, stockCode, tradeDate, tradeDate)
     for (const row of rows) if (rowDate(row, 'stck_bsop_date') === tradeDate) records.push(ohlcvRecordOf(row, stockCode))
+    // The window is the one day: a row whose date does not read is that day's, as a parse error.
+    for (const row of undated) records.push(ohlcvRecordOf(row, stockCode))
   }
   return { dataset: 'ohlcv_daily', source: 'kis', tradeDate, records, nonTradingDay: stockCodes.length > 0 && records.length === 0, requestCount: stockCodes.length }
 }

@@ -3,7 +3,7 @@ import type { KisFetcher } from '../client.ts'
 import { KIS_APIS, KRX_MARKET_CODE } from '../endpoints.ts'
 import { checkStockCodes, outputRows } from '../output.ts'
 import { parseKisInteger, toKisDate, type KisRow } from '../parse.ts'
-import { investorTradingRecordsOf, rowDate } from '../rows.ts'
+import { investorTradingRecordsOf, isBlankRow, rowDate } from '../rows.ts'
 
 export interface InvestorTradingRequest {
   stockCodes: readonly string[]
@@ -16,6 +16,10 @@ export interface InvestorDailyRows {
   stockCode: string
   rows: KisRow[]
   requestCount: number
+  /** Rows with data but no readable date: kept, as parse errors in the batch of `to`. */
+  undated?: KisRow[]
+  /** The window's last day. */
+  to?: TradeDate
 }
 
 const api = KIS_APIS.investorDaily
@@ -30,6 +34,7 @@ const MAX_PAGES = 60
 export async function fetchInvestorDailyRows(client: KisFetcher, stockCode: string, from: TradeDate, to: TradeDate): Promise<InvestorDailyRows> {
   const query = { FID_COND_MRKT_DIV_CODE: KRX_MARKET_CODE, FID_INPUT_ISCD: stockCode, FID_INPUT_DATE_1: toKisDate(to), FID_ORG_ADJ_PRC: '', FID_ETC_CLS_CODE: '' }
   const rows: KisRow[] = []
+  const undated: KisRow[] = []
   const seen = new Set<TradeDate>()
   let requestCount = 0
   for await (const answer of client.pages(api, query, { maxPages: MAX_PAGES })) {
@@ -37,7 +42,10 @@ export async function fetchInvestorDailyRows(client: KisFetcher, stockCode: stri
     let reachedFrom = false
     for (const row of outputRows(answer, 'output2', api)) {
       const date = rowDate(row, 'stck_bsop_date')
-      if (date === undefined) continue
+      if (date === undefined) {
+        if (!isBlankRow(row)) undated.push(row)
+        continue
+      }
       if (date < from) reachedFrom = true
       if (date < from || date > to || seen.has(date)) continue
       seen.add(date)
@@ -45,7 +53,7 @@ export async function fetchInvestorDailyRows(client: KisFetcher, stockCode: stri
     }
     if (reachedFrom) break
   }
-  return { stockCode, rows, requestCount }
+  return { stockCode, rows, requestCount, undated, to }
 }
 
 /**
@@ -64,12 +72,14 @@ export async function collectInvestorTrading(client: KisFetcher, request: Invest
 export function investorTradingBatches(fetched: readonly InvestorDailyRows[]): Array<CollectedBatch<'investor_trading'>> {
   const requestCount = fetched.reduce((sum, stock) => sum + stock.requestCount, 0)
   const byDate = new Map<TradeDate, Array<CanonicalRecord<InvestorTradingValues>>>()
-  for (const { stockCode, rows } of fetched) {
+  const add = (date: TradeDate, records: Array<CanonicalRecord<InvestorTradingValues>>) => byDate.set(date, [...(byDate.get(date) ?? []), ...records])
+  for (const { stockCode, rows, undated = [], to } of fetched) {
     for (const row of rows) {
       const date = rowDate(row, 'stck_bsop_date')
-      if (date === undefined || !traded(row)) continue
-      byDate.set(date, [...(byDate.get(date) ?? []), ...investorTradingRecordsOf(row, stockCode)])
+      if (date !== undefined && traded(row)) add(date, investorTradingRecordsOf(row, stockCode))
     }
+    // An undated row cannot be placed; it goes with the window's last day as parse errors, not lost.
+    if (to !== undefined) for (const row of undated) add(to, investorTradingRecordsOf(row, stockCode))
   }
   return [...byDate.keys()].sort().map((tradeDate) => ({
     dataset: 'investor_trading',
@@ -91,8 +101,18 @@ export async function collectInvestorTradingForDate(client: KisFetcher, tradeDat
   let dated = 0
   for (const stockCode of stockCodes) {
     const query = { FID_COND_MRKT_DIV_CODE: KRX_MARKET_CODE, FID_INPUT_ISCD: stockCode, FID_INPUT_DATE_1: toKisDate(tradeDate), FID_ORG_ADJ_PRC: '', FID_ETC_CLS_CODE: '' }
-    const row = outputRows(await client.get(api, query), 'output2', api).find((candidate) => rowDate(candidate, 'stck_bsop_date') === tradeDate)
-    if (row === undefined) continue
+    const answerRows = outputRows(await client.get(api, query), 'output2', api).filter((candidate) => !isBlankRow(candidate))
+    const row = answerRows.find((candidate) => rowDate(candidate, 'stck_bsop_date') === tradeDate)
+    if (row === undefined) {
+      // The answer starts at the trade date, newest first: a first row whose date does not read
+      // is most likely the day's, and is kept as parse errors rather than read as "no session".
+      const first = answerRows[0]
+      if (first !== undefined && rowDate(first, 'stck_bsop_date') === undefined) {
+        dated++
+        records.push(...investorTradingRecordsOf(first, stockCode))
+      }
+      continue
+    }
     dated++
     if (traded(row)) records.push(...investorTradingRecordsOf(row, stockCode))
   }
