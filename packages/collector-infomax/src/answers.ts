@@ -1,5 +1,7 @@
 import {
   AuthenticationError,
+  malformedAnswerError,
+  parseJsonAnswer,
   SchemaViolationError,
   SourceUnavailableError,
   type MarketDataError,
@@ -32,21 +34,19 @@ export function vendorRefusal(label: string, results: unknown): MarketDataError 
 /**
  * The response check for every Infomax request. HTTP 429 and 5xx are left to the HTTP client's
  * policy (rate limited / unavailable, both retried with backoff); a `success: false` envelope
- * becomes the vendor's error whatever the status; a body that is not JSON, or JSON cut off, is
- * retryable; JSON that is not the envelope is a schema violation. `keep` receives the rows.
+ * becomes the vendor's error whatever the status; a body that is not JSON, JSON cut off or with
+ * a duplicated key, is retryable; JSON that is not the envelope is a schema violation. `keep` receives the rows.
  */
 export function infomaxAnswerCheck(label: string, keep: (results: unknown[]) => void): ResponseCheck {
   return (response) => {
     const { status } = response
     if (status === 429 || status >= 500) return undefined
-    const body = response.body.toString()
-    let answer: unknown
-    try {
-      answer = JSON.parse(body)
-    } catch {
+    const parsed = parseJsonAnswer(response.body.toString())
+    if (!parsed.ok) {
       if (status >= 400) return undefined
-      return new SourceUnavailableError(`${label}: HTTP ${status} invalid or truncated JSON (${body.length} characters)`)
+      return malformedAnswerError(`${label}: HTTP ${status}`, parsed.problem)
     }
+    const answer = parsed.value
     const envelope = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? (answer as Record<string, unknown>) : undefined
     if (envelope?.success === false) return vendorRefusal(label, envelope.results)
     if (status >= 400) return undefined

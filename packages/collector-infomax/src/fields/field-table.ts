@@ -1,3 +1,4 @@
+import { describeTextProblem, textProblemsOf } from '@kmd/core'
 import { describeValue, type FieldParse } from './parsers.ts'
 
 /**
@@ -36,26 +37,34 @@ export interface ReadRow<C> {
   values: CanonicalValues<C>
   raw: Record<string, unknown>
   parseErrors: string[]
+  /**
+   * The part of `parseErrors` about the row as a whole, which every record made from it must
+   * carry: not an object, or a field whose text holds NUL, U+FFFD or a lone surrogate, used or
+   * not (`kr_name: contains NUL`).
+   */
+  rowErrors: string[]
 }
 
 export function readRow<C>(table: FieldTable<C>, row: unknown, position: number, watch: FieldWatch): ReadRow<C> {
   const values = {} as Record<string, unknown>
   for (const rule of table.fields) if (rule.canonical !== null) values[rule.canonical] = null
   if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-    return {
-      values: values as CanonicalValues<C>,
-      raw: { row },
-      parseErrors: [`row: ${table.endpoint} results[${position}] is ${describeValue(row)}, expected an object`],
-    }
+    const notAnObject = [`row: ${table.endpoint} results[${position}] is ${describeValue(row)}, expected an object`]
+    return { values: values as CanonicalValues<C>, raw: { row }, parseErrors: notAnObject, rowErrors: notAnObject }
   }
 
   const raw = row as Record<string, unknown>
-  const parseErrors: string[] = []
+  const textProblems = textProblemsOf(raw)
+  const rowErrors = textProblems.map(describeTextProblem)
+  const broken = new Set(textProblems.map((problem) => problem.field))
+  const parseErrors: string[] = [...rowErrors]
   const known = new Set(table.fields.map((rule) => rule.vendor))
   for (const field of Object.keys(raw)) if (!known.has(field)) watch.unknownField(table.endpoint, field, raw[field])
 
   for (const rule of table.fields) {
     if (rule.canonical === null || rule.parse === null) continue
+    // Reported once above; its value stays null.
+    if (broken.has(rule.vendor)) continue
     const name = rule.canonical
     const value = raw[rule.vendor]
     if (value === undefined || value === null) {
@@ -66,5 +75,5 @@ export function readRow<C>(table: FieldTable<C>, row: unknown, position: number,
     if (parsed.ok) values[name] = parsed.value
     else parseErrors.push(`${name}: ${table.endpoint} ${rule.vendor} ${parsed.problem}`)
   }
-  return { values: values as CanonicalValues<C>, raw, parseErrors }
+  return { values: values as CanonicalValues<C>, raw, parseErrors, rowErrors }
 }

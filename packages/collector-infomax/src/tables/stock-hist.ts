@@ -49,8 +49,9 @@ export interface StockHistRecords {
 
 /** One row → its OHLCV and market-cap records; each carries the parse errors of the fields it uses. */
 export function stockHistRecords(row: unknown, position: number, watch: FieldWatch): StockHistRecords {
-  const { values: v, raw, parseErrors } = readRow(STOCK_HIST_FIELDS, row, position, watch)
-  const errorsFor = (...fields: string[]) => parseErrors.filter((message) => fields.some((field) => message.startsWith(`${field}:`) || message.startsWith('row:')))
+  const { values: v, raw, parseErrors, rowErrors } = readRow(STOCK_HIST_FIELDS, row, position, watch)
+  const errorsFor = (...fields: string[]) =>
+    parseErrors.filter((message) => rowErrors.includes(message) || fields.some((field) => message.startsWith(`${field}:`)))
 
   const ohlcv: OhlcvDailyValues = {
     stock_code: v.stock_code,
