@@ -11,6 +11,12 @@ export interface SimulatorOptions {
   members?: Record<string, string>
   /** Size of the synthetic listing (default 2,720: ~950 KOSPI, ~1,650 KOSDAQ, ~120 KONEX). */
   stockCount?: number
+  /**
+   * Serve recordings of screens that take no date (the all-market master) instead of the
+   * synthetic market's answer. Off by default: a real master lists stocks no synthetic day
+   * trades, so the market would contradict itself (every synthetic price unknown to the master).
+   */
+  datelessRecordings?: boolean
   /** Server clock for CURRENT_DATETIME; tests pin it to compare bodies. */
   clock?: () => Date
 }

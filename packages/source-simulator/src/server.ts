@@ -51,7 +51,7 @@ export async function startSimulator(options: SimulatorOptions & { infomax?: Inf
   const members = options.members ?? DEFAULT_MEMBERS
   const data = {
     market: new SyntheticMarket({ seed, stockCount: options.stockCount ?? DEFAULT_STOCK_COUNT }),
-    recorded: RecordedPayloads.load(options.fixturesDir ?? DEFAULT_FIXTURES_DIR, options.fixturesDir !== undefined),
+    recorded: RecordedPayloads.load(options.fixturesDir ?? DEFAULT_FIXTURES_DIR, options.fixturesDir !== undefined, { dateless: options.datelessRecordings ?? false }),
     sessions,
     renderedRows: new BoundedCache<string, string>(64),
     now: options.clock ?? (() => new Date()),

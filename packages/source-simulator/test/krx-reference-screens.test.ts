@@ -33,8 +33,17 @@ const indexMembers = async (indexId: string, trdDd: string) => {
 }
 
 describe('recorded reference answers', () => {
-  test('the all-market master, the KOSPI constituents and the ARIRANG 200 PDF are served byte for byte', async () => {
-    expect(await (await client.data({ bld: BLD.master, mktId: 'ALL', share: '1' })).text()).toBe(recordedBody('mdcstat01901-master-all-00.json'))
+  test('the all-market master (when asked for), the KOSPI constituents and the ARIRANG 200 PDF are served byte for byte', async () => {
+    const recordedMaster = await startSimulator({ stockCount: 400, datelessRecordings: true })
+    try {
+      const recordedClient = await loggedInClient(recordedMaster.url)
+      expect(await (await recordedClient.data({ bld: BLD.master, mktId: 'ALL', share: '1' })).text()).toBe(recordedBody('mdcstat01901-master-all-00.json'))
+    } finally {
+      await recordedMaster.stop()
+    }
+    // By default the master is the synthetic market's own, so its stocks are the ones its days trade.
+    const master = await client.rows({ bld: BLD.master, mktId: 'ALL', share: '1' }, 'OutBlock_1')
+    expect(master.map((row) => row.ISU_SRT_CD).sort()).toEqual(prices.map((row) => row.ISU_SRT_CD).sort())
     expect(await (await client.data({ bld: BLD.index, indIdx: '1', indIdx2: '001', trdDd: '20140502' })).text()).toBe(
       recordedBody('mdcstat00601-index-kospi-01.json'),
     )

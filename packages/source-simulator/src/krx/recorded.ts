@@ -20,6 +20,9 @@ interface RecordingFile {
   response: { status: number; contentType: string; body: string }
 }
 
+// Fields that pin a request to a day or a period.
+const DATE_FIELDS = ['trdDd', 'strtDd', 'endDd']
+
 // Fields that change units or language, not which data is asked for.
 const PRESENTATION_FIELDS = new Set(['locale', 'share', 'money', 'csvxls_isNo'])
 
@@ -27,7 +30,7 @@ export class RecordedPayloads {
   private constructor(private readonly answers: readonly RecordedAnswer[]) {}
 
   /** Reads `<fixturesDir>/krx/*.json`; a missing directory is an error only when it was asked for explicitly. */
-  static load(fixturesDir: string, required: boolean): RecordedPayloads {
+  static load(fixturesDir: string, required: boolean, options: { dateless?: boolean } = { dateless: true }): RecordedPayloads {
     const dir = join(fixturesDir, 'krx')
     if (!existsSync(dir)) {
       if (required) throw new Error(`KRX fixtures directory not found: ${dir}`)
@@ -46,7 +49,8 @@ export class RecordedPayloads {
           form: screenFields(recording.request.form),
         }
       })
-    return new RecordedPayloads(answers)
+    // A recording without a date field would answer every day of the synthetic market.
+    return new RecordedPayloads(options.dateless === false ? answers.filter((answer) => DATE_FIELDS.some((name) => name in answer.form)) : answers)
   }
 
   get size(): number {
