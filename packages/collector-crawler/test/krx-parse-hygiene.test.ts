@@ -17,7 +17,8 @@ const NON_ASCII = /[^\x00-\x7f]/
 let simulator: RunningSimulator
 
 beforeAll(async () => {
-  simulator = await startSimulator({ members: { [MEMBER.id]: MEMBER.password }, stockCount: 300 })
+  // datelessRecordings: the stock master is KRX's real recording (2,882 stocks, real Korean names).
+  simulator = await startSimulator({ members: { [MEMBER.id]: MEMBER.password }, stockCount: 300, datelessRecordings: true })
 })
 afterAll(() => simulator.stop())
 beforeEach(() => simulator.faults.clear())

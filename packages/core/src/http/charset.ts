@@ -1,3 +1,5 @@
+import { TextDecoder } from 'node:util'
+
 /**
  * Bytes of an answer → text, by the charset the answer declares: its Content-Type first, then,
  * for an HTML page, its own `<meta charset>` / `<meta http-equiv content>`, else the caller's
