@@ -1,3 +1,4 @@
+import { wasHeld } from './claims.ts'
 import type { JobResult, JobStatus } from './run-job.ts'
 
 /** Counters of a backfill: what a progress bar, a log line and the closing summary show. Never a list of results. */
@@ -10,6 +11,12 @@ export interface BackfillCounters {
   notRun: number
   /** Runs finished so far, by status. */
   statuses: Record<JobStatus, number>
+  /** Of the SKIPPED runs: the partition was held by another live run (not loaded: a failure of the backfill). */
+  skippedHeld: number
+  /** Of the SKIPPED runs: the market was closed that day (nothing to load). */
+  skippedClosed: number
+  /** Runs whose log row another process marked ABANDONED while they went on (their lease was lost). */
+  abandoned: number
   /** Rows carried through staging and validation (valid + rejected). */
   rowsProcessed: number
   rowsPromoted: number
@@ -35,15 +42,27 @@ export class BackfillProgress {
   readonly #started = performance.now()
 
   constructor(partitions: number, toRun: number) {
-    this.counters = { partitions, toRun, notRun: 0, statuses: emptyStatusCounts(), rowsProcessed: 0, rowsPromoted: 0, rowsRejected: 0, elapsedMs: 0 }
+    this.counters = {
+      partitions, toRun, notRun: 0, statuses: emptyStatusCounts(), skippedHeld: 0, skippedClosed: 0, abandoned: 0,
+      rowsProcessed: 0, rowsPromoted: 0, rowsRejected: 0, elapsedMs: 0,
+    }
   }
 
   recordRun(result: JobResult): void {
     const c = this.counters
     c.statuses[result.status] += 1
+    if (result.status === 'SKIPPED') {
+      if (wasHeld(result)) c.skippedHeld += 1
+      else c.skippedClosed += 1
+    }
     c.rowsProcessed += result.valid + result.rejected
     c.rowsPromoted += result.promoted
     c.rowsRejected += result.rejected
+  }
+
+  /** A run that ended without an outcome of its own: another process found its lease dead. */
+  recordAbandoned(): void {
+    this.counters.abandoned += 1
   }
 
   recordNotRun(): void {
@@ -53,7 +72,7 @@ export class BackfillProgress {
   snapshot(): ProgressSnapshot {
     const elapsedMs = performance.now() - this.#started
     this.counters.elapsedMs = elapsedMs
-    const finished = Object.values(this.counters.statuses).reduce((a, b) => a + b, 0)
+    const finished = Object.values(this.counters.statuses).reduce((a, b) => a + b, 0) + this.counters.abandoned
     const left = Math.max(0, this.counters.toRun - finished)
     return {
       ...this.counters,
@@ -70,7 +89,7 @@ export class BackfillProgress {
 export function progressLine(s: ProgressSnapshot): string {
   const percent = s.toRun > 0 ? Math.floor((s.finished * 100) / s.toRun) : 100
   const eta = s.etaMs === undefined ? '?' : formatDuration(s.etaMs)
-  const failed = s.statuses.FAILED + s.statuses.ABORTED
+  const failed = s.statuses.FAILED + s.statuses.ABORTED + s.abandoned
   return `${s.finished}/${s.toRun} partitions (${percent}%), ${s.rowsProcessed} rows, ${Math.round(s.rowsPerSecond)} rows/s, ${failed} failed, elapsed ${formatDuration(s.elapsedMs)}, ETA ${eta}`
 }
 
@@ -80,4 +99,20 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(seconds / 60)
   if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`
+}
+
+/** Partitions this backfill meant to load and did not: failed, aborted, abandoned, incomplete or held by another run. */
+export function notLoaded(s: BackfillCounters): number {
+  return s.statuses.FAILED + s.statuses.ABORTED + s.statuses.PARTIAL + s.abandoned + s.skippedHeld
+}
+
+/** One line per outcome: `SUCCESS 58 · PARTIAL 1 · FAILED 2 · ABORTED 0 · ABANDONED 0 · skipped (held) 0`. */
+export function outcomeLine(s: BackfillCounters): string {
+  const { SUCCESS, PARTIAL, FAILED, ABORTED } = s.statuses
+  return `SUCCESS ${SUCCESS} · PARTIAL ${PARTIAL} · FAILED ${FAILED} · ABORTED ${ABORTED} · ABANDONED ${s.abandoned} · skipped (held) ${s.skippedHeld}`
+}
+
+/** What was not run, and needed not be: `already loaded (plan) 3 · market closed 0`. */
+export function notRunLine(s: BackfillCounters): string {
+  return `already loaded (plan) ${s.notRun} · market closed ${s.skippedClosed}`
 }

@@ -1,6 +1,6 @@
 import type { DailyDataset, Dataset, SourceName, TradeDate } from '@kmd/core'
 import { detectCapabilities } from '@kmd/db'
-import { refreshAggregates } from '@kmd/promoter'
+import { reapDeadRuns, refreshAggregates, RunAbandonedError } from '@kmd/promoter'
 import { partitionRuleFor, type PartitionShape } from './backfill-partitions.ts'
 import { planBackfill, type BackfillRequest, type PlannedPartition } from './backfill-plan.ts'
 import { BackfillProgress, type ProgressSnapshot } from './backfill-progress.ts'
@@ -32,6 +32,8 @@ export interface BackfillSummary extends ProgressSnapshot {
   aggregatesRefreshed: string[]
   /** The aggregate refresh failed; the promoted rows stand, `etl backfill` again refreshes. */
   refreshError: string | undefined
+  /** Dead runs (of any dataset) found RUNNING at the start and marked ABANDONED, so the plan sees them as not loaded. */
+  reapedAtStart: number
 }
 
 /** A backfill this process cannot run: no collector for the (source, dataset). */
@@ -56,6 +58,8 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number >= 1, got ${concurrency}`)
   const { db } = deps.database
   const reprocess = options.reprocess ?? 'missing'
+  // A killed earlier backfill left RUNNING rows and claims: the dead ones are closed before planning.
+  const reapedAtStart = options.dryRun ? 0 : (await reapDeadRuns(deps.database)).runs.length
 
   // A counting pass first, so progress has a total and an ETA; it reads the ledger only.
   let partitions = 0
@@ -68,7 +72,7 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
   const progress = new BackfillProgress(partitions, toRun)
   const summary = (aborted: boolean, aggregatesRefreshed: string[] = [], refreshError?: string): BackfillSummary => ({
     ...progress.snapshot(), dataset: options.dataset, source: options.source, from: options.from, to: options.to, reprocess,
-    partitioning, dryRun: options.dryRun ?? false, aborted, aggregatesRefreshed, refreshError,
+    partitioning, dryRun: options.dryRun ?? false, aborted, aggregatesRefreshed, refreshError, reapedAtStart,
   })
   if (options.dryRun) {
     for (let i = toRun; i < partitions; i++) progress.recordNotRun()
@@ -97,7 +101,16 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
   const worker = async (): Promise<void> => {
     try {
       for (let partition = await nextToRun(); partition; partition = await nextToRun()) {
-        const result = await runJob(jobDeps, { dataset: options.dataset, source: options.source, tradeDate: partition.from, trigger: 'backfill' })
+        let result: JobResult
+        try {
+          result = await runJob(jobDeps, { dataset: options.dataset, source: options.source, tradeDate: partition.from, trigger: 'backfill' })
+        } catch (error) {
+          // This process's lease was lost mid-run and another process closed the run: count it, go on.
+          if (!(error instanceof RunAbandonedError)) throw error
+          deps.logger.error({ err: error, partition: partition.key }, 'run abandoned: its lease was lost')
+          progress.recordAbandoned()
+          continue
+        }
         progress.recordRun(result)
         if (result.promoted > 0) {
           if (!promoted.from || partition.from < promoted.from) promoted.from = partition.from

@@ -5,10 +5,10 @@ import { CsvError, parse } from 'csv-parse/sync'
 import { sql } from 'kysely'
 import { isRetryable, MarketDataError, type CanonicalRecord, type CollectedBatch, type FloatingSharesValues, type Logger, type TradeDate } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
-import { finishRun, promoteBatch, startRun, type RunTrigger } from '@kmd/promoter'
+import { finishRun, promoteBatch, type RunTrigger } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
 import { validateBatch } from '@kmd/validators'
-import { claimPartition } from './claims.ts'
+import { openRun } from './claims.ts'
 
 /**
  * `etl import floating-shares <file.csv>`: a floating-shares file through the ordinary path
@@ -112,12 +112,12 @@ export async function importFloatingShares(deps: ImportDeps, request: ImportRequ
     }
   }
 
-  await startRun(database.db, { runId, dataset: 'floating_shares', source: 'file', partitionKey, tradeDate: importDate, trigger: request.trigger ?? 'manual' })
-  const claim = await claimPartition(database.db, 'floating_shares', partitionKey, runId)
+  const run = await openRun(database, { runId, dataset: 'floating_shares', source: 'file', partitionKey, tradeDate: importDate, trigger: request.trigger ?? 'manual' })
+  const { claim } = run
   if (!claim.claimed) {
     result.status = 'SKIPPED'
     result.message = `${partitionKey} is already being imported by ${claim.heldBy} (run ${claim.runId})`
-    await finishRun(database.db, runId, { status: 'SKIPPED', stageTimings: timings, errorMessage: result.message })
+    await finishRun(database.db, runId, { status: 'SKIPPED', stageTimings: timings, errorMessage: result.message }).finally(run.close)
     return result
   }
   try {
@@ -162,7 +162,7 @@ export async function importFloatingShares(deps: ImportDeps, request: ImportRequ
     })
     return result
   } finally {
-    await claim.release()
+    await run.close()
   }
 }
 

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { isRetryable, isTradingDay as isKrxTradingDay, holidayName, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
-import { finishRun, promoteBatch, startRun, type RunTrigger } from '@kmd/promoter'
+import { finishRun, promoteBatch, type RunTrigger } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
 import { validateBatch } from '@kmd/validators'
-import { claimPartition } from './claims.ts'
+import { heldMessage, openRun } from './claims.ts'
 import type { CollectorRegistry } from './collectors.ts'
 
 export interface JobSpec {
@@ -73,11 +73,12 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     }
   }
 
-  await startRun(database.db, {
+  // Lease, reap of dead runs, RUNNING row, partition claim (claims.ts); run.close() undoes them.
+  const run = await openRun(database, {
     runId, dataset: job.dataset, source: job.source, partitionKey, tradeDate: job.tradeDate, trigger: job.trigger ?? 'manual', fallbackFrom: job.fallbackFrom,
   })
-  const claim = await claimPartition(database.db, job.dataset, partitionKey, runId)
-  if (!claim.claimed) return skip(deps, result, `partition already being loaded by ${claim.heldBy} (run ${claim.runId})`, logger)
+  const { claim } = run
+  if (!claim.claimed) return skip(deps, result, heldMessage(claim), logger).finally(run.close)
   const stopIfAborted = async (before: string): Promise<JobResult | undefined> => {
     if (!deps.signal?.aborted) return undefined
     result.status = 'ABORTED'
@@ -153,7 +154,7 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     })
     return result
   } finally {
-    await claim.release()
+    await run.close()
   }
 }
 

@@ -4,7 +4,8 @@ import { createLogger, loadConfig, tradingDaysBetween } from '@kmd/core'
 import { createKrxClient } from '@kmd/collector-crawler'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
-import { krxCollectors, runBackfill, type BackfillOptions, type PipelineDeps, type PlannedPartition } from '../src/index.ts'
+import { acquireRunLease, finishRun, startRun } from '@kmd/promoter'
+import { claimPartition, krxCollectors, runBackfill, type BackfillOptions, type PipelineDeps, type PlannedPartition } from '../src/index.ts'
 
 const testDb = useMigratedDatabase()
 let simulator: RunningSimulator
@@ -160,15 +161,33 @@ describe('runBackfill', () => {
     expect(await logRowCount()).toBe(logsBefore)
   })
 
-  test('a partition a scheduled run holds is SKIPPED, not loaded twice, and a later backfill loads it', async () => {
+  test('a partition a live scheduled run holds is SKIPPED (held), not loaded twice, and a later backfill loads it', async () => {
     const day = '2025-06-11'
-    await sql`insert into partition_claims (dataset, partition_key, run_id, claimed_by)
-              values ('investor_trading', ${day}, '00000000-0000-4000-8000-0000000000aa', 'scheduler-host:7')`.execute(db())
+    const holder = '00000000-0000-4000-8000-0000000000aa'
+    // A live run of this process (it holds the run lease) has the partition.
+    const lease = await acquireRunLease(testDb.current.database)
+    await startRun(db(), { runId: holder, dataset: 'investor_trading', source: 'krx', partitionKey: day, tradeDate: day, trigger: 'schedule', leaseKey: lease.key })
+    const claim = await claimPartition(db(), 'investor_trading', day, holder, 'scheduler-host:7')
     const first = await backfill({ dataset: 'investor_trading', from: '2025-06-10', to: '2025-06-12' })
-    expect(first.statuses).toMatchObject({ SUCCESS: 2, SKIPPED: 1 })
-    await sql`delete from partition_claims where partition_key = ${day}`.execute(db())
+    expect(first).toMatchObject({ skippedHeld: 1, skippedClosed: 0, statuses: expect.objectContaining({ SUCCESS: 2, SKIPPED: 1 }) })
+    await finishRun(db(), holder, { status: 'ABORTED' })
+    if (claim.claimed) await claim.release()
+    await lease.release()
     const second = await backfill({ dataset: 'investor_trading', from: '2025-06-10', to: '2025-06-12' })
-    expect(second).toMatchObject({ toRun: 1, notRun: 2, statuses: expect.objectContaining({ SUCCESS: 1 }) })
+    expect(second).toMatchObject({ toRun: 1, notRun: 2, skippedHeld: 0, statuses: expect.objectContaining({ SUCCESS: 1 }) })
+  })
+
+  test('a run left RUNNING by a dead process is reaped at the start, and its partition is loaded at once', async () => {
+    const day = '2025-06-16'
+    const dead = '00000000-0000-4000-8000-0000000000bb'
+    // Lease 2147483000 is held by nobody: on a server no session has its lock, on the embedded database it is not this process's.
+    await startRun(db(), { runId: dead, dataset: 'investor_trading', source: 'krx', partitionKey: day, tradeDate: day, trigger: 'backfill', leaseKey: 2147483000 })
+    await claimPartition(db(), 'investor_trading', day, dead, 'killed-host:9')
+    const summary = await backfill({ dataset: 'investor_trading', from: day, to: day })
+    expect(summary).toMatchObject({ reapedAtStart: 1, toRun: 1, skippedHeld: 0, statuses: expect.objectContaining({ SUCCESS: 1 }) })
+    const row = await db().selectFrom('data_collection_logs').select(['status', 'error_message']).where('run_id', '=', dead).executeTakeFirstOrThrow()
+    expect(row.status).toBe('ABANDONED')
+    expect(row.error_message).toMatch(/died \(/)
   })
 
   test('refreshes the aggregates once over the whole range at the end', async () => {

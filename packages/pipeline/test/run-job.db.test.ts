@@ -177,26 +177,8 @@ describe('krxCollectors', () => {
   })
 })
 
-describe('claims and shutdown', () => {
-  test('a partition another process is loading is not loaded twice', async () => {
-    await db().insertInto('partition_claims' as any).values({ dataset: 'ohlcv_daily', partition_key: '2026-11-04', run_id: '00000000-0000-4000-8000-000000000001', claimed_by: 'other-host:42' }).execute()
-    const before = simulator.requests.length
-    const result = await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-04' })
-    expect(result.status).toBe('SKIPPED')
-    expect(result.message).toMatch(/other-host:42/)
-    expect(simulator.requests.length).toBe(before)
-    await db().deleteFrom('partition_claims' as any).execute()
-    expect((await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-04' })).status).toBe('SUCCESS')
-    const claims = await db().selectFrom('partition_claims' as any).selectAll().execute()
-    expect(claims).toEqual([]) // released when the run ended
-  })
-
-  test('a stale claim (its holder stopped heartbeating) is taken over', async () => {
-    await sql`insert into partition_claims (dataset, partition_key, run_id, claimed_by, heartbeat_at)
-              values ('ohlcv_daily', '2026-11-03', '00000000-0000-4000-8000-000000000002', 'crashed:1', now() - interval '1 hour')`.execute(db())
-    expect((await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-03' })).status).toBe('SUCCESS')
-  })
-
+describe('shutdown', () => {
+  // Claims against live and dead holders: run-liveness.db.test.ts.
   test('an abort before promotion ends the run ABORTED with production untouched', async () => {
     const controller = new AbortController()
     simulator.faults.inject({ kind: 'slow', match: { bld: 'MDCSTAT01501' }, delayMs: 300 })

@@ -1,5 +1,7 @@
 export * from './promote-batch.ts'
 export * from './run-log.ts'
+export * from './run-lease.ts'
+export * from './reap-dead-runs.ts'
 export { refreshAggregates } from './aggregates.ts'
 export { StaleSnapshotError } from './errors.ts'
 export { REFERENCE_PROMOTERS, tradingHours, type ReferenceBatch, type ReferencePromoter, type ReferencePromotion } from './reference/index.ts'

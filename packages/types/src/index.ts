@@ -31,7 +31,7 @@ export const INVESTOR_TYPES = [
 ] as const
 export type InvestorType = (typeof INVESTOR_TYPES)[number]
 
-export const RUN_STATUSES = ['RUNNING', 'SUCCESS', 'PARTIAL', 'FAILED', 'SKIPPED', 'ABORTED'] as const
+export const RUN_STATUSES = ['RUNNING', 'SUCCESS', 'PARTIAL', 'FAILED', 'SKIPPED', 'ABORTED', 'ABANDONED'] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]
 
 interface Audit {
@@ -258,6 +258,8 @@ export interface DataCollectionLogsTable {
   error_detail: ColumnType<unknown, string | null | undefined, string | null>
   host: string | null
   fallback_from: string[] | null
+  /** The run lease the row lives by while RUNNING (migration 0010). */
+  lease_key: ColumnType<number | null, number | null | undefined, number | null>
   created_at: Timestamp
 }
 
@@ -315,7 +317,7 @@ export interface StagingBatchesTable {
   source: string
   partition_key: string
   row_count: ColumnType<number, number | undefined, number>
-  status: ColumnType<'loaded' | 'validated' | 'promoted' | 'failed', string | undefined, string>
+  status: ColumnType<'loaded' | 'validated' | 'promoted' | 'failed' | 'abandoned', string | undefined, string>
   created_at: Timestamp
   updated_at: Timestamp
 }

@@ -2,7 +2,7 @@ import cliProgress from 'cli-progress'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { createLogger, DAILY_DATASETS, SOURCES, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
 import {
-  createCollectors, formatDuration, progressLine, REPROCESS_MODES, runBackfill,
+  createCollectors, formatDuration, notLoaded, wasHeld, notRunLine, outcomeLine, progressLine, REPROCESS_MODES, runBackfill,
   type BackfillSummary, type JobResult, type PlannedPartition, type ProgressSnapshot, type ReprocessMode,
 } from '@kmd/pipeline'
 import { withDatabase } from '../context.ts'
@@ -78,15 +78,27 @@ function parseConcurrency(value: string): number {
   return n
 }
 
-/** 130 when stopped by a signal, 1 when a partition failed or the aggregates were not refreshed, else 0. */
+/**
+ * 130 when stopped by a signal; 1 when any partition it meant to load was not loaded (FAILED,
+ * ABORTED, ABANDONED, PARTIAL i.e. incomplete, or skipped because another live run held it) or
+ * the aggregates were not refreshed; else 0. Partitions the plan left alone (already loaded) and
+ * closed market days do not count.
+ */
 export function backfillExitCode(summary: BackfillSummary): number {
   if (summary.aborted) return 130
-  if (summary.statuses.FAILED > 0 || summary.statuses.ABORTED > 0 || summary.refreshError) return 1
+  if (notLoaded(summary) > 0 || summary.refreshError) return 1
   return 0
 }
 
 function printPlanned(partition: PlannedPartition): void {
   console.log(`${partition.action === 'run' ? 'run ' : 'skip'}  ${partition.key}  ${partition.reason}`)
+}
+
+/** A line for a run that did not load its partition (FAILED, ABORTED, PARTIAL, held by another run); undefined otherwise. */
+function notLoadedLine(result: JobResult): string | undefined {
+  if (wasHeld(result)) return `SKIPPED (held) ${result.tradeDate}: ${result.message ?? ''}`
+  if (result.status === 'FAILED' || result.status === 'ABORTED' || result.status === 'PARTIAL') return `${result.status} ${result.tradeDate}: ${result.message ?? ''}`
+  return undefined
 }
 
 interface Reporter {
@@ -113,10 +125,11 @@ function barReporter(): Reporter {
   return {
     onRun(result, p) {
       bar ??= bars.create(p.toRun, 0)
-      if (result.status === 'FAILED' || result.status === 'ABORTED') bars.log(`${result.status} ${result.tradeDate}: ${result.message ?? ''}\n`)
+      const line = notLoadedLine(result)
+      if (line) bars.log(`${line}\n`)
       bar.setTotal(p.toRun)
       bar.update(p.finished, {
-        rowsPerSecond: Math.round(p.rowsPerSecond), failed: p.statuses.FAILED + p.statuses.ABORTED,
+        rowsPerSecond: Math.round(p.rowsPerSecond), failed: p.statuses.FAILED + p.statuses.ABORTED + p.abandoned,
         elapsed: formatDuration(p.elapsedMs), eta: p.etaMs === undefined ? '?' : formatDuration(p.etaMs),
       })
     },
@@ -138,7 +151,8 @@ function lineReporter(): Reporter {
   let lastCount = 0
   return {
     onRun(result, p) {
-      if (result.status === 'FAILED' || result.status === 'ABORTED') console.error(`${result.status} ${result.tradeDate}: ${result.message ?? ''}`)
+      const line = notLoadedLine(result)
+      if (line) console.error(line)
       // The first run too, so a long backfill shows it is moving before ten seconds pass.
       if (p.finished === 1 || p.finished - lastCount >= LOG_EVERY_PARTITIONS || performance.now() - lastAt >= LOG_EVERY_MS || p.finished === p.toRun) {
         console.error(`backfill: ${progressLine(p)}`)
@@ -172,9 +186,23 @@ function stopOnSignals(onFirst: () => void): { signal: AbortSignal; dispose(): v
 }
 
 export function printSummary(s: BackfillSummary): void {
-  const outcome = s.dryRun ? 'dry run, nothing changed' : s.aborted ? 'stopped before the end' : 'finished'
+  const missing = notLoaded(s)
+  const outcome = s.dryRun
+    ? 'dry run, nothing changed'
+    : s.aborted
+      ? 'stopped before the end'
+      : missing > 0
+        ? `NOT COMPLETE: ${missing} of ${s.toRun} partitions not loaded`
+        : s.refreshError
+          ? 'loaded, but the aggregate refresh failed'
+          : 'finished, every planned partition loaded'
   console.log(`\nbackfill ${s.dataset} from ${s.source}, ${s.from} .. ${s.to}, reprocess ${s.reprocess}: ${outcome}`)
   console.log(`partitions: ${s.partitioning}`)
+  if (!s.dryRun) {
+    console.log(`runs: ${outcomeLine(s)}`)
+    console.log(`not run: ${notRunLine(s)}`)
+    if (s.reapedAtStart > 0) console.log(`dead runs found RUNNING and marked ABANDONED before planning: ${s.reapedAtStart}`)
+  }
   const rows: Record<string, string | number> = {
     'partitions in range': s.partitions,
     [s.dryRun ? 'would run' : 'planned to run']: s.toRun,
@@ -186,7 +214,9 @@ export function printSummary(s: BackfillSummary): void {
       PARTIAL: s.statuses.PARTIAL,
       FAILED: s.statuses.FAILED,
       ABORTED: s.statuses.ABORTED,
-      'SKIPPED (held by another run, or closed)': s.statuses.SKIPPED,
+      ABANDONED: s.abandoned,
+      'SKIPPED (held by another run)': s.skippedHeld,
+      'SKIPPED (market closed)': s.skippedClosed,
       'rows processed': s.rowsProcessed,
       'rows promoted': s.rowsPromoted,
       'rows rejected': s.rowsRejected,
@@ -198,5 +228,8 @@ export function printSummary(s: BackfillSummary): void {
   console.table(rows)
   const again = `pnpm etl backfill --dataset ${s.dataset} --source ${s.source} --from ${s.from} --to ${s.to}`
   if (s.aborted) console.log(`resume with: ${again}`)
-  else if (!s.dryRun && s.statuses.FAILED + s.statuses.ABORTED > 0) console.log(`re-run the failed partitions with: ${again} --reprocess failed`)
+  if (s.dryRun || s.aborted) return
+  if (s.statuses.FAILED + s.statuses.ABORTED > 0) console.log(`re-run the failed partitions with: ${again} --reprocess failed`)
+  if (s.skippedHeld + s.abandoned > 0) console.log(`load the partitions held by another run (or abandoned) once it ends with: ${again}`)
+  if (s.statuses.PARTIAL > 0 && (REPROCESS_MODES as readonly string[]).includes('incomplete')) console.log(`complete the PARTIAL partitions with: ${again} --reprocess incomplete`)
 }
