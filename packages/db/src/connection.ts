@@ -6,6 +6,9 @@ import { Kysely, PostgresDialect } from 'kysely'
 import { PGliteDialect } from './pglite-dialect.ts'
 import pg from 'pg'
 import type { AppConfig } from '@kmd/core'
+import { acquireDataDirLock } from './data-dir-lock.ts'
+import { databaseTimeouts, type DatabaseTimeouts } from './environment.ts'
+import { serverPool } from './server-pool.ts'
 import type { Database } from './schema.ts'
 
 export type Backend = 'server' | 'embedded'
@@ -23,7 +26,10 @@ export interface MarketDatabase {
   close(): Promise<void>
 }
 
-export type DatabaseSettings = Pick<AppConfig, 'databaseUrl' | 'embeddedDataDir' | 'databasePoolSize'>
+export type DatabaseSettings = Pick<AppConfig, 'databaseUrl' | 'embeddedDataDir' | 'databasePoolSize'> & {
+  /** Server connection limits; each one unset comes from the environment (DATABASE_*_TIMEOUT_MS). */
+  timeouts?: Partial<DatabaseTimeouts>
+}
 
 // Return int8 and numeric as JS values we can compare: bigint columns hold share counts and
 // values in won that exceed 2^53 only in theory (KRX market caps are < 10^16), so numbers are
@@ -36,18 +42,19 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
 /**
  * Opens the server named by `databaseUrl`, or the embedded TimescaleDB when it is unset.
  * `embeddedDataDir` may be `memory://` for a throwaway database (tests).
+ * A server is connected to at once, so an unreachable or silent one fails here, within the
+ * connect timeout, with a message naming its host and port.
  */
 export async function openDatabase(settings: DatabaseSettings): Promise<MarketDatabase> {
   return settings.databaseUrl
-    ? openServer(settings.databaseUrl, settings.databasePoolSize)
+    ? openServer(settings.databaseUrl, settings.databasePoolSize, { ...databaseTimeouts(), ...settings.timeouts })
     : openEmbedded(settings.embeddedDataDir)
 }
 
-async function openServer(databaseUrl: string, poolSize: number): Promise<MarketDatabase> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize })
-  // An idle client's network error must not crash the process; the next query reports it.
-  pool.on('error', () => undefined)
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+async function openServer(databaseUrl: string, poolSize: number, timeouts: DatabaseTimeouts): Promise<MarketDatabase> {
+  const { pool, kyselyPool, verify } = serverPool(databaseUrl, poolSize, timeouts)
+  await verify()
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool }) })
   const url = new URL(databaseUrl)
   return {
     db,
@@ -63,24 +70,39 @@ async function openEmbedded(dataDir: string): Promise<MarketDatabase> {
   const inMemory = dataDir.startsWith('memory://')
   const path = inMemory ? dataDir : resolve(dataDir)
   if (!inMemory) await mkdir(path, { recursive: true })
-  const pglite = await PGlite.create(path, {
-    extensions: { timescaledb },
-    // Same JS types as the server driver: int8 as number, numeric and date as strings.
-    parsers: {
-      [pg.types.builtins.INT8]: (value: string) => Number(value),
-      [pg.types.builtins.DATE]: (value: string) => value,
-    },
-  })
-  // A reopened data folder has the extension installed but not loaded: without this, the
-  // hypertables' insert hooks are missing and every insert fails on the root table.
-  await pglite.exec(`load 'timescaledb'`)
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  // One process per data folder: a second engine on the same files aborts inside WASM.
+  const folderLock = inMemory ? undefined : acquireDataDirLock(path)
+  let db: Kysely<Database>
+  let pglite: PGlite
+  try {
+    pglite = await PGlite.create(path, {
+      extensions: { timescaledb },
+      // Same JS types as the server driver: int8 as number, numeric and date as strings.
+      parsers: {
+        [pg.types.builtins.INT8]: (value: string) => Number(value),
+        [pg.types.builtins.DATE]: (value: string) => value,
+      },
+    })
+    // A reopened data folder has the extension installed but not loaded: without this, the
+    // hypertables' insert hooks are missing and every insert fails on the root table.
+    await pglite.exec(`load 'timescaledb'`)
+    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  } catch (error) {
+    folderLock?.release()
+    throw error
+  }
   return {
     db,
     backend: 'embedded',
     location: inMemory ? 'embedded (in memory)' : `embedded at ${path}`,
     pglite,
     pool: undefined,
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy()
+      } finally {
+        folderLock?.release()
+      }
+    },
   }
 }
