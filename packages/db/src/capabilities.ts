@@ -3,8 +3,14 @@ import { sql, type Kysely } from 'kysely'
 export interface Capabilities {
   /** server_version_num / 10000, e.g. 15 or 17 */
   postgresMajor: number
+  /** The embedded engine (PGlite in WASM), where TimescaleDB is built in and needs no preloading. */
+  embedded: boolean
+  /** `host:port` the session is connected to, when over TCP; for messages. */
+  serverAddress: string | undefined
   /** The extension can be installed on this server. */
   timescaledbAvailable: boolean
+  /** `timescaledb` is in shared_preload_libraries: the server can run it (it refuses CREATE EXTENSION otherwise). */
+  timescaledbPreloaded: boolean
   /** The extension is installed in this database (hypertables and aggregates in use). */
   timescaledbInstalled: boolean
   timescaledbVersion: string | undefined
@@ -13,10 +19,16 @@ export interface Capabilities {
 export async function detectCapabilities(db: Kysely<any>): Promise<Capabilities> {
   const { rows } = await sql<{
     version_num: string
+    version: string
+    server_address: string | null
+    preload: string
     available: boolean
     installed_version: string | null
   }>`
     select current_setting('server_version_num') as version_num,
+           version() as version,
+           host(inet_server_addr()) || ':' || inet_server_port() as server_address,
+           current_setting('shared_preload_libraries') as preload,
            exists (select 1 from pg_available_extensions where name = 'timescaledb') as available,
            (select extversion from pg_extension where extname = 'timescaledb') as installed_version
   `.execute(db)
@@ -24,8 +36,23 @@ export async function detectCapabilities(db: Kysely<any>): Promise<Capabilities>
   if (!row) throw new Error('capability query returned no row')
   return {
     postgresMajor: Math.floor(Number(row.version_num) / 10000),
+    // PGlite reports itself as compiled by Emscripten.
+    embedded: /emscripten/i.test(row.version),
+    serverAddress: row.server_address ?? undefined,
     timescaledbAvailable: row.available,
+    timescaledbPreloaded: preloads(row.preload, 'timescaledb'),
     timescaledbInstalled: row.installed_version !== null,
     timescaledbVersion: row.installed_version ?? undefined,
   }
+}
+
+/**
+ * Whether a shared_preload_libraries value names `library`: entries are comma-separated, may be
+ * quoted, a path, end in `.so`, or name a versioned build (`timescaledb-2.23.0`).
+ */
+export function preloads(setting: string, library: string): boolean {
+  return setting.split(',').some((entry) => {
+    const name = (entry.trim().replace(/^"|"$/g, '').split('/').pop() ?? '').replace(/\.so$/, '')
+    return name === library || name.startsWith(`${library}-`)
+  })
 }

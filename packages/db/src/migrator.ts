@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely'
 import { detectCapabilities, type Capabilities } from './capabilities.ts'
+import { timescaleMode, type TimescaleMode } from './environment.ts'
+import { planTimescale } from './timescale-plan.ts'
 
 /** What every migration receives besides the connection: the schema differs by capability. */
 export interface MigrationContext {
@@ -45,6 +47,8 @@ class ContextualMigrationProvider implements MigrationProvider {
 
 export interface MigrateOutcome {
   capabilities: Capabilities
+  /** Why the schema is plain PostgreSQL (no TimescaleDB); undefined when TimescaleDB is used. */
+  plainReason: string | undefined
   /** Migrations applied by this call, in order; empty when the schema was already current. */
   applied: string[]
   /** Repeatable scripts under sql/ (views, grants) that changed and were re-applied. */
@@ -55,34 +59,48 @@ export interface MigrateOutcome {
 export interface MigrateOptions {
   migrationsDir?: string
   sqlDir?: string
+  /** TimescaleDB: `auto` (default: the TIMESCALEDB variable, else auto), `on` or `off`. */
+  timescaledb?: TimescaleMode
 }
 
 /**
- * Brings the schema to the latest version: installs TimescaleDB when the server offers it,
- * applies pending migrations in one transaction, then re-applies the repeatable sql/ scripts
- * whose content changed. A second call with nothing new is a no-op.
+ * Brings the schema to the latest version: decides about TimescaleDB (see planTimescale),
+ * installs it when the server offers and preloads it, applies pending migrations in one
+ * transaction, then re-applies the repeatable sql/ scripts whose content changed. A second
+ * call with nothing new is a no-op.
  * Like Kysely's migrator, it reports failure in `error` instead of throwing.
  */
 export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions = {}): Promise<MigrateOutcome> {
   let capabilities = await detectCapabilities(db)
-  if (capabilities.timescaledbAvailable && !capabilities.timescaledbInstalled) {
+  const plan = planTimescale(capabilities, options.timescaledb ?? timescaleMode(), await migratedBefore(db))
+  if (plan.action === 'refuse') return { capabilities, plainReason: undefined, applied: [], scriptsApplied: [], error: plan.error }
+  if (plan.action === 'install') {
     await sql`create extension if not exists timescaledb`.execute(db)
     capabilities = await detectCapabilities(db)
   }
-  const context: MigrationContext = { timescaledb: capabilities.timescaledbInstalled }
+  const plainReason = plan.action === 'plain' ? plan.reason : undefined
+  const context: MigrationContext = { timescaledb: plan.action !== 'plain' }
   const migrator = new Migrator({
     db,
     provider: new ContextualMigrationProvider(options.migrationsDir ?? MIGRATIONS_DIR, context),
   })
   const { error, results } = await migrator.migrateToLatest()
   const applied = (results ?? []).filter((r: MigrationResult) => r.status === 'Success').map((r) => r.migrationName)
-  if (error) return { capabilities, applied: [], scriptsApplied: [], error }
+  if (error) return { capabilities, plainReason, applied: [], scriptsApplied: [], error }
   try {
     const scriptsApplied = await applyRepeatableScripts(db, options.sqlDir ?? SQL_SCRIPTS_DIR)
-    return { capabilities, applied, scriptsApplied, error: undefined }
+    return { capabilities, plainReason, applied, scriptsApplied, error: undefined }
   } catch (scriptError) {
-    return { capabilities, applied, scriptsApplied: [], error: scriptError }
+    return { capabilities, plainReason, applied, scriptsApplied: [], error: scriptError }
   }
+}
+
+/** Whether Kysely's migration table lists any migration: the schema exists already. */
+async function migratedBefore(db: Kysely<any>): Promise<boolean> {
+  const { rows } = await sql<{ present: boolean }>`select to_regclass('kysely_migration') is not null as present`.execute(db)
+  if (!rows[0]?.present) return false
+  const count = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(db)
+  return (count.rows[0]?.n ?? 0) > 0
 }
 
 /**

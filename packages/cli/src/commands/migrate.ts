@@ -1,11 +1,11 @@
 import type { Command } from 'commander'
-import { applyRetention, migrateToLatest, type MarketDatabase } from '@kmd/db'
+import { applyRetention, migrateToLatest, TimescaleUnusableError, type MarketDatabase } from '@kmd/db'
 import { withDatabase } from '../context.ts'
 
 export function registerMigrate(program: Command): void {
   program
     .command('migrate')
-    .description('bring the schema to the latest version (installs TimescaleDB when available)')
+    .description('bring the schema to the latest version (installs TimescaleDB when the server preloads it; TIMESCALEDB=off for plain tables)')
     .action(async () => {
       await withDatabase(async ({ config, database }) => {
         const lines = await migrate(database, config.minuteBarsRetentionDays)
@@ -18,13 +18,17 @@ export function registerMigrate(program: Command): void {
 export async function migrate(database: MarketDatabase, minuteBarsRetentionDays: number): Promise<string[]> {
   const outcome = await migrateToLatest(database.db)
   if (outcome.error) {
+    // Says what is wrong with the server and how to fix it; nothing was applied.
+    if (outcome.error instanceof TimescaleUnusableError) throw outcome.error
     const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error)
     throw new Error(`migration failed, nothing applied: ${reason}`)
   }
   const { capabilities } = outcome
   const lines = [
     `database: ${database.location} (PostgreSQL ${capabilities.postgresMajor}, ` +
-      (capabilities.timescaledbInstalled ? `TimescaleDB ${capabilities.timescaledbVersion})` : 'no TimescaleDB: plain tables and materialized views)'),
+      (capabilities.timescaledbInstalled
+        ? `TimescaleDB ${capabilities.timescaledbVersion})`
+        : `no TimescaleDB: plain tables and materialized views${outcome.plainReason ? `, because ${outcome.plainReason}` : ''})`),
   ]
   lines.push(
     outcome.applied.length === 0
