@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database, MarketDatabase } from '@kmd/db'
 import { abandonRun, acquireRunLease, reapDeadRuns, startRun, type RunIdentity } from '@kmd/promoter'
 
-export { reapDeadRuns, type ReapReport, type ReapedRun } from '@kmd/promoter'
+export { acquireRunLease, reapDeadRuns, type ReapReport, type ReapedRun, type RunLease } from '@kmd/promoter'
 
 /** Who holds a claim: host and process, so an operator can find it. */
 export const CLAIM_HOLDER = `${hostname()}:${process.pid}`

@@ -4,13 +4,13 @@ import cron, { type ScheduledTask } from 'node-cron'
 import { sql } from 'kysely'
 import { maskSecretsInText, type Logger } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
-import type { CollectorRegistry } from '@kmd/pipeline'
+import { acquireRunLease, reapDeadRuns, type CollectorRegistry, type RunLease } from '@kmd/pipeline'
 import { toWebhookPayload, type Alert } from './alerts.ts'
 import { nextSlotAfter, seoulTime, slotsBetween } from './cron-slots.ts'
 import { checkFreshness } from './freshness-alerts.ts'
 import { SchedulerMetrics } from './metrics.ts'
 import type { JobDefinition } from './schedule-config.ts'
-import { claimSlot, finishSlot, isReclaimable, slotRows, type SlotOutcome } from './slot-claims.ts'
+import { abandonedSlots, claimSlot, finishSlot, isReclaimable, slotRows, type SlotOutcome } from './slot-claims.ts'
 import { hasCollector, runSlot, type RunnableJob, type SlotRecord, type SlotRunContext } from './slot-runner.ts'
 import type { WebhookSender } from './webhook.ts'
 
@@ -48,6 +48,8 @@ export interface TickReport {
   skippedOverrun: SlotRef[]
   /** Jobs whose data was found stale and alerted on by this instance. */
   staleAlerts: string[]
+  /** Slots whose replica died mid-run, found at this tick and marked ABANDONED (claimable again). */
+  abandoned: SlotRef[]
 }
 
 export interface HealthReport {
@@ -67,6 +69,8 @@ export interface HealthReport {
 const MIN_WINDOW_MS = 5 * 60_000
 const DATABASE_PING_TIMEOUT_MS = 5_000
 const RECENT_RECORDS = 200
+// A slot whose run died is re-run if it is at most this old, even outside the catch-up window.
+const ABANDONED_RETRY_MS = 24 * 3_600_000
 
 /**
  * Fires the job table's slots in Korea time. Each `tick(now)` claims the slots due in the
@@ -208,21 +212,29 @@ export class Scheduler {
   }
 
   private async tickNow(now: Date): Promise<TickReport> {
-    const report: TickReport = { at: now, started: [], skippedOverrun: [], staleAlerts: [] }
+    const report: TickReport = { at: now, started: [], skippedOverrun: [], staleAlerts: [], abandoned: [] }
     if (this.stopped) return report
     const { db } = this.options.database
+    // Runs and slots of processes that died (a replica killed mid-slot) become ABANDONED, and claimable.
+    const reaped = await reapDeadRuns(this.options.database)
+    report.abandoned = reaped.slots
+    for (const run of reaped.runs) this.options.logger.warn({ runId: run.runId, dataset: run.dataset, partition: run.partitionKey }, `run marked ABANDONED: ${run.reason}`)
     const windowMs = Math.max(this.options.catchUpHours * 3_600_000, MIN_WINDOW_MS)
     const after = new Date(now.getTime() - windowMs)
-    const taken = new Map((await slotRows(db, this.jobs.map((job) => job.name), after, now)).map((row) => [slotKey(row.job_name, row.slot), row]))
+    const jobNames = this.jobs.map((job) => job.name)
+    const taken = new Map((await slotRows(db, jobNames, after, now)).map((row) => [slotKey(row.job_name, row.slot), row]))
+    const retry = await abandonedSlots(db, jobNames, new Date(now.getTime() - ABANDONED_RETRY_MS), after)
 
     for (const job of this.jobs) {
-      const due = slotsBetween(job.cron, after, now).filter((slot) => {
+      const inWindow = slotsBetween(job.cron, after, now).filter((slot) => {
         const row = taken.get(slotKey(job.name, slot))
         return !row || isReclaimable(row.outcome)
       })
-      if (due.length === 0 || this.stopped) continue
+      const older = retry.filter((row) => row.job_name === job.name).map((row) => new Date(row.slot)).filter((slot) => !inWindow.some((due) => due.getTime() === slot.getTime()))
+      if (inWindow.length + older.length === 0 || this.stopped) continue
       if (this.running.has(job.name)) {
-        for (const slot of due) {
+        // Abandoned older slots wait for the job to be free here (or another replica); new ones are overrun.
+        for (const slot of inWindow) {
           if (!(await claimSlot(db, job.name, slot, this.instanceId, 'SKIPPED_OVERRUN'))) continue
           report.skippedOverrun.push({ job: job.name, slot })
           this.metrics.recordSlot(job.name, 'SKIPPED_OVERRUN')
@@ -230,11 +242,16 @@ export class Scheduler {
         }
         continue
       }
+      // The slots live by this process's run lease: if it dies mid-slot, any replica re-runs them.
+      const lease = await acquireRunLease(this.options.database)
       const claimed: Date[] = []
-      for (const slot of due) if (await claimSlot(db, job.name, slot, this.instanceId)) claimed.push(slot)
-      if (claimed.length === 0) continue
+      for (const slot of [...older, ...inWindow]) if (await claimSlot(db, job.name, slot, this.instanceId, undefined, lease.key)) claimed.push(slot)
+      if (claimed.length === 0) {
+        await lease.release()
+        continue
+      }
       report.started.push(...claimed.map((slot) => ({ job: job.name, slot })))
-      this.runSlots(job, claimed)
+      this.runSlots(job, claimed, lease)
     }
 
     report.staleAlerts = await checkFreshness({
@@ -246,7 +263,7 @@ export class Scheduler {
   }
 
   // One job's claimed slots, oldest first, one after another; the job counts as running throughout.
-  private runSlots(job: RunnableJob, slots: Date[]): void {
+  private runSlots(job: RunnableJob, slots: Date[], lease: RunLease): void {
     const state: { current: Date | undefined; done: Promise<void> } = { current: undefined, done: Promise.resolve() }
     state.done = (async () => {
       for (const slot of slots) {
@@ -260,7 +277,10 @@ export class Scheduler {
         this.options.logger.info({ job: job.name, slot: seoulTime(slot) }, 'slot started')
         this.remember(await runSlot(this.slotContext(), job, slot))
       }
-    })().finally(() => this.running.delete(job.name))
+    })().finally(async () => {
+      this.running.delete(job.name)
+      await lease.release()
+    })
     this.running.set(job.name, state)
   }
 
