@@ -19,8 +19,8 @@ const MEMBER = { id: 'reference-test', password: 'reference-password' }
 const TRADING_DAY = '2025-03-04'
 const SATURDAY = '2025-03-08'
 
-// Two simulators: one with the shared recordings, one with none, whose every answer is synthetic
-// (the master recording answers any mktId=ALL request, so only this one shows the synthetic master).
+// Two simulators: one with the shared recordings (the dateless master recording too, which
+// answers any mktId=ALL request), one with none, whose every answer is synthetic.
 let recorded: RunningSimulator
 let synthetic: RunningSimulator
 let emptyFixtures: string
@@ -28,7 +28,7 @@ let emptyFixtures: string
 beforeAll(async () => {
   emptyFixtures = mkdtempSync(join(tmpdir(), 'kmd-no-fixtures-'))
   mkdirSync(join(emptyFixtures, 'krx'))
-  recorded = await startSimulator({ members: { [MEMBER.id]: MEMBER.password }, stockCount: 300 })
+  recorded = await startSimulator({ members: { [MEMBER.id]: MEMBER.password }, stockCount: 300, datelessRecordings: true })
   synthetic = await startSimulator({ members: { [MEMBER.id]: MEMBER.password }, stockCount: 300, fixturesDir: emptyFixtures })
 })
 afterAll(async () => {
