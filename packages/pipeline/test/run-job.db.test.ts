@@ -4,6 +4,7 @@ import { createLogger, loadConfig, previousTradingDay } from '@kmd/core'
 import { createKrxClient } from '@kmd/collector-crawler'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
+import { rulesFor } from '@kmd/validators'
 import { krxCollectors, runJob, type JobSpec, type PipelineDeps } from '../src/index.ts'
 
 const testDb = useMigratedDatabase()
@@ -55,7 +56,7 @@ describe('runJob against the simulator', () => {
     const log = await logOf(ohlcv.runId)
     expect(log).toMatchObject({ status: 'SUCCESS', dataset: 'ohlcv_daily', source: 'krx', partition_key: DAY, trade_date: DAY, records_fetched: STOCKS, records_promoted: STOCKS, records_rejected: 0 })
     const checks = await checksOf(ohlcv.runId)
-    expect(checks.map((c) => c.check_name).sort()).toEqual(['calendar', 'cross_source_agreement', 'duplicate_key', 'ohlc_consistency', 'price_limit', 'row_count', 'schema', 'trading_value_range'])
+    expect(checks.map((c) => c.check_name)).toEqual(rulesFor('ohlcv_daily').map((rule) => rule.name))
     expect(checks.every((c) => c.passed)).toBe(true)
     expect(checks.find((c) => c.check_name === 'price_limit')).toMatchObject({ passed: true, checked_count: STOCKS })
 

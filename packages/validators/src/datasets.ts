@@ -14,8 +14,10 @@ export interface ColumnChoice {
 }
 
 /**
- * A numeric column's limits, mirroring production's CHECKs and numeric precision so promotion
- * never trips over a constraint: `value < atLeast` or `|value| >= below` is refused.
+ * A numeric column's limits that mirror production's CHECKs so promotion never trips over a
+ * constraint: `value < atLeast` or `|value| >= below` is refused. What a column's type can hold
+ * (numeric precision and scale, integer range) is not written here: `out_of_range` reads it
+ * from the production table.
  */
 export interface ColumnBound {
   column: string
@@ -61,13 +63,6 @@ export const INDEX_CODE_PATTERN = '^[0-9]/[0-9A-Z]{3}$'
 const STOCK_CODE_SAYS = 'is not six digits or capital letters'
 const stockCode = (column: string): ColumnFormat => ({ column, pattern: STOCK_CODE_PATTERN, says: STOCK_CODE_SAYS })
 const MARKETS = ['KOSPI', 'KOSDAQ', 'KONEX'] as const
-
-// numeric(p, s) holds |value| < 10^(p - s).
-const fits = (column: string, precision: number, scale: number): ColumnBound => ({
-  column,
-  below: `1e${precision - scale}`,
-  says: `does not fit numeric(${precision}, ${scale})`,
-})
 
 const DAILY = { nonBlankColumns: [], batchDateColumn: 'time', keyDateColumn: 'time', choices: [], bounds: [] } as const
 
@@ -118,7 +113,7 @@ const SPECS: Record<Dataset, DatasetSpec> = {
     batchDateColumn: null,
     formats: [stockCode('stock_code'), { column: 'isin', pattern: '^[A-Z]{2}[0-9A-Z]{9}[0-9]$', says: 'is not an ISIN (two letters, nine letters or digits, a check digit)' }],
     choices: [{ column: 'market', values: MARKETS }],
-    bounds: [{ column: 'listed_shares', atLeast: '0', says: 'is negative' }, fits('par_value', 18, 4)],
+    bounds: [{ column: 'listed_shares', atLeast: '0', says: 'is negative' }],
     valueColumns: ['name', 'market', 'listed_shares'],
   },
   sectors: {
@@ -181,7 +176,7 @@ const SPECS: Record<Dataset, DatasetSpec> = {
     batchDateColumn: 'trade_date',
     formats: [stockCode('etf_code')],
     choices: [],
-    bounds: [fits('shares_per_cu', 24, 2), fits('valuation_amount', 24, 2), fits('component_amount', 24, 2), fits('weight_pct', 9, 4)],
+    bounds: [],
     valueColumns: ['shares_per_cu', 'valuation_amount', 'component_amount', 'weight_pct'],
   },
   market_calendar: {

@@ -179,17 +179,24 @@ describe('validateBatch', () => {
       expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length)
       for (const rule of rules) {
         expect(rule.name).toMatch(/^[a-z_]+$/)
-        expect(['reject', 'warn', 'fail']).toContain(rule.severity)
+        expect(['reject', 'warn', 'fail', 'partial']).toContain(rule.severity)
         expect(rule.threshold === null || typeof rule.threshold === 'number').toBe(true)
         expect(rule.description).not.toContain('\n')
       }
     }
-    expect(rulesFor('ohlcv_daily').map((r) => [r.name, r.severity, r.threshold])).toEqual([
+    // completeness (its own test file) is left out: this list is the row rules' order.
+    expect(rulesFor('ohlcv_daily').filter((r) => r.name !== 'completeness').map((r) => [r.name, r.severity, r.threshold])).toEqual([
       ['schema', 'reject', null],
+      ['out_of_range', 'reject', null],
       ['duplicate_key', 'reject', null],
+      ['unknown_stock', 'reject', null],
       ['ohlc_consistency', 'reject', null],
-      ['trading_value_range', 'warn', 0.01],
+      ['tick_grid', 'reject', null],
       ['price_limit', 'reject', 0.3],
+      ['change_consistency', 'reject', 0],
+      ['average_price', 'reject', 0.3],
+      ['trading_value_range', 'warn', 0.01],
+      ['volume_anomaly', 'warn', 50],
       ['calendar', 'fail', 0],
       ['row_count', 'warn', 0.03],
       ['cross_source_agreement', 'warn', 0],

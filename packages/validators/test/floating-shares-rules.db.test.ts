@@ -59,7 +59,7 @@ describe('floating_shares rules', () => {
     expect(outcome).toMatchObject({ validCount: 2, warnedCount: 1 })
   })
 
-  test('the same stock and effective date twice keeps the first; another date of the same stock is its own row', async () => {
+  test('two different copies of a stock and effective date are both rejected; another date of the same stock is its own row', async () => {
     const target = await stageReference(database(), 'floating_shares', '2024-04-03', [
       floating('005930'),
       floating('005930', { floating_ratio: '41', floating_shares: 410 }),
@@ -70,8 +70,8 @@ describe('floating_shares rules', () => {
     await validateBatch(db(), target)
 
     expect((await marksOf(db(), target)).map((m) => m.reject_reasons)).toEqual([
-      null,
-      ['duplicate_key: duplicate of row 1'],
+      ['duplicate_key: conflicts with row 2 of the same key; all copies rejected'],
+      ['duplicate_key: conflicts with row 1 of the same key; all copies rejected'],
       null,
       ['schema: unparsable stock_code: missing', 'schema: missing stock_code'],
     ])

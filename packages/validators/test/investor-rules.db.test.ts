@@ -39,8 +39,8 @@ describe('investor_trading rules', () => {
 
     expect(outcome).toMatchObject({ validCount: 11, rejectedCount: 0, batchFailed: false })
     expect(outcome.checks.map((c) => [c.checkName, c.passed])).toEqual([
-      ['schema', true], ['duplicate_key', true], ['net_identity', true], ['investor_zero_sum', true], ['calendar', true], ['row_count', true],
-      ['cross_source_agreement', true],
+      ['schema', true], ['out_of_range', true], ['duplicate_key', true], ['unknown_stock', true], ['net_identity', true], ['investor_zero_sum', true],
+      ['calendar', true], ['row_count', true], ['cross_source_agreement', true],
     ])
   })
 
@@ -100,16 +100,16 @@ describe('investor_trading rules', () => {
     expect(rows[0]!.validation_status).toBe('rejected')
   })
 
-  test('duplicate keys include the investor type', async () => {
+  test('duplicate keys include the investor type; an identical copy collapses into the first', async () => {
     const target = newTarget('investor_trading', '2024-01-09')
     await stage(db(), target, [...flows('005930', { individual: -100, foreign: 100 }), ...flows('005930', { foreign: 100 })])
 
     const outcome = await validateBatch(db(), target)
 
     const rows = await marks(db(), target)
-    expect(rows[2]!.reject_reasons).toEqual(['duplicate_key: duplicate of row 2'])
+    expect(rows[2]!.reject_reasons).toEqual(['duplicate_key: identical copy of row 2'])
     expect(outcome.checks.find((c) => c.checkName === 'duplicate_key')!.sample).toEqual([
-      { key: '005930/foreign@2024-01-09', reason: 'duplicate_key: duplicate of row 2' },
+      { key: '005930/foreign@2024-01-09', reason: 'duplicate_key: identical copy of row 2' },
     ])
     expect(outcome).toMatchObject({ validCount: 2, rejectedCount: 1 })
   })

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
+import { isTradingDay } from '@kmd/core'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { validateBatch } from '../src/index.ts'
-import { bar, marks, newTarget, seedOhlcv, stage, statusByRow } from './staging.ts'
+import { bar, marks, newTarget, seedMarketCap, seedOhlcv, stage, statusByRow } from './staging.ts'
 
 const testDb = useMigratedDatabase()
 const db = () => testDb.current.database.db
@@ -58,27 +59,34 @@ describe('ohlcv_daily rules', () => {
     expect(rows[2]!.reject_reasons).toEqual(expect.arrayContaining(['ohlc_consistency: volume -1 < 0', 'ohlc_consistency: close 0 <= 0']))
   })
 
-  test('duplicate rows keep the first and reject the rest', async () => {
+  test('identical copies collapse into the first row; conflicting copies are all rejected, each naming the others', async () => {
     const target = newTarget('ohlcv_daily', '2024-01-05')
-    await stage(db(), target, [bar('005930', 100), bar('000660', 200), bar('005930', 101), bar('005930', 102)])
+    await stage(db(), target, [bar('005930', 100), bar('000660', 200), bar('005930', 100), bar('000660', 201), bar('005930', 100)])
 
     const outcome = await validateBatch(db(), target)
 
-    expect(await statusByRow(db(), target)).toEqual({ 1: 'valid', 2: 'valid', 3: 'rejected', 4: 'rejected' })
+    expect(await statusByRow(db(), target)).toEqual({ 1: 'valid', 2: 'rejected', 3: 'rejected', 4: 'rejected', 5: 'rejected' })
     const rows = await marks(db(), target)
-    expect(rows[2]!.reject_reasons).toEqual(['duplicate_key: duplicate of row 1'])
-    expect(rows[3]!.reject_reasons).toEqual(['duplicate_key: duplicate of row 1'])
-    expect(check(outcome, 'duplicate_key')).toMatchObject({ issueCount: 2, sample: [{ key: '005930@2024-01-05', reason: 'duplicate_key: duplicate of row 1' }] })
-    expect(check(outcome, 'duplicate_key').message).toContain('2 rows repeat the key of an earlier row (1 key)')
+    expect(rows.map((r) => r.reject_reasons)).toEqual([
+      null,
+      ['duplicate_key: conflicts with row 4 of the same key; all copies rejected'],
+      ['duplicate_key: identical copy of row 1'],
+      ['duplicate_key: conflicts with row 2 of the same key; all copies rejected'],
+      ['duplicate_key: identical copy of row 1'],
+    ])
+    expect(check(outcome, 'duplicate_key')).toMatchObject({ issueCount: 4, passed: false })
+    expect(check(outcome, 'duplicate_key').message).toBe(
+      '2 keys repeated: 2 identical copies collapsed into the first row of their key (not lost), 2 rows in conflicting copies, all rejected',
+    )
   })
 
   test('price move beyond 30% of the previous close is rejected; a new listing is excepted and said so', async () => {
     await seedOhlcv(db(), '2024-02-01', { '100010': 100000, '100020': 100000 })
     const target = newTarget('ohlcv_daily', '2024-02-02')
     await stage(db(), target, [
-      bar('100010', 150000, { change_rate: 50 }),
-      bar('100020', 110000, { change_rate: 10 }),
-      bar('100030', 25000, { change_rate: null }),
+      bar('100010', 150000, { change: 50000, change_rate: 50 }),
+      bar('100020', 110000, { change: 10000, change_rate: 10 }),
+      bar('100030', 25000, { change: 25000, change_rate: null }),
     ])
 
     const outcome = await validateBatch(db(), target)
@@ -88,47 +96,62 @@ describe('ohlcv_daily rules', () => {
     expect(rows[0]!.reject_reasons).toEqual(['price_limit: close 150000 is +50.0% vs previous close 100000 (2024-02-01)'])
     const priceLimit = check(outcome, 'price_limit')
     expect(priceLimit).toMatchObject({ passed: false, threshold: 0.3, checkedCount: 3, issueCount: 1 })
-    expect(priceLimit.message).toContain('1 row of 2 moved beyond')
-    expect(priceLimit.message).toContain('1 row without a previous close (new listing or first load)')
+    expect(priceLimit.message).toBe(
+      '1 row of 2 moved beyond ±30% (+1 tick) of the previous production close; excepted: new_listing 1, relisting 0, corporate_action 0',
+    )
   })
 
-  test('a stock absent from the previous session is compared with its own latest close', async () => {
-    await seedOhlcv(db(), '2024-02-05', { '100110': 10000 })
+  test('a stock absent from the previous session is compared with its own latest close, one limit move per session', async () => {
+    await seedOhlcv(db(), '2024-02-05', { '100110': 10000, '100130': 10000 })
     await seedOhlcv(db(), '2024-02-06', { '100120': 10000 })
     const target = newTarget('ohlcv_daily', '2024-02-07')
-    await stage(db(), target, [bar('100110', 5000, { change_rate: -50 }), bar('100120', 10000)])
+    // Two sessions since 2024-02-05 allow two limit moves: down to 4,900, up to 16,900.
+    await stage(db(), target, [bar('100110', 4000, { change: -1000 }), bar('100120', 10000), bar('100130', 5000, { change: -2000 })])
 
     await validateBatch(db(), target)
 
     const rows = await marks(db(), target)
-    expect(rows[0]!.reject_reasons).toEqual(['price_limit: close 5000 is -50.0% vs previous close 10000 (2024-02-05)'])
-    expect(rows[1]!.validation_status).toBe('valid')
+    expect(rows[0]!.reject_reasons).toEqual(['price_limit: close 4000 is -60.0% vs previous close 10000 (2024-02-05, 2 sessions back: band 4900..16900)'])
+    // The change is measured from 2024-02-06's close, which production does not hold: not compared.
+    expect(rows.slice(1).map((r) => r.validation_status)).toEqual(['valid', 'valid'])
   })
 
   test('a limit-up close passes; one beyond 30% plus a tick is rejected', async () => {
     await seedOhlcv(db(), '2024-02-08', { '100210': 10000, '100220': 10000, '100230': 10000 })
     const target = newTarget('ohlcv_daily', '2024-02-13')
     await stage(db(), target, [
-      bar('100210', 13000, { change_rate: 30 }),
-      bar('100220', 7000, { change_rate: -30 }),
-      bar('100230', 13020, { change_rate: 30.2 }),
+      bar('100210', 13000, { change: 3000, change_rate: 30 }),
+      bar('100220', 7000, { change: -3000, change_rate: -30 }),
+      bar('100230', 13020, { change: 3020, change_rate: 30.2 }),
     ])
 
-    await validateBatch(db(), target)
+    // Seollal (2024-02-09 … 02-12) lies between: the KRX calendar makes 02-08 the previous session.
+    await validateBatch(db(), target, { isTradingDay })
 
     expect(await statusByRow(db(), target)).toEqual({ 1: 'valid', 2: 'valid', 3: 'rejected' })
   })
 
-  test("a move beyond 30% whose source change_rate is within 30% is excepted as a corporate action", async () => {
-    await seedOhlcv(db(), '2024-02-14', { '100310': 50000 })
+  test('a move beyond 30% on a day the listed shares changed is excepted as a corporate action, measured from close − change', async () => {
+    await seedOhlcv(db(), '2024-02-14', { '100310': 50000, '100320': 50000 })
+    await seedMarketCap(db(), '2024-02-14', { '100310': 1_000_000, '100320': 1_000_000 })
+    // A 1:5 split: five times the shares, the close falls 80% against yesterday's, 2% against KRX's adjusted base of 10,000.
+    await seedMarketCap(db(), '2024-02-15', { '100310': 5_000_000, '100320': 1_000_000 })
     const target = newTarget('ohlcv_daily', '2024-02-15')
-    // A 1:5 split: the close falls 80% against yesterday's, 2% against KRX's adjusted base price.
-    await stage(db(), target, [bar('100310', 10200, { change_rate: 2 })])
+    await stage(db(), target, [
+      bar('100310', 10200, { change: 200, change_rate: 2 }),
+      // The same row for a stock whose share count did not change: nothing outside the row excuses it.
+      bar('100320', 10200, { change: 200, change_rate: 2 }),
+    ])
 
     const outcome = await validateBatch(db(), target)
 
-    expect(outcome.validCount).toBe(1)
-    expect(check(outcome, 'price_limit').message).toContain('1 row beyond the limit whose change_rate is within ±30% (corporate action)')
+    expect(await statusByRow(db(), target)).toEqual({ 1: 'valid', 2: 'rejected' })
+    expect((await marks(db(), target))[1]!.reject_reasons).toEqual([
+      'price_limit: close 10200 is -79.6% vs previous close 50000 (2024-02-14)',
+      'change_consistency: change +200 but close 10200 - previous close 50000 (2024-02-14) = -39800 (sign flipped or wrong)',
+    ])
+    expect(check(outcome, 'price_limit').message).toContain('excepted: new_listing 0, relisting 0, corporate_action 1')
+    expect(check(outcome, 'change_consistency').message).toContain('corporate_action 1')
   })
 
   test('trading value outside volume x [low, high] warns and keeps the row valid', async () => {

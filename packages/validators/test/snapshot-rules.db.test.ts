@@ -8,7 +8,7 @@ const database = () => testDb.current.database
 const db = () => database().db
 
 describe('index_components rules', () => {
-  test('schema wants a KRX index code and the snapshot on the trade date; a member listed twice keeps its first row', async () => {
+  test('schema wants a KRX index code and the snapshot on the trade date; a member listed twice in identical copies keeps its first row', async () => {
     const target = await stageReference(database(), 'index_components', '2024-06-14', [
       member('1/028', '005930', '2024-06-14'),
       member('1/028', '005930', '2024-06-14'),
@@ -21,7 +21,7 @@ describe('index_components rules', () => {
     expect((await marksOf(db(), target)).map((m) => m.reject_reasons)).toEqual([
       // KOSPI200 names no index we can tell, so no index of this batch is known complete.
       ['snapshot_complete: 1 rejected row has no usable index_code; no index of the batch is known complete'],
-      ['duplicate_key: duplicate of row 1'],
+      ['duplicate_key: identical copy of row 1'],
       ['schema: index_code "KOSPI200" is not a KRX index code (market/index, e.g. 1/028)'],
       ['schema: snapshot_date 2024-06-13 is not the trade date 2024-06-14'],
     ])
@@ -43,8 +43,8 @@ describe('index_components rules', () => {
       ['rejected', ['schema: stock_code "00066" is not six digits or capital letters']],
       ['rejected', ['snapshot_complete: index 1/028 has 1 rejected row; its snapshot is kept out whole']],
       ['valid', null],
-      // A repeated member does not make its index incomplete: the first copy stays.
-      ['rejected', ['duplicate_key: duplicate of row 4']],
+      // An identical copy of a member does not make its index incomplete: the first copy stays.
+      ['rejected', ['duplicate_key: identical copy of row 4']],
     ])
     expect(outcome.checks.find((c) => c.checkName === 'snapshot_complete')).toMatchObject({
       passed: false,
@@ -182,7 +182,7 @@ describe('sectors and market_calendar rules', () => {
     expect(outcome.checks.find((c) => c.checkName === 'known_stock')).toMatchObject({ severity: 'warn', passed: false, issueCount: 2 })
   })
 
-  test('a weekend marked open is kept with a warning; a date listed twice keeps the first', async () => {
+  test('a weekend marked open is kept with a warning; a date listed twice with different values is rejected in both copies', async () => {
     const target = await stageReference(database(), 'market_calendar', '2024-06-01', [
       { trade_date: '2024-06-01', is_trading_day: true, holiday_name: null },
       { trade_date: '2024-06-02', is_trading_day: false, holiday_name: null },
@@ -196,8 +196,8 @@ describe('sectors and market_calendar rules', () => {
     expect((await marksOf(db(), target)).map((m) => [m.validation_status, m.reject_reasons ?? m.warnings])).toEqual([
       ['valid', ['weekend_open: 2024-06-01 is a Saturday marked as a trading day']],
       ['valid', null],
-      ['valid', null],
-      ['rejected', ['duplicate_key: duplicate of row 3']],
+      ['rejected', ['duplicate_key: conflicts with row 4 of the same key; all copies rejected']],
+      ['rejected', ['duplicate_key: conflicts with row 3 of the same key; all copies rejected']],
       ['rejected', ['schema: missing is_trading_day']],
     ])
     expect(outcome.checks.find((c) => c.checkName === 'weekend_open')).toMatchObject({

@@ -13,9 +13,24 @@ export function newTarget(dataset: DailyDataset, tradeDate: string): ValidationT
   return { runId: randomUUID(), batchId: randomUUID(), dataset, source: 'krx', partitionKey: tradeDate, tradeDate }
 }
 
-/** Inserts rows into staging.<dataset>, numbered 1… in order, dated on the trade date unless a row says otherwise. */
-export async function stage(db: Kysely<Database>, target: ValidationTarget, rows: StagedRow[]): Promise<void> {
+/**
+ * Inserts rows into staging.<dataset>, numbered 1… in order, dated on the trade date unless a
+ * row says otherwise. Their well-formed stock codes are listed in the stock master first (listed
+ * 2000-01-04, as a running system's master would list them), except those in `unlisted`, or
+ * none with `master: false`.
+ */
+export async function stage(
+  db: Kysely<Database>,
+  target: ValidationTarget,
+  rows: StagedRow[],
+  options: { master?: boolean; unlisted?: readonly string[] } = {},
+): Promise<void> {
   if (rows.length === 0) return
+  if (options.master !== false) {
+    const codes = new Set(rows.map((row) => row.stock_code).filter((code): code is string => typeof code === 'string' && /^[0-9A-Z]{6}$/.test(code)))
+    for (const code of options.unlisted ?? []) codes.delete(code)
+    await listStocks(db, [...codes])
+  }
   await db
     .insertInto(`staging.${target.dataset}` as any)
     .values(
@@ -30,7 +45,10 @@ export async function stage(db: Kysely<Database>, target: ValidationTarget, rows
     .execute()
 }
 
-/** An OHLCV bar that passes every rule: traded, consistent, value inside the range. */
+/**
+ * An OHLCV bar that passes every rule: traded, consistent, value inside the range, on the tick
+ * grid, unchanged from the previous close (pass `change` when production holds another one).
+ */
 export function bar(stockCode: string, close: number, overrides: StagedRow = {}): StagedRow {
   return {
     stock_code: stockCode,
@@ -40,6 +58,7 @@ export function bar(stockCode: string, close: number, overrides: StagedRow = {})
     close,
     volume: 100,
     trading_value: close * 100,
+    change: 0,
     change_rate: 0,
     ...overrides,
   }
@@ -77,6 +96,24 @@ export async function seedOhlcv(db: Kysely<Database>, date: string, closes: Reco
     .execute()
 }
 
+/** market_cap_daily rows with these listed shares (close 1,000, market cap to match). */
+export async function seedMarketCap(db: Kysely<Database>, date: string, shares: Record<string, number>): Promise<void> {
+  await db
+    .insertInto('market_cap_daily')
+    .values(Object.entries(shares).map(([stock_code, listed]) => ({ stock_code, time: date, close: 1000, listed_shares: listed, market_cap: listed * 1000, source: 'test' })))
+    .execute()
+}
+
 export async function checkRows(db: Kysely<Database>, runId: string) {
   return db.selectFrom('data_quality_checks').selectAll().where('run_id', '=', runId).orderBy('id').execute()
+}
+
+/** Lists codes in the stock master (skipping codes already there), listed since `listingDate`. */
+export async function listStocks(db: Kysely<Database>, codes: readonly string[], listingDate = '2000-01-04'): Promise<void> {
+  if (codes.length === 0) return
+  await db
+    .insertInto('stocks')
+    .values(codes.map((code) => ({ stock_code: code, isin: `KR7${code}000`, name: `종목${code}`, market: 'KOSPI', listing_date: listingDate, source: 'test' })))
+    .onConflict((conflict) => conflict.column('stock_code').doNothing())
+    .execute()
 }

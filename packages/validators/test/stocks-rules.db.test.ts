@@ -37,7 +37,7 @@ describe('stocks rules', () => {
     })
   })
 
-  test('a repeated stock code keeps the first row; a delisting before listing or after the snapshot is rejected', async () => {
+  test('a stock code repeated with different values is rejected in both copies; a delisting before listing or after the snapshot is rejected', async () => {
     const target = await stageReference(database(), 'stocks', '2024-04-02', [
       stock('005930'),
       stock('005930', { name: '삼성전자 again' }),
@@ -49,8 +49,8 @@ describe('stocks rules', () => {
     const outcome = await validateBatch(db(), target)
 
     expect((await marksOf(db(), target)).map((m) => m.reject_reasons)).toEqual([
-      null,
-      ['duplicate_key: duplicate of row 1'],
+      ['duplicate_key: conflicts with row 2 of the same key; all copies rejected'],
+      ['duplicate_key: conflicts with row 1 of the same key; all copies rejected'],
       ['delisting_consistency: delisting_date 2009-12-30 is before listing_date 2010-05-03'],
       ['delisting_consistency: delisting_date 2024-05-01 is after the snapshot date 2024-04-02'],
       null,
@@ -110,11 +110,11 @@ describe('stocks rules', () => {
     const target = await stageReference(database(), 'stocks', '2024-04-08', [stock('777770'), stock('777770')])
     const outcome = await validateBatch(db(), target)
     const rows = await checksOf(db(), target.runId)
-    expect(rows.map((r) => r.check_name)).toEqual(['schema', 'duplicate_key', 'delisting_consistency', 'isin_unique', 'row_count'])
+    expect(rows.map((r) => r.check_name)).toEqual(['schema', 'out_of_range', 'duplicate_key', 'delisting_consistency', 'isin_unique', 'row_count'])
     expect(rows.map((r) => r.check_name)).toEqual(outcome.checks.map((c) => c.checkName))
     expect(rows.find((r) => r.check_name === 'duplicate_key')).toMatchObject({
       dataset: 'stocks', partition_key: '2024-04-08', severity: 'reject', passed: false, checked_count: 2, issue_count: 1,
-      sample: [{ key: '777770', reason: 'duplicate_key: duplicate of row 1' }],
+      sample: [{ key: '777770', reason: 'duplicate_key: identical copy of row 1' }],
     })
   })
 })
@@ -124,20 +124,23 @@ describe('reference rule sets', () => {
     const table = (dataset: Parameters<typeof rulesFor>[0]) => rulesFor(dataset).map((r) => [r.name, r.severity, r.threshold])
     expect(table('stocks')).toEqual([
       ['schema', 'reject', null],
+      ['out_of_range', 'reject', null],
       ['duplicate_key', 'reject', null],
       ['delisting_consistency', 'reject', null],
       ['isin_unique', 'reject', null],
       ['row_count', 'warn', 0.05],
     ])
-    expect(table('sectors')).toEqual([['schema', 'reject', null], ['duplicate_key', 'reject', null], ['known_stock', 'warn', null]])
+    expect(table('sectors')).toEqual([['schema', 'reject', null], ['out_of_range', 'reject', null], ['duplicate_key', 'reject', null], ['known_stock', 'warn', null]])
     expect(table('index_components')).toEqual([
       ['schema', 'reject', null],
+      ['out_of_range', 'reject', null],
       ['duplicate_key', 'reject', null],
       ['snapshot_complete', 'reject', null],
       ['member_count', 'warn', 0.1],
     ])
     expect(table('floating_shares')).toEqual([
       ['schema', 'reject', null],
+      ['out_of_range', 'reject', null],
       ['duplicate_key', 'reject', null],
       ['floating_ratio_range', 'reject', 100],
       ['floating_le_total', 'reject', null],
@@ -146,11 +149,12 @@ describe('reference rule sets', () => {
     ])
     expect(table('etf_portfolios')).toEqual([
       ['schema', 'reject', null],
+      ['out_of_range', 'reject', null],
       ['duplicate_key', 'reject', null],
       ['snapshot_complete', 'reject', null],
       ['weight_sum', 'warn', 1],
     ])
-    expect(table('market_calendar')).toEqual([['schema', 'reject', null], ['duplicate_key', 'reject', null], ['weekend_open', 'warn', null]])
+    expect(table('market_calendar')).toEqual([['schema', 'reject', null], ['out_of_range', 'reject', null], ['duplicate_key', 'reject', null], ['weekend_open', 'warn', null]])
     for (const dataset of ['stocks', 'sectors', 'index_components', 'floating_shares', 'etf_portfolios', 'market_calendar'] as const) {
       for (const rule of rulesFor(dataset)) expect(rule.description).not.toContain('\n')
     }

@@ -4,35 +4,62 @@ import { allPresent, batchParam, col, stagingTable } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
 /**
- * One row per key. The first row of a key (lowest row_number) is the one kept, whatever
- * other rules say about it: when a source sends a key twice we cannot tell which copy is
- * right, so the later copies never stand in for a rejected first one.
+ * The reason an identical copy carries. Such a row is rejected only so the promoter sees one
+ * row per key; its key is still delivered by the kept copy, so it is not data loss: the
+ * promoter leaves rows rejected for this reason alone out of its rejected count, and
+ * `snapshot_complete` does not treat them as a missing member.
+ */
+export const IDENTICAL_COPY_REASON = 'duplicate_key: identical copy of row '
+
+/** A row's staged values, without the bookkeeping columns (batch, number, raw payload, marks). */
+const stagedValues = sql`(to_jsonb(s) - array['batch_id', 'row_number', 'raw', 'parse_errors', 'validation_status', 'reject_reasons', 'warnings'])`
+
+/**
+ * One row per key. Copies with the same values collapse to the first (lowest row_number): the
+ * others are rejected as `identical copy of row N` and do not count as lost. Copies that
+ * disagree are all rejected, each naming the others: we cannot tell which one the source meant,
+ * and letting the first win silently would promote a coin toss.
  */
 export const duplicateKeyRule: Rule = {
   name: 'duplicate_key',
   severity: 'reject',
   threshold: null,
-  description: "one row per key (the dataset's key columns): the lowest row_number is kept, later copies rejected",
+  description: "one row per key: identical copies collapse to the first (the rest rejected as copies, not lost); conflicting copies are all rejected",
   async check(context) {
     const { spec, target } = context
     const key = sql.join(spec.keyColumns.map((c) => col('s', c)))
     const found = await flagRows(context, {
       column: 'reject_reasons',
       checked: sql`
-        select d.row_number,
-               case when d.row_number <> d.first_row
-                 then array['duplicate_key: duplicate of row ' || d.first_row]
-                 else '{}'::text[] end as reasons,
-               null::text as note
-        from (
-          select s.row_number, min(s.row_number) over (partition by ${key}) as first_row
+        with keyed as (
+          select s.row_number, ${stagedValues} as staged, row(${key}) as k
           from ${stagingTable(spec)} s
           where s.batch_id = ${batchParam(target.batchId)} and ${allPresent('s', spec.keyColumns)}
-        ) d`,
+        ),
+        repeated as (
+          select k, count(*) as copies, count(distinct staged) as versions, array_agg(row_number order by row_number) as rows
+          from keyed group by k having count(*) > 1
+        )
+        select d.row_number,
+               case when r.k is null then '{}'::text[]
+                    when r.versions = 1 and d.row_number = r.rows[1] then '{}'::text[]
+                    when r.versions = 1 then array[${IDENTICAL_COPY_REASON} || r.rows[1]]
+                    else array['duplicate_key: conflicts with row' || case when r.copies > 2 then 's ' else ' ' end
+                      || array_to_string(array_remove(r.rows, d.row_number), ', ') || ' of the same key; all copies rejected']
+               end as reasons,
+               case when r.k is null then null
+                    when r.versions = 1 and d.row_number = r.rows[1] then 'kept'
+                    when r.versions = 1 then 'copy'
+                    else 'conflicting' end as note
+        from keyed d left join repeated r on r.k = d.k`,
     })
+    const copies = found.notes['copy'] ?? 0
+    const conflicting = found.notes['conflicting'] ?? 0
     return findingOf(found, {
       clean: `${rowsText(found.checkedCount, 'keyed row')}, no key repeated`,
-      flagged: `${rowsText(found.issueCount)} repeat the key of an earlier row (${rowsText(found.issueKeyCount, 'key')}); the first of each was kept`,
+      flagged:
+        `${rowsText(found.issueKeyCount, 'key')} repeated: ${rowsText(copies, 'identical copy', 'identical copies')} collapsed into the first row of their key (not lost), ` +
+        `${rowsText(conflicting)} in conflicting copies, all rejected`,
     })
   },
 }

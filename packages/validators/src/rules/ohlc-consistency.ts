@@ -8,14 +8,15 @@ const p = (text: string) => sql.lit(`ohlc_consistency: ${text}`)
 /**
  * A daily bar must agree with itself. A traded bar (volume > 0) has all of open/high/low with
  * 0 < low <= open, close <= high; a bar without trades (a halted stock) has none of them, as
- * KRX sends 0 there and the collector maps that to null. Mirrors, and is stricter than, the
+ * KRX sends 0 there and the collector maps that to null. Volume and trading value are zero
+ * together or positive together. Every check here is an exact identity, so it rejects. Mirrors, and is stricter than, the
  * CHECK on production ohlcv_daily, so promotion never trips over a constraint.
  */
 export const ohlcConsistencyRule: Rule = {
   name: 'ohlc_consistency',
   severity: 'reject',
   threshold: null,
-  description: 'volume, trading_value >= 0, close > 0; traded bars: 0 < low <= open, close <= high; no-trade bars: no open/high/low',
+  description: 'volume, trading_value >= 0, close > 0; volume 0 exactly when trading_value 0; traded bars: 0 < low <= open, close <= high; no-trade bars: no open/high/low',
   async check(context) {
     const { spec, target } = context
     const missingPrices = sql`concat_ws('/', case when s.open is null then 'open' end,
@@ -33,6 +34,9 @@ export const ohlcConsistencyRule: Rule = {
         sql`s.volume = 0 and num_nonnulls(s.open, s.high, s.low) > 0`,
         sql`${p('no-trade bar (volume 0) has ')} || ${presentPrices}`,
       ],
+      // Trades have a value and a value has trades (Naver sends no value: null is not compared).
+      [sql`s.volume = 0 and s.trading_value > 0`, sql`${p('volume 0 with trading_value ')} || ${show(sql`s.trading_value`)}`],
+      [sql`s.volume > 0 and s.trading_value = 0`, sql`${p('volume ')} || ${show(sql`s.volume`)} || ' with trading_value 0'`],
       // Once high < low, open and close cannot fit between them: name that contradiction alone.
       [sql`s.high < s.low`, sql`${p('high ')} || ${show(sql`s.high`)} || ' < low ' || ${show(sql`s.low`)}`],
       [sql`s.low <= 0`, sql`${p('low ')} || ${show(sql`s.low`)} || ' <= 0'`],

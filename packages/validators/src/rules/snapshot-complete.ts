@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { flagRows, rowsText } from '../flag-rows.ts'
 import { batchParam, col, notRejected, stagingTable } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
+import { IDENTICAL_COPY_REASON } from './duplicate-key.ts'
 
 export interface SnapshotShape {
   /** The column naming one snapshot within a batch: index_code, etf_code. */
@@ -17,8 +18,8 @@ export interface SnapshotShape {
  * A snapshot (an index's members, an ETF's portfolio file) is promoted whole or not at all:
  * promotion reads the set it is given as the complete list, so a member rejected for a parse
  * error would otherwise close a membership or drop a PDF line that is really there. When a
- * snapshot has a row an earlier rule rejected (other than a repeated copy, whose first copy
- * stays), all its rows are rejected; a rejected row whose snapshot cannot be told (code
+ * snapshot has a row an earlier rule rejected (other than an identical copy, whose first copy
+ * stays; conflicting copies leave the key with no row, so they do break it), all its rows are rejected; a rejected row whose snapshot cannot be told (code
  * missing or malformed) taints every snapshot in the batch.
  */
 export function snapshotCompleteRule(shape: SnapshotShape): Rule {
@@ -26,7 +27,7 @@ export function snapshotCompleteRule(shape: SnapshotShape): Rule {
     name: 'snapshot_complete',
     severity: 'reject',
     threshold: null,
-    description: `each ${shape.noun}'s rows are promoted whole: one rejected row (other than a duplicate) rejects all the ${shape.noun}'s rows`,
+    description: `each ${shape.noun}'s rows are promoted whole: one rejected row (other than an identical copy) rejects all the ${shape.noun}'s rows`,
     async check(context) {
       const { spec, target } = context
       const snapshot = col('s', shape.column)
@@ -38,7 +39,7 @@ export function snapshotCompleteRule(shape: SnapshotShape): Rule {
         checked: sql`
           with marked as (
             select s.row_number, ${snapshot} as snapshot, ${notRejected('s')} as kept,
-                   exists (select 1 from unnest(s.reject_reasons) r where r not like 'duplicate_key:%') as broken,
+                   exists (select 1 from unnest(s.reject_reasons) r where r not like ${IDENTICAL_COPY_REASON + '%'}) as broken,
                    (${snapshot} is null or ${snapshot} !~ ${shape.pattern}) as unattributed
             from ${stagingTable(spec)} s
             where s.batch_id = ${batchParam(target.batchId)}

@@ -1,0 +1,61 @@
+import { sql } from 'kysely'
+import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
+import { batchParam, dateParam, notRejected, show } from '../sql-parts.ts'
+import type { Rule } from '../types.ts'
+
+const FACTOR = 50
+const HISTORY_SESSIONS = 20
+const MIN_HISTORY = 5
+
+/**
+ * A stock's volume or trading value more than 50 times its median over its last 20 production
+ * sessions is suspicious (a value x1000) but can be real (news, an index inclusion): a warning,
+ * the row is kept. Judged only with at least 5 sessions of history and a positive median, and
+ * only on rows no earlier rule rejected.
+ */
+export const volumeAnomalyRule: Rule = {
+  name: 'volume_anomaly',
+  severity: 'warn',
+  threshold: FACTOR,
+  description: 'volume and trading_value at most 50x the stock’s 20-session production median (needs 5 sessions; warn)',
+  async check(context) {
+    const { target } = context
+    const found = await flagRows(context, {
+      column: 'warnings',
+      checked: sql`
+        with batch as materialized (
+          select s.row_number, s.stock_code, s.volume, s.trading_value
+          from staging.ohlcv_daily s
+          where s.batch_id = ${batchParam(target.batchId)} and s.stock_code is not null and ${notRejected('s')}
+        ),
+        medians as (
+          select b.*, h.sessions, h.volume_median, h.value_median
+          from batch b
+          cross join lateral (
+            select count(*)::int as sessions,
+                   percentile_cont(0.5) within group (order by r.volume) as volume_median,
+                   percentile_cont(0.5) within group (order by r.trading_value) as value_median
+            from (select o.volume, o.trading_value from ohlcv_daily o
+                  where o.stock_code = b.stock_code and o.time < ${dateParam(target.tradeDate)}
+                  order by o.time desc limit ${HISTORY_SESSIONS}) r
+          ) h
+        )
+        select m.row_number,
+               case when m.sessions < ${MIN_HISTORY} then '{}'::text[] else array_remove(array[
+                 case when m.volume_median > 0 and m.volume > ${FACTOR} * m.volume_median then
+                   'volume_anomaly: volume ' || ${show(sql`m.volume`)} || ' is ' || round(m.volume / m.volume_median)::text
+                   || 'x its ' || m.sessions || '-session median ' || ${show(sql`m.volume_median`)} end,
+                 case when m.value_median > 0 and m.trading_value > ${FACTOR} * m.value_median then
+                   'volume_anomaly: trading_value ' || ${show(sql`m.trading_value`)} || ' is ' || round(m.trading_value / m.value_median)::text
+                   || 'x its ' || m.sessions || '-session median ' || ${show(sql`m.value_median`)} end
+               ]::text[], null) end as reasons,
+               case when m.sessions < ${MIN_HISTORY} then 'short_history' end as note
+        from medians m`,
+    })
+    const short = found.notes['short_history'] ?? 0
+    return findingOf(found, {
+      clean: `no volume or value beyond ${FACTOR}x its median (${rowsText(short, 'stock')} with under ${MIN_HISTORY} sessions not judged)`,
+      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} beyond ${FACTOR}x the stock's median volume or value (kept with a warning; ${rowsText(short, 'stock')} with under ${MIN_HISTORY} sessions not judged)`,
+    })
+  },
+}
