@@ -114,4 +114,8 @@ describe('collectInvestorTrading', () => {
     expect(await collectInvestorTrading(stubKrx(() => idle), '2021-01-23')).toMatchObject({ nonTradingDay: true, records: [], requestCount: 33 })
     expect(await collectInvestorTrading(stubKrx(() => []), '2021-01-23')).toMatchObject({ nonTradingDay: true, records: [] })
   })
+
+  it('leaves empty answers on a session day as an empty batch, not a closed market, for the pipeline to question', async () => {
+    expect(await collectInvestorTrading(stubKrx(() => []), '2021-01-22')).toMatchObject({ nonTradingDay: false, records: [], requestCount: 33 })
+  })
 })

@@ -69,6 +69,7 @@ describe('KIS over the simulator', () => {
     expect(simulator.faults.applied.at(-1)).toMatchObject({ kind: 'duplicateDataKey', field: 'output2' })
 
     simulator.faults.inject({ kind: 'emptyRows', match: { path: KIS_ROUTES.dailyChart.path } })
-    expect((await collectOhlcvDailyForDate(client, TRADING_DAY, [code!])).records).toEqual([])
+    // A session day by the KRX calendar: an empty answer is 0 records, not a closed market.
+    expect(await collectOhlcvDailyForDate(client, TRADING_DAY, [code!])).toMatchObject({ records: [], nonTradingDay: false })
   })
 })

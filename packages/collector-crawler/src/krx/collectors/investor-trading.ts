@@ -1,4 +1,4 @@
-import type { CanonicalRecord, CollectedBatch, InvestorTradingValues, TradeDate } from '@kmd/core'
+import { isTradingDay, type CanonicalRecord, type CollectedBatch, type InvestorTradingValues, type TradeDate } from '@kmd/core'
 import type { KrxRow, KrxScreenFetcher } from '../client.ts'
 import { KRX_INVESTOR_TYPES } from '../investor-types.ts'
 import { toKrxRequestDate } from '../parse.ts'
@@ -32,7 +32,7 @@ export async function collectInvestorTrading(client: KrxScreenFetcher, tradeDate
 
 /** The batch for a set of MDCSTAT02401 answers; pure, so recorded answers can be checked directly. */
 export function investorTradingFromAnswers(answers: readonly InvestorTradingAnswer[], tradeDate: TradeDate): CollectedBatch<'investor_trading'> {
-  const nonTradingDay = isNonTradingDayAnswerSet(answers)
+  const nonTradingDay = isNonTradingDayAnswerSet(answers, tradeDate)
   const records: Array<CanonicalRecord<InvestorTradingValues>> = nonTradingDay
     ? []
     : answers.flatMap((answer) => answer.rows.map((row) => investorTradingRecordOf(row, answer, tradeDate)))
@@ -40,13 +40,17 @@ export function investorTradingFromAnswers(answers: readonly InvestorTradingAnsw
 }
 
 /**
- * A closed market has no trades at all: every answer empty or every row without a single
- * share bought or sold (KRX's answer for a holiday on this screen is not on record, so both
- * shapes count). One traded share anywhere makes it a trading day.
+ * A closed market has no trades at all: rows without a single share bought or sold, or every
+ * answer empty (KRX's answer for a holiday on this screen is not on record, so both shapes
+ * count). One traded share anywhere makes it a trading day. Empty answers alone are not
+ * evidence enough: on a day the KRX calendar has a session they stay an empty batch, for the
+ * pipeline's row count to fail and retry, never a skipped "closed" day.
  */
-export function isNonTradingDayAnswerSet(answers: readonly InvestorTradingAnswer[]): boolean {
+export function isNonTradingDayAnswerSet(answers: readonly InvestorTradingAnswer[], tradeDate: TradeDate): boolean {
   const rows = answers.flatMap((answer) => answer.rows)
-  return answers.length > 0 && rows.every((row) => isZero(row.ASK_TRDVOL) && isZero(row.BID_TRDVOL))
+  if (answers.length === 0) return false
+  if (rows.length === 0) return !isTradingDay(tradeDate)
+  return rows.every((row) => isZero(row.ASK_TRDVOL) && isZero(row.BID_TRDVOL))
 }
 
 function isZero(value: unknown): boolean {

@@ -1,4 +1,4 @@
-import { SchemaViolationError, type CanonicalRecord, type CollectedBatch, type OhlcvDailyValues, type TradeDate } from '@kmd/core'
+import { isTradingDay, SchemaViolationError, type CanonicalRecord, type CollectedBatch, type OhlcvDailyValues, type TradeDate } from '@kmd/core'
 import type { KisFetcher } from '../client.ts'
 import { DAILY_CHART_MAX_ROWS, KIS_APIS, KRX_MARKET_CODE } from '../endpoints.ts'
 import { checkStockCodes, outputRows } from '../output.ts'
@@ -110,7 +110,10 @@ export async function collectOhlcvDailyForDate(client: KisFetcher, tradeDate: Tr
     // The window is the one day: a row whose date does not read is that day's, as a parse error.
     for (const row of undated) records.push(ohlcvRecordOf(row, stockCode))
   }
-  return { dataset: 'ohlcv_daily', source: 'kis', tradeDate, records, nonTradingDay: stockCodes.length > 0 && records.length === 0, requestCount: stockCodes.length }
+  // No stock with a row is a closed day only where the KRX calendar agrees; on a session day it
+  // stays an empty batch for the pipeline's row count to question.
+  const nonTradingDay = stockCodes.length > 0 && records.length === 0 && !isTradingDay(tradeDate)
+  return { dataset: 'ohlcv_daily', source: 'kis', tradeDate, records, nonTradingDay, requestCount: stockCodes.length }
 }
 
 function dayBefore(date: TradeDate): TradeDate {

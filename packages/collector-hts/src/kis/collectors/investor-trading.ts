@@ -1,4 +1,4 @@
-import type { CanonicalRecord, CollectedBatch, InvestorTradingValues, TradeDate } from '@kmd/core'
+import { isTradingDay, type CanonicalRecord, type CollectedBatch, type InvestorTradingValues, type TradeDate } from '@kmd/core'
 import type { KisFetcher } from '../client.ts'
 import { KIS_APIS, KRX_MARKET_CODE } from '../endpoints.ts'
 import { checkStockCodes, outputRows } from '../output.ts'
@@ -116,7 +116,9 @@ export async function collectInvestorTradingForDate(client: KisFetcher, tradeDat
     dated++
     if (traded(row)) records.push(...investorTradingRecordsOf(row, stockCode))
   }
-  return { dataset: 'investor_trading', source: 'kis', tradeDate, records, nonTradingDay: stockCodes.length > 0 && dated === 0, requestCount: stockCodes.length }
+  // As for daily bars: no dated row is a closed day only where the KRX calendar agrees.
+  const nonTradingDay = stockCodes.length > 0 && dated === 0 && !isTradingDay(tradeDate)
+  return { dataset: 'investor_trading', source: 'kis', tradeDate, records, nonTradingDay, requestCount: stockCodes.length }
 }
 
 // A session without a trade has nothing to split among investors; KRX lists no rows for such a stock either.
