@@ -3,8 +3,10 @@ import { SourceUnavailableError } from '@kmd/core'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
 import {
   collectOhlcvAndMarketCap,
+  collectNaverOhlcv,
   collectStockMaster,
   createKrxClient,
+  createNaverClient,
   parseDailyPricePage,
   type KrxClientOptions,
 } from '../src/index.ts'
@@ -105,6 +107,18 @@ describe('KRX: broken text is a parse error of its row, never of the day', () =>
 })
 
 describe('Naver: broken text and rows that would have vanished', () => {
+  it('a NUL byte in one number cell of a served page: that day is a parse error naming the column, the others are clean', async () => {
+    const naver = createNaverClient({ naver: { baseUrl: simulator.url, maxRequestsPerSecond: 1_000 }, httpTimeoutMs: 5_000 }, { retries: 0 })
+    const range = { stockCode: '005930', from: '2026-08-31', to: '2026-09-11' } // the recorded page 1
+    simulator.faults.inject({ kind: 'nulInField', match: { path: '/item/sise_day.naver' } })
+    const { records } = await collectNaverOhlcv(naver, range)
+    const [date] = simulator.faults.applied.at(-1)!.affectedCodes
+    const flagged = records.filter((record) => record.parseErrors.length > 0)
+    expect(records).toHaveLength(10)
+    expect(flagged.map((record) => record.values.time)).toEqual([date!.replace(/\./g, '-')])
+    expect(flagged[0]!.parseErrors.some((message) => /^(close|open|high|low|volume): contains U\+FFFD/.test(message))).toBe(true)
+  })
+
   const page = (rows: string) => `<html><body><table class="type2"><tr><th>날짜</th></tr><tr><td colspan="7" height="8"></td></tr>${rows}</table></body></html>`
   const row = (cells: string[]) => `<tr>${cells.map((cell) => `<td class="num">${cell}</td>`).join('')}</tr>`
 

@@ -60,8 +60,8 @@ export function corruptRows(
   seed: number,
   options: { field?: string | undefined } = {},
 ): { body: string | Buffer; affectedCodes: string[]; field?: string } {
-  // Byte bodies are HTML pages (Naver), not JSON rows: nothing to corrupt.
-  if (typeof body !== 'string') return { body, affectedCodes: [] }
+  // Byte bodies are HTML pages (Naver), not JSON rows: only a NUL can go into them.
+  if (typeof body !== 'string') return kind === 'nulInField' ? nulInPageCell(body, seed) : { body, affectedCodes: [] }
   let document: Record<string, unknown>
   try {
     document = JSON.parse(body) as Record<string, unknown>
@@ -127,6 +127,26 @@ export function corruptRows(
 }
 
 const codeOf = (row: Row) => String(row.ISU_SRT_CD ?? row.code ?? '')
+
+// A number cell of a Naver day table (`<span class="tah p11 …">259,500`), and the day cells before it.
+const PAGE_NUMBER_CELL = /<span class="tah p11[^"]*">(?=\d)/g
+const PAGE_DATE_CELL = /tah p10 gray03">(\d{4}\.\d{2}\.\d{2})/g
+
+/**
+ * `nulInField` on a Naver page: one NUL byte after the first digit of one number cell of a day
+ * row (EUC-KR is ASCII-compatible, so the byte goes in as is). `affectedCodes` holds the row's
+ * date (`2026.09.11`).
+ */
+function nulInPageCell(body: Buffer, seed: number): { body: Buffer; affectedCodes: string[]; field?: string } {
+  const text = body.toString('latin1')
+  const dates = [...text.matchAll(PAGE_DATE_CELL)]
+  const cells = [...text.matchAll(PAGE_NUMBER_CELL)].filter((cell) => dates.some((date) => date.index! < cell.index!))
+  if (cells.length === 0) return { body, affectedCodes: [] }
+  const cell = cells[Math.floor(createRandom(seed)() * cells.length)]!
+  const at = cell.index! + cell[0].length + 1
+  const date = dates.filter((candidate) => candidate.index! < cell.index!).at(-1)![1]!
+  return { body: Buffer.from(`${text.slice(0, at)}\u0000${text.slice(at)}`, 'latin1'), affectedCodes: [date], field: 'number cell' }
+}
 
 // Names first: a NUL there is the case that cost a whole day; any other text field otherwise.
 const PREFERRED_TEXT_FIELDS = ['ISU_ABBRV', 'ISU_NM', 'COMPST_ISU_NM', 'kr_name', 'hts_kor_isnm']

@@ -93,6 +93,20 @@ describe('faults for parse hygiene', () => {
     }
   })
 
+  test('nulInField on a Naver page puts one NUL byte into one number cell of a day row, naming its date', async () => {
+    const url = `${simulator.url}/item/sise_day.naver?code=005930&page=1`
+    const normal = Buffer.from(await (await fetch(url)).arrayBuffer())
+    simulator.faults.inject({ kind: 'nulInField', match: { path: '/item/sise_day.naver' } })
+    const broken = Buffer.from(await (await fetch(url)).arrayBuffer())
+    const applied = lastApplied('nulInField')
+    expect(applied.field).toBe('number cell')
+    expect(applied.affectedCodes[0]).toMatch(/^\d{4}\.\d{2}\.\d{2}$/)
+    expect(broken.length).toBe(normal.length + 1)
+    const at = broken.indexOf(0)
+    expect(broken.indexOf(0, at + 1)).toBe(-1)
+    expect(Buffer.concat([broken.subarray(0, at), broken.subarray(at + 1)]).equals(normal)).toBe(true)
+  })
+
   test('faults combine in order: rows, keys, bytes, then the cut (truncatedJson)', async () => {
     simulator.faults.inject({ kind: 'nulInField' })
     simulator.faults.inject({ kind: 'duplicateDataKey' })
