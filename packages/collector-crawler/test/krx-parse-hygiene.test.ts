@@ -116,7 +116,7 @@ describe('Naver: broken text and rows that would have vanished', () => {
     const flagged = records.filter((record) => record.parseErrors.length > 0)
     expect(records).toHaveLength(10)
     expect(flagged.map((record) => record.values.time)).toEqual([date!.replace(/\./g, '-')])
-    expect(flagged[0]!.parseErrors.some((message) => /^(close|open|high|low|volume): contains U\+FFFD/.test(message))).toBe(true)
+    expect(flagged[0]!.parseErrors.some((message) => /^(close|change|open|high|low|volume): contains U\+FFFD/.test(message))).toBe(true)
   })
 
   const page = (rows: string) => `<html><body><table class="type2"><tr><th>날짜</th></tr><tr><td colspan="7" height="8"></td></tr>${rows}</table></body></html>`
