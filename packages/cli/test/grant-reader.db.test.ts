@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { describe, expect, test } from 'vitest'
-import { useMigratedDatabase } from '@kmd/db/testing'
-import { parseRoleName, scramSha256Verifier } from '../src/commands/grant-reader.ts'
+import { openMigratedTestDatabase, useMigratedDatabase } from '@kmd/db/testing'
+import { createReaderLogin, generatePassword, parseRoleName, scramSha256Verifier } from '../src/commands/grant-reader.ts'
 import { runCli, type CliResult } from './run-cli.ts'
 
 const testDb = useMigratedDatabase()
@@ -40,6 +40,15 @@ async function storedVerifierMatches(user: string, password: string): Promise<bo
 
 const uniqueLogin = () => `reader_${randomBytes(4).toString('hex')}`
 
+/** Drops a login: first its privileges (CONNECT on databases), which would otherwise keep it. */
+async function dropLogin(user: string): Promise<void> {
+  const db = testDb.current.database.db
+  const { rows } = await sql<{ exists: boolean }>`select exists (select 1 from pg_roles where rolname = ${user}) as exists`.execute(db)
+  if (!rows[0]?.exists) return
+  await sql`drop owned by ${sql.id(user)}`.execute(db)
+  await sql`drop role ${sql.id(user)}`.execute(db)
+}
+
 /** Connects as the login, runs the checks, closes, and drops the login (roles outlive databases). */
 async function asLogin(user: string, password: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
   const url = new URL(testDb.current.url!)
@@ -51,7 +60,23 @@ async function asLogin(user: string, password: string, work: (client: pg.Client)
     await work(client)
   } finally {
     await client.end().catch(() => undefined)
-    await sql`drop role if exists ${sql.id(user)}`.execute(testDb.current.database.db)
+    await dropLogin(user)
+  }
+}
+
+/** Whether `user` can open a session on the database at `databaseUrl` (trust auth: the password is not checked). */
+async function canConnect(databaseUrl: string, user: string): Promise<true | string> {
+  const url = new URL(databaseUrl)
+  url.username = user
+  url.password = 'unused-under-trust'
+  const client = new pg.Client({ connectionString: url.toString() })
+  try {
+    await client.connect()
+    return true
+  } catch (error) {
+    return (error as Error).message
+  } finally {
+    await client.end().catch(() => undefined)
   }
 }
 
@@ -91,6 +116,43 @@ describe('pnpm etl grant-reader', () => {
     await asLogin(user, password, async (client) => {
       expect((await client.query('show statement_timeout')).rows[0].statement_timeout).toBe('5min')
     })
+  })
+
+  test('confines each login to its market database: it connects there, not to another market database on the server', async (context) => {
+    if (!testDb.current.url) context.skip()
+    const here = testDb.current.url!
+    const other = await openMigratedTestDatabase()
+    const [zero, earlier, second, first] = [uniqueLogin(), uniqueLogin(), uniqueLogin(), uniqueLogin()]
+    const login = (user: string) => ({ user, password: generatePassword(), statementTimeout: '30s' })
+    try {
+      // This database has had its first grant-reader (PUBLIC's CONNECT taken) before the logins below exist.
+      await createReaderLogin(testDb.current.database.db, login(zero))
+      // A reader login that exists when the other database has its first grant-reader keeps its access there.
+      await sql`create role ${sql.id(earlier)} login in role market_reader`.execute(other.database.db)
+      const access = await createReaderLogin(other.database.db, login(second))
+      expect(access).toMatchObject({ database: new URL(other.url!).pathname.slice(1), revokedFromPublic: true })
+      expect(access.keptLogins).toContain(earlier)
+      expect(access.keptLogins).not.toContain(second)
+
+      const result = await runCli(['grant-reader', '--user', first], { DATABASE_URL: here })
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(new RegExp(`"${first}" is granted CONNECT on database "${new URL(here).pathname.slice(1)}" only`))
+
+      expect(await canConnect(here, first)).toBe(true)
+      expect(await canConnect(other.url!, first)).toMatch(/permission denied for database/)
+      expect(await canConnect(other.url!, second)).toBe(true)
+      expect(await canConnect(here, second)).toMatch(/permission denied for database/)
+      expect(await canConnect(other.url!, earlier)).toBe(true)
+      expect(await canConnect(here, earlier)).toMatch(/permission denied for database/)
+      // The pipeline's group keeps its access; PUBLIC has none.
+      const { rows } = await sql<{ writer: boolean; public: boolean }>`
+        select has_database_privilege('market_writer', current_database(), 'CONNECT') as writer,
+               has_database_privilege('public', current_database(), 'CONNECT') as public`.execute(testDb.current.database.db)
+      expect(rows[0]).toEqual({ writer: true, public: false })
+    } finally {
+      for (const user of [zero, earlier, second, first]) await dropLogin(user)
+      await other.dispose()
+    }
   })
 
   test('refuses a login that already exists', async (context) => {

@@ -34,27 +34,42 @@ export function registerGrantReader(program: Command): void {
         )
       }
       const password = options.passwordStdin ? validatePassword(await readStdin()) : generatePassword()
-      const location = await withDatabase(async ({ database }) => {
-        await createReaderLogin(database.db, { user: options.user, password, statementTimeout: options.statementTimeout })
-        return database.location
-      })
+      const { location, access } = await withDatabase(async ({ database }) => ({
+        access: await createReaderLogin(database.db, { user: options.user, password, statementTimeout: options.statementTimeout }),
+        location: database.location,
+      }))
       console.log(`created login "${options.user}" on ${location}: member of ${READER_ROLE}, statement_timeout ${options.statementTimeout}, read-only transactions`)
+      console.log(describeConnectAccess(options.user, access))
       if (!options.passwordStdin) console.log(`password (shown once; store it now): ${password}`)
       console.log('readers connect through pgbouncer (port 6432), see docs/downstream.md')
     })
 }
 
+/** Who may connect to the market database after grant-reader. */
+export interface ConnectAccess {
+  database: string
+  /** PUBLIC's CONNECT was revoked by this call (the first grant-reader on this database). */
+  revokedFromPublic: boolean
+  /** Logins of market_reader made before that keep CONNECT here (they had it through PUBLIC). */
+  keptLogins: string[]
+}
+
 /**
- * Creates a LOGIN role in the read-only group, in one transaction. The password reaches the
- * server only as a SCRAM-SHA-256 verifier, so it appears in no statement log; the name is
- * validated and quoted as an identifier, the verifier and timeout passed as validated literals
- * (utility statements take no bind parameters).
+ * Creates a LOGIN role in the read-only group, in one transaction, and confines it to this
+ * database. The password reaches the server only as a SCRAM-SHA-256 verifier, so it appears in
+ * no statement log; the name is validated and quoted as an identifier, the verifier and timeout
+ * passed as validated literals (utility statements take no bind parameters).
+ *
+ * Roles belong to the whole server and every database lets PUBLIC connect by default, so a
+ * login could otherwise open every database there. CONNECT on this database is therefore
+ * taken from PUBLIC and given to each reader login (and market_writer) one by one: a login made
+ * here cannot connect to another market database, and one reader login serves one database.
  */
-export async function createReaderLogin(db: Kysely<Database>, login: ReaderLogin): Promise<void> {
+export async function createReaderLogin(db: Kysely<Database>, login: ReaderLogin): Promise<ConnectAccess> {
   const user = parseRoleName(login.user)
   const timeout = parseStatementTimeout(login.statementTimeout)
   const verifier = scramSha256Verifier(validatePassword(login.password))
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ rolname: string }>`select rolname from pg_roles where rolname in (${user}, ${READER_ROLE})`.execute(trx)
     if (!rows.some((r) => r.rolname === READER_ROLE)) throw new GrantReaderRefusedError(`role ${READER_ROLE} does not exist: run \`pnpm etl migrate\` first`)
     if (rows.some((r) => r.rolname === user)) throw new GrantReaderRefusedError(`role "${user}" already exists; pick another name, or change its password with ALTER ROLE`)
@@ -62,7 +77,44 @@ export async function createReaderLogin(db: Kysely<Database>, login: ReaderLogin
     await sql`alter role ${sql.id(user)} set statement_timeout = ${sql.lit(timeout)}`.execute(trx)
     // A second guard beside the grants: even a table granted by mistake cannot be written.
     await sql`alter role ${sql.id(user)} set default_transaction_read_only = on`.execute(trx)
+    return confineConnect(trx, user)
   })
+}
+
+async function confineConnect(trx: Kysely<Database>, user: string): Promise<ConnectAccess> {
+  const { rows } = await sql<{ database: string; public_connect: boolean }>`
+    select current_database() as database, has_database_privilege('public', current_database(), 'CONNECT') as public_connect`.execute(trx)
+  const { database, public_connect: publicConnect } = rows[0]!
+  const target = sql.id(database)
+  let keptLogins: string[] = []
+  if (publicConnect) {
+    // Earlier reader logins connected through PUBLIC; they keep that here, by name.
+    const earlier = await sql<{ rolname: string }>`
+      select r.rolname from pg_auth_members m
+      join pg_roles r on r.oid = m.member
+      join pg_roles g on g.oid = m.roleid
+      where g.rolname = ${READER_ROLE} and r.rolcanlogin and r.rolname <> ${user}
+      order by r.rolname`.execute(trx)
+    keptLogins = earlier.rows.map((row) => row.rolname)
+    for (const name of keptLogins) await sql`grant connect on database ${target} to ${sql.id(name)}`.execute(trx)
+    await sql`revoke connect on database ${target} from public`.execute(trx)
+  }
+  await sql`grant connect on database ${target} to market_writer`.execute(trx)
+  await sql`grant connect on database ${target} to ${sql.id(user)}`.execute(trx)
+  return { database, revokedFromPublic: publicConnect, keptLogins }
+}
+
+export function describeConnectAccess(user: string, access: ConnectAccess): string {
+  const lines = [
+    `"${user}" is granted CONNECT on database "${access.database}" only; a database that still lets PUBLIC connect (PostgreSQL's default, e.g. "postgres") admits every login, so revoke that where it matters`,
+  ]
+  if (access.revokedFromPublic) {
+    lines.push(
+      `CONNECT on "${access.database}" was taken from PUBLIC: only its owner, superusers, market_writer and reader logins may connect now` +
+        (access.keptLogins.length > 0 ? `; earlier reader logins kept theirs: ${access.keptLogins.join(', ')}` : ''),
+    )
+  }
+  return lines.join('\n')
 }
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/
