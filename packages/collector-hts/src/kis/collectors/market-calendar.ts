@@ -3,7 +3,7 @@ import type { KisAnswer, KisFetcher } from '../client.ts'
 import { KIS_APIS } from '../endpoints.ts'
 import { outputRows } from '../output.ts'
 import { toKisDate, type KisRow } from '../parse.ts'
-import { calendarRecordOf, rowDate } from '../rows.ts'
+import { calendarRecordOf, isBlankRow, rowDate } from '../rows.ts'
 
 export interface MarketCalendarOptions {
   /** Last date wanted; paging stops once a page reaches past it. Default: as far as KIS answers. */
@@ -31,7 +31,12 @@ export async function collectMarketCalendar(client: KisFetcher, fromDate: TradeD
     let reachedEnd = false
     for (const row of outputRows(answer, 'output', api)) {
       const date = rowDate(row, 'bass_dt')
-      if (date === undefined || date < fromDate || seen.has(date)) continue
+      if (date === undefined) {
+        // Data without a readable date: kept as a parse error (trade_date null), not lost.
+        if (!isBlankRow(row)) rows.push(row)
+        continue
+      }
+      if (date < fromDate || seen.has(date)) continue
       if (options.toDate !== undefined && date > options.toDate) {
         reachedEnd = true
         continue
