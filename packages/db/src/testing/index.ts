@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { afterAll, beforeAll } from 'vitest'
 import { openDatabase, type MarketDatabase } from '../connection.ts'
-import { migrateToLatest } from '../migrator.ts'
+import { migrateToLatest, type MigrateOptions } from '../migrator.ts'
 import { LOCAL_TEST_DATABASE_URL } from './resolve-backend.ts'
+import { createTestDatabase, dropTestDatabase } from './server-databases.ts'
 
 export { resolveServerTestTarget, LOCAL_TEST_DATABASE_URL } from './resolve-backend.ts'
+export { sweepLeftovers, TEST_DATABASE_PREFIX } from './server-databases.ts'
 
 export type TestBackend = 'embedded' | 'server' | 'container'
 
@@ -28,7 +28,8 @@ export function testBackend(env: NodeJS.ProcessEnv = process.env): TestBackend {
 
 /**
  * A fresh, empty database for one test file: an in-memory embedded TimescaleDB, or a new
- * database created on the test server (dropped again by `dispose`).
+ * database created on the test server (dropped again by `dispose`, and whatever else happens:
+ * see server-databases.ts).
  */
 export async function openTestDatabase(): Promise<TestDatabase> {
   const backend = testBackend()
@@ -40,46 +41,41 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     backend === 'container'
       ? await (await import('./container.ts')).containerDatabaseUrl()
       : (process.env.TEST_DATABASE_URL ?? LOCAL_TEST_DATABASE_URL)
-  const name = `kmd_test_${randomBytes(6).toString('hex')}`
-  await withAdminClient(serverUrl, (client) => client.query(`create database ${name}`))
+  const name = await createTestDatabase(serverUrl)
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
-  const database = await openDatabase({ databaseUrl: url.toString(), embeddedDataDir: '', databasePoolSize: 5 })
+  let database: MarketDatabase
+  try {
+    database = await openDatabase({ databaseUrl: url.toString(), embeddedDataDir: '', databasePoolSize: 5 })
+  } catch (error) {
+    await dropTestDatabase(serverUrl, name).catch(() => undefined)
+    throw error
+  }
+  let disposed: Promise<void> | undefined
   return {
     database,
     backend,
     url: url.toString(),
-    dispose: async () => {
-      await database.close()
-      await withAdminClient(serverUrl, (client) => client.query(`drop database if exists ${name} with (force)`))
-    },
+    dispose: () =>
+      (disposed ??= (async () => {
+        try {
+          await database.close()
+        } finally {
+          await dropTestDatabase(serverUrl, name)
+        }
+      })()),
   }
 }
 
-async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  try {
-    await client.connect()
-  } catch (error) {
-    throw new Error(
-      `cannot reach the test server at ${url.replace(/:[^:@/]*@/, ':***@')}: ${(error as Error).message}. ` +
-        'Start PostgreSQL or set TEST_DATABASE_URL.',
-    )
-  }
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
-
-/** Opens and migrates a test database, throwing if a migration fails. */
-export async function openMigratedTestDatabase(): Promise<TestDatabase> {
+/** Opens and migrates a test database, throwing (after dropping it) if a migration fails. */
+export async function openMigratedTestDatabase(options: MigrateOptions = {}): Promise<TestDatabase> {
   const test = await openTestDatabase()
-  const outcome = await migrateToLatest(test.database.db)
-  if (outcome.error) {
-    await test.dispose()
-    throw outcome.error
+  try {
+    const outcome = await migrateToLatest(test.database.db, options)
+    if (outcome.error) throw outcome.error
+  } catch (error) {
+    await test.dispose().catch(() => undefined)
+    throw error
   }
   return test
 }
