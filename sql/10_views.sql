@@ -35,8 +35,9 @@ select d.dataset,
        max(l.trade_date) filter (where l.status in ('SUCCESS', 'PARTIAL')) as latest_trade_date,
        max(l.finished_at) filter (where l.status in ('SUCCESS', 'PARTIAL')) as last_success_at,
        now() - max(l.finished_at) filter (where l.status in ('SUCCESS', 'PARTIAL')) as age,
-       max(l.finished_at) filter (where l.status = 'FAILED') as last_failure_at,
-       count(*) filter (where l.status = 'FAILED' and l.started_at > now() - interval '7 days') as failures_last_7_days
+       -- ABANDONED: the run's process died mid-run; a failed attempt like FAILED.
+       max(l.finished_at) filter (where l.status in ('FAILED', 'ABANDONED')) as last_failure_at,
+       count(*) filter (where l.status in ('FAILED', 'ABANDONED') and l.started_at > now() - interval '7 days') as failures_last_7_days
 from (values ('stocks'), ('sectors'), ('index_components'), ('floating_shares'), ('etf_portfolios'),
              ('market_cap_daily'), ('ohlcv_daily'), ('ohlcv_minute'), ('investor_trading')) as d (dataset)
 left join data_collection_logs l on l.dataset = d.dataset
