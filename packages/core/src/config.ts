@@ -36,6 +36,9 @@ const KIS_ENVIRONMENTS = {
   real: { baseUrl: 'https://openapi.koreainvestment.com:9443', maxRequestsPerSecond: 20 },
   mock: { baseUrl: 'https://openapivts.koreainvestment.com:29443', maxRequestsPerSecond: 2 },
 } as const
+/** Below this share of a partition's expected keys delivered, a run is PARTIAL (COMPLETENESS_THRESHOLD). */
+export const DEFAULT_COMPLETENESS_THRESHOLD = 0.99
+
 const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
 
 /**
@@ -73,6 +76,7 @@ export const environmentSchema = z.object({
   SCHEDULE_CATCH_UP_HOURS: wholeNumber(0, 720, 6),
   SCHEDULER_PORT: wholeNumber(0, 65_535, 9464),
   ALERT_WEBHOOK_URL: optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value), { message: 'must be an http(s) URL' }),
+  COMPLETENESS_THRESHOLD: number().gt(0, 'must be greater than 0').max(1, 'must be at most 1').default(DEFAULT_COMPLETENESS_THRESHOLD),
   ALERT_PARTIAL_REJECT_RATIO: number().min(0, 'must be at least 0').max(1, 'must be at most 1').default(0.01),
 })
 
@@ -116,6 +120,8 @@ export interface AppConfig {
     tokenCacheDir: string
   }
   httpTimeoutMs: number
+  /** Share of a daily partition's expected keys (listed stocks, × investor types) a run must deliver to end SUCCESS. */
+  completenessThreshold: number
   /** JSON overrides of the source plan per dataset (primary + fallbacks); validated by the pipeline. */
   sourcePlanJson: string | undefined
   scheduler: {
@@ -186,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tokenCacheDir: e.KIS_TOKEN_CACHE_DIR,
     },
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
+    completenessThreshold: e.COMPLETENESS_THRESHOLD,
     sourcePlanJson: e.SOURCE_PLAN,
     scheduler: { scheduleFile: e.SCHEDULE_FILE, catchUpHours: e.SCHEDULE_CATCH_UP_HOURS, port: e.SCHEDULER_PORT },
     alerts: { webhookUrl: e.ALERT_WEBHOOK_URL, partialRejectRatio: e.ALERT_PARTIAL_REJECT_RATIO },

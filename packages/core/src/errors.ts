@@ -57,3 +57,14 @@ export class AuthenticationError extends MarketDataError {
 export function isRetryable(error: unknown): boolean {
   return error instanceof MarketDataError ? error.retryable : false
 }
+
+/**
+ * The source answered a trading day with no rows. Never a success: the market traded, so the
+ * answer is short (a glitch, a session that expired, a screen not yet published); worth
+ * retrying later and worth asking the next source now.
+ */
+export class EmptyAnswerError extends MarketDataError {
+  constructor(message: string) {
+    super(message, { retryable: true })
+  }
+}

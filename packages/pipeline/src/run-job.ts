@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import { isRetryable, isTradingDay as isKrxTradingDay, holidayName, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
+import { EmptyAnswerError, isRetryable, isTradingDay as isKrxTradingDay, holidayName, type CollectedBatch, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { finishRun, promoteBatch, type RunTrigger } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
-import { validateBatch } from '@kmd/validators'
+import { DEFAULT_COMPLETENESS_THRESHOLD, expectedStockCodes, hasCompleteness, validateBatch } from '@kmd/validators'
 import { heldMessage, openRun } from './claims.ts'
 import type { CollectorRegistry } from './collectors.ts'
+import { recordPartitionCompleteness, remeasureDependents, type PartitionCompleteness } from './completeness-ledger.ts'
 
 export interface JobSpec {
   dataset: Dataset
@@ -15,6 +16,11 @@ export interface JobSpec {
   trigger?: RunTrigger
   /** Sources that already failed this partition (this run is their fallback). */
   fallbackFrom?: readonly string[]
+  /**
+   * A gap fill: only these stocks are asked for (per-stock sources) or kept (whole-market
+   * answers), and completeness expects only them.
+   */
+  onlyStocks?: readonly string[]
 }
 
 export type JobStatus = 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'SKIPPED' | 'ABORTED'
@@ -31,6 +37,8 @@ export interface JobResult {
   rejected: number
   promoted: number
   failedChecks: string[]
+  /** What production holds of the partition after this run promoted (daily datasets only). */
+  completeness?: PartitionCompleteness
   /** Milliseconds per stage: collect, stage, validate, promote. */
   timings: Record<string, number>
   message: string | undefined
@@ -40,6 +48,8 @@ export interface PipelineDeps {
   database: MarketDatabase
   logger: Logger
   collectors: CollectorRegistry
+  /** Share of a partition's expected keys a run must deliver to end SUCCESS; default 0.99. */
+  completenessThreshold?: number
   /** Refresh aggregates after each promotion (backfills turn it off and refresh once). */
   refreshAggregates?: boolean
   /**
@@ -60,6 +70,7 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
   const partitionKey = job.tradeDate
   const logger = deps.logger.child({ runId, dataset: job.dataset, source: job.source, partition: partitionKey })
   const timings: Record<string, number> = {}
+  const completenessThreshold = deps.completenessThreshold ?? DEFAULT_COMPLETENESS_THRESHOLD
   const result: JobResult = {
     runId, dataset: job.dataset, source: job.source, tradeDate: job.tradeDate, status: 'FAILED', batchId: undefined,
     fetched: 0, valid: 0, rejected: 0, promoted: 0, failedChecks: [], timings, message: undefined,
@@ -96,9 +107,13 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     if (!collect) throw new Error(`source "${job.source}" has no collector for ${job.dataset}`)
     const aborted = await stopIfAborted('collecting')
     if (aborted) return aborted
-    const batch = await timed('collect', () => collect(job.tradeDate, { stockCodes: () => activeStockCodes(database, job.tradeDate) }))
+    const stockCodes = async () => (job.onlyStocks ? [...job.onlyStocks] : expectedStockCodes(database.db, job.tradeDate))
+    const batch = narrowTo(await timed('collect', () => collect(job.tradeDate, { stockCodes })), job.onlyStocks)
     result.fetched = batch.records.length
     if (batch.nonTradingDay) return await skip(deps, result, 'the source reports the market closed that day', logger)
+    if (batch.records.length === 0 && job.dataset !== 'market_calendar') {
+      throw new EmptyAnswerError(`${job.source} answered ${job.tradeDate}, a trading day, with no ${job.dataset} rows${job.onlyStocks ? ` for the ${job.onlyStocks.length} stocks asked` : ''}`)
+    }
 
     const abortedBeforeStaging = await stopIfAborted('staging')
     if (abortedBeforeStaging) return abortedBeforeStaging
@@ -106,7 +121,11 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     result.batchId = batchId
     const staged = await timed('stage', () => loadBatch(database, batch, { runId, batchId, partitionKey }))
     const validation = await timed('validate', () =>
-      validateBatch(database.db, { runId, batchId, dataset: job.dataset, source: job.source, partitionKey, tradeDate: job.tradeDate }, { isTradingDay: isKrxTradingDay }),
+      validateBatch(
+        database.db,
+        { runId, batchId, dataset: job.dataset, source: job.source, partitionKey, tradeDate: job.tradeDate, onlyStocks: job.onlyStocks },
+        { isTradingDay: isKrxTradingDay, completenessThreshold },
+      ),
     )
     result.valid = validation.validCount
     result.rejected = validation.rejectedCount
@@ -129,10 +148,17 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
         counts,
         stageTimings: timings,
         refreshAggregates: deps.refreshAggregates,
+        incompleteReason: validation.incompleteReason,
       }),
     )
     result.status = promotion.status
     result.promoted = promotion.promoted
+    result.message = validation.incompleteReason
+    if (hasCompleteness(job.dataset)) {
+      const partition = { dataset: job.dataset, tradeDate: job.tradeDate, runId, threshold: completenessThreshold }
+      result.completeness = await recordPartitionCompleteness(database.db, partition)
+      await remeasureDependents(database.db, partition)
+    }
     logger.info({ status: result.status, valid: result.valid, rejected: result.rejected, promoted: result.promoted, timings }, 'run finished')
     return result
   } catch (error) {
@@ -166,22 +192,12 @@ async function skip(deps: PipelineDeps, result: JobResult, reason: string, logge
   return result
 }
 
-/**
- * Stocks listed on the date: the master when it has been loaded, else the codes of the latest
- * day of OHLCV (enough for per-stock sources to cover the market).
- */
-async function activeStockCodes(database: MarketDatabase, tradeDate: TradeDate): Promise<string[]> {
-  const listed = await database.db
-    .selectFrom('stocks')
-    .select('stock_code')
-    .where((eb) => eb.or([eb('delisting_date', 'is', null), eb('delisting_date', '>', tradeDate)]))
-    .where((eb) => eb.or([eb('listing_date', 'is', null), eb('listing_date', '<=', tradeDate)]))
-    .orderBy('stock_code')
-    .execute()
-  if (listed.length > 0) return listed.map((row) => row.stock_code)
-  const { rows } = await sql<{ stock_code: string }>`
-    select stock_code from ohlcv_daily where time = (select max(time) from ohlcv_daily where time <= ${tradeDate}::date) order by stock_code`.execute(database.db)
-  return rows.map((row) => row.stock_code)
+/** A gap fill keeps only the stocks it asked for, whatever a whole-market answer held. */
+function narrowTo(batch: CollectedBatch, onlyStocks: readonly string[] | undefined): CollectedBatch {
+  if (!onlyStocks) return batch
+  const wanted = new Set(onlyStocks)
+  const records = (batch.records as CollectedBatch['records']).filter((record) => wanted.has((record.values as { stock_code?: string | null }).stock_code ?? ''))
+  return { ...batch, records } as CollectedBatch
 }
 
 /** Why the market is closed that day, or undefined on a trading day: market_calendar first, then the KRX calendar. */

@@ -163,6 +163,8 @@ describe('runBackfill', () => {
 
   test('a partition a live scheduled run holds is SKIPPED (held), not loaded twice, and a later backfill loads it', async () => {
     const day = '2025-06-11'
+    // Flows are judged against the day's prices (suspended stocks have none), loaded first as the schedule does.
+    await backfill({ from: '2025-06-10', to: '2025-06-12' })
     const holder = '00000000-0000-4000-8000-0000000000aa'
     // A live run of this process (it holds the run lease) has the partition.
     const lease = await acquireRunLease(testDb.current.database)

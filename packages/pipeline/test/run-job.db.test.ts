@@ -134,14 +134,17 @@ describe('runJob against the simulator', () => {
     expect(await productionCount('ohlcv_daily', '2026-11-13')).toBe(0)
   })
 
-  test('missing stocks make the row-count check warn against the previous day', async () => {
+  test('missing stocks make the run PARTIAL by completeness, and the row-count check warns against the previous day', async () => {
     await run({ dataset: 'market_cap_daily', tradeDate: '2026-11-11' })
     simulator.faults.inject({ kind: 'missingStocks', match: { bld: 'MDCSTAT01501' } })
     const result = await run({ dataset: 'market_cap_daily', tradeDate: '2026-11-12' })
-    expect(result.status).toBe('SUCCESS')
-    const rowCount = (await checksOf(result.runId)).find((c) => c.check_name === 'row_count')!
+    expect(result.status).toBe('PARTIAL')
+    expect(result.message).toMatch(/^completeness: \d+ of \d+ expected keys delivered/)
+    const checks = await checksOf(result.runId)
+    const rowCount = checks.find((c) => c.check_name === 'row_count')!
     expect(rowCount).toMatchObject({ passed: false, severity: 'warn' })
     expect(rowCount.issue_count).toBeGreaterThan(0)
+    expect(checks.find((c) => c.check_name === 'completeness')).toMatchObject({ passed: false, severity: 'partial', issue_count: STOCKS - result.fetched })
   })
 
   test('re-running a partition converges to the same production rows and adds one log row', async () => {

@@ -34,12 +34,14 @@ export interface PromotionOptions {
   stageTimings?: Record<string, number>
   /** Backfills refresh once at the end instead of per partition. */
   refreshAggregates?: boolean
+  /** Why the batch delivered less than its partition should hold: the run ends PARTIAL, saying so. */
+  incompleteReason?: string
 }
 
 /**
  * In ONE transaction: write the batch's valid rows to production (the daily datasets by
  * upsert; the reference datasets each their own way, see reference/), mark the batch promoted
- * and finish the run's log row (SUCCESS, or PARTIAL when rows were rejected). Either all of it
+ * and finish the run's log row (SUCCESS, or PARTIAL when rows were rejected or keys are missing). Either all of it
  * is visible or none of it. Aggregates are refreshed after the commit.
  */
 export async function promoteBatch(database: MarketDatabase, target: PromotionTarget, options: PromotionOptions = {}): Promise<PromotionReport> {
@@ -56,10 +58,11 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
 
     const { promoted, details } = isDaily(target.dataset) ? await promoteDaily(trx, target, target.dataset) : await promoteReference(trx, target, target.dataset)
     await trx.updateTable('staging.batches').set({ status: 'promoted', updated_at: sql`now()` }).where('batch_id', '=', target.batchId).execute()
-    const status = rejected > 0 ? ('PARTIAL' as const) : ('SUCCESS' as const)
+    const status = rejected > 0 || options.incompleteReason ? ('PARTIAL' as const) : ('SUCCESS' as const)
     await finishRun(trx, target.runId, {
       status,
       batchId: target.batchId,
+      errorMessage: options.incompleteReason,
       counts: { ...options.counts, valid, rejected, promoted },
       stageTimings: { ...options.stageTimings, promote: Math.round(performance.now() - started) },
     })

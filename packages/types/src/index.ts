@@ -272,7 +272,7 @@ export interface DataQualityChecksTable {
   partition_key: string
   trade_date: NullableDate
   check_name: string
-  severity: 'reject' | 'warn' | 'fail'
+  severity: 'reject' | 'warn' | 'fail' | 'partial'
   passed: boolean
   threshold: NullableNumeric
   checked_count: ColumnType<number, number | undefined, number>
@@ -280,6 +280,21 @@ export interface DataQualityChecksTable {
   sample: Json | null
   message: string | null
   duration_ms: number | null
+  checked_at: Timestamp
+}
+
+/** The completeness ledger (migration 0011): one row per daily partition, after each promotion. */
+export interface PartitionCompletenessTable {
+  dataset: string
+  trade_date: DateColumn
+  basis: 'master' | 'previous_session' | 'none'
+  expected_count: number
+  present_count: number
+  missing_count: number
+  missing_sample: ColumnType<string[], string[] | undefined, string[]>
+  threshold: Numeric
+  complete: boolean
+  run_id: string | null
   checked_at: Timestamp
 }
 
@@ -342,6 +357,7 @@ export interface Database {
   investor_trading_institution: InvestorTradingInstitutionView
   data_collection_logs: DataCollectionLogsTable
   data_quality_checks: DataQualityChecksTable
+  partition_completeness: PartitionCompletenessTable
   latest_collection_runs: LatestCollectionRunsView
   data_freshness: DataFreshnessView
   'staging.batches': StagingBatchesTable

@@ -1,4 +1,6 @@
 export { validateBatch } from './validate-batch.ts'
+export { DEFAULT_COMPLETENESS_THRESHOLD, expectedStockCodes, hasCompleteness, measureCoverage } from './expected-keys.ts'
+export type { CompletenessBasis, Coverage, CoverageRequest } from './expected-keys.ts'
 export { rulesFor } from './rule-sets.ts'
 export { weekdaysTrade } from './rules/calendar.ts'
 export { KRX_TICK_BANDS, tickSize } from './krx-tick.ts'

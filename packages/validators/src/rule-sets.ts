@@ -3,6 +3,7 @@ import { activeStockCountRule } from './rules/active-stock-count.ts'
 import { averagePriceRule } from './rules/average-price.ts'
 import { calendarRule } from './rules/calendar.ts'
 import { changeConsistencyRule } from './rules/change-consistency.ts'
+import { completenessRule } from './rules/completeness.ts'
 import { crossSourceAgreementRule } from './rules/cross-source-agreement.ts'
 import { delistingConsistencyRule } from './rules/delisting-consistency.ts'
 import { duplicateKeyRule } from './rules/duplicate-key.ts'
@@ -40,7 +41,8 @@ const unknownStock = knownStockRule('reject', { listedOnTradeDate: true })
 // so a cell production cannot hold is named before anything computes with it; duplicate_key
 // before the rules that judge a row on its own; unknown_stock before the rules that look a
 // stock up in production; price_limit, change_consistency and average_price share one view of
-// production's previous close and its named exceptions (src/previous-close.ts).
+// production's previous close and its named exceptions (src/previous-close.ts); completeness
+// last, so a rejected row counts as a missing key.
 const RULE_SETS: Record<Dataset, readonly Rule[]> = {
   ohlcv_daily: [
     schemaRule,
@@ -57,9 +59,10 @@ const RULE_SETS: Record<Dataset, readonly Rule[]> = {
     calendarRule,
     rowCountRule,
     crossSourceAgreementRule,
+    completenessRule,
   ],
-  market_cap_daily: [schemaRule, outOfRangeRule, duplicateKeyRule, unknownStock, marketCapIdentityRule, tickGridRule, calendarRule, rowCountRule, crossSourceAgreementRule],
-  investor_trading: [schemaRule, outOfRangeRule, duplicateKeyRule, unknownStock, netIdentityRule, investorZeroSumRule, calendarRule, rowCountRule, crossSourceAgreementRule],
+  market_cap_daily: [schemaRule, outOfRangeRule, duplicateKeyRule, unknownStock, marketCapIdentityRule, tickGridRule, calendarRule, rowCountRule, crossSourceAgreementRule, completenessRule],
+  investor_trading: [schemaRule, outOfRangeRule, duplicateKeyRule, unknownStock, netIdentityRule, investorZeroSumRule, calendarRule, rowCountRule, crossSourceAgreementRule, completenessRule],
   stocks: [schemaRule, outOfRangeRule, duplicateKeyRule, delistingConsistencyRule, isinUniqueRule, activeStockCountRule],
   sectors: [schemaRule, outOfRangeRule, duplicateKeyRule, knownStockRule('warn')],
   index_components: [

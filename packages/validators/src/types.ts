@@ -3,8 +3,11 @@ import type { Dataset } from '@kmd/core'
 import type { Database } from '@kmd/db'
 import type { DatasetSpec } from './datasets.ts'
 
-/** reject: the row is rejected | warn: the row is kept, a warning recorded | fail: the whole batch fails. */
-export type Severity = 'reject' | 'warn' | 'fail'
+/**
+ * reject: the row is rejected | warn: the row is kept, a warning recorded | fail: the whole
+ * batch fails | partial: the rows are kept, but the run cannot end SUCCESS (completeness).
+ */
+export type Severity = 'reject' | 'warn' | 'fail' | 'partial'
 
 /** The staged batch to validate and the run it belongs to (written to data_quality_checks). */
 export interface ValidationTarget {
@@ -19,6 +22,8 @@ export interface ValidationTarget {
    * date column (stocks, sectors) are as of it.
    */
   tradeDate: string
+  /** The batch answers only for these stocks (a gap fill): completeness expects no others. */
+  onlyStocks?: readonly string[]
 }
 
 export interface SampleEntry {
@@ -47,11 +52,15 @@ export interface ValidationOutcome {
   warnedCount: number
   batchFailed: boolean
   failureReason: string | undefined
+  /** Why the batch delivered less than expected (failed `partial` checks); undefined when complete. */
+  incompleteReason: string | undefined
 }
 
 export interface ValidationOptions {
   /** Trading-day answer for dates `market_calendar` does not hold; default: weekdays trade. */
   isTradingDay?: (date: string) => boolean
+  /** Share of expected keys a batch must deliver to be complete; default DEFAULT_COMPLETENESS_THRESHOLD. */
+  completenessThreshold?: number
 }
 
 /** What a rule sees: the open transaction, the batch, and the dataset's fixed column map. */
@@ -60,6 +69,7 @@ export interface RuleContext {
   target: ValidationTarget
   spec: DatasetSpec
   isTradingDay: (date: string) => boolean
+  completenessThreshold: number
 }
 
 /** A rule's verdict before validateBatch adds its name, severity, threshold and duration. */
@@ -69,6 +79,8 @@ export interface RuleFinding {
   issueCount: number
   sample: SampleEntry[]
   message: string
+  /** The limit actually applied, when it is configured per run rather than fixed by the rule. */
+  threshold?: number | null
 }
 
 export interface Rule {

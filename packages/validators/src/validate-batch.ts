@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { acquirePipelineLock, type Database } from '@kmd/db'
 import { datasetSpec, type DatasetSpec } from './datasets.ts'
+import { DEFAULT_COMPLETENESS_THRESHOLD } from './expected-keys.ts'
 import { rulesFor } from './rule-sets.ts'
 import { weekdaysTrade } from './rules/calendar.ts'
 import { batchParam, stagingTable } from './sql-parts.ts'
@@ -22,6 +23,8 @@ export async function validateBatch(
   if (!TRADE_DATE.test(target.tradeDate)) throw new Error(`tradeDate must be YYYY-MM-DD (got "${target.tradeDate}")`)
   const rules = rulesFor(target.dataset)
   const isTradingDay = options.isTradingDay ?? weekdaysTrade
+  const completenessThreshold = options.completenessThreshold ?? DEFAULT_COMPLETENESS_THRESHOLD
+  if (!(completenessThreshold > 0 && completenessThreshold <= 1)) throw new RangeError(`completenessThreshold must be in (0, 1] (got ${completenessThreshold})`)
 
   return db.transaction().execute(async (trx) => {
     // Two validations of one batch would interleave their marks; the second waits instead.
@@ -31,7 +34,7 @@ export async function validateBatch(
     const checks: CheckResult[] = []
     for (const rule of rules) {
       const started = performance.now()
-      const finding = await rule.check({ db: trx, target, spec, isTradingDay })
+      const finding = await rule.check({ db: trx, target, spec, isTradingDay, completenessThreshold })
       checks.push({
         checkName: rule.name,
         severity: rule.severity,
@@ -44,11 +47,13 @@ export async function validateBatch(
     const counts = await settleStatuses(trx, spec, target.batchId)
     await recordChecks(trx, target, checks)
     const failed = checks.filter((check) => check.severity === 'fail' && !check.passed)
+    const incomplete = checks.filter((check) => check.severity === 'partial' && !check.passed)
     return {
       checks,
       ...counts,
       batchFailed: failed.length > 0,
       failureReason: failed.length > 0 ? failed.map((check) => `${check.checkName}: ${check.message}`).join('; ') : undefined,
+      incompleteReason: incomplete.length > 0 ? incomplete.map((check) => `${check.checkName}: ${check.message}`).join('; ') : undefined,
     }
   })
 }

@@ -40,7 +40,7 @@ describe('investor_trading rules', () => {
     expect(outcome).toMatchObject({ validCount: 11, rejectedCount: 0, batchFailed: false })
     expect(outcome.checks.map((c) => [c.checkName, c.passed])).toEqual([
       ['schema', true], ['out_of_range', true], ['duplicate_key', true], ['unknown_stock', true], ['net_identity', true], ['investor_zero_sum', true],
-      ['calendar', true], ['row_count', true], ['cross_source_agreement', true],
+      ['calendar', true], ['row_count', true], ['cross_source_agreement', true], ['completeness', true],
     ])
   })
 

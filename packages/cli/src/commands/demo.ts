@@ -61,7 +61,7 @@ async function runDemo(dayCount: number): Promise<void> {
     const results: JobResult[] = []
     const started = performance.now()
     const load = async (dataset: Dataset, tradeDate: string) => {
-      const { final, attempts } = await runWithFallback({ database: database!, logger, collectors }, plan, { dataset, tradeDate, trigger: 'demo' })
+      const { final, attempts } = await runWithFallback({ database: database!, logger, collectors, completenessThreshold: config.completenessThreshold }, plan, { dataset, tradeDate, trigger: 'demo' })
       results.push(final)
       const via = attempts.length > 1 ? ` (after ${attempts.slice(0, -1).map((a) => `${a.source} ${a.status}`).join(', ')})` : ''
       console.log(`  ${tradeDate} ${dataset.padEnd(17)} ${final.source.padEnd(7)} ${final.status.padEnd(8)} promoted ${String(final.promoted).padStart(6)}  rejected ${String(final.rejected).padStart(4)}  ${totalMs(final)} ms${via}`)

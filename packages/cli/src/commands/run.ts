@@ -20,7 +20,7 @@ export function registerRun(program: Command): void {
     .action(async (options: { dataset: Dataset; date: string; source?: SourceName }) => {
       const results = await withDatabase(
         async ({ config, logger, database }) => {
-          const deps = { database, logger, collectors: createCollectors(config, logger) }
+          const deps = { database, logger, collectors: createCollectors(config, logger), completenessThreshold: config.completenessThreshold }
           if (options.source) return [await runJob(deps, { dataset: options.dataset, source: options.source, tradeDate: options.date, trigger: 'manual' })]
           const outcome = await runWithFallback(deps, loadSourcePlan(config.sourcePlanJson), { dataset: options.dataset, tradeDate: options.date, trigger: 'manual' })
           return outcome.attempts
