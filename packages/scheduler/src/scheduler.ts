@@ -218,6 +218,7 @@ export class Scheduler {
     // Runs and slots of processes that died (a replica killed mid-slot) become ABANDONED, and claimable.
     const reaped = await reapDeadRuns(this.options.database)
     report.abandoned = reaped.slots
+    for (const slot of reaped.slots) this.metrics.recordSlot(slot.job, 'ABANDONED')
     for (const run of reaped.runs) this.options.logger.warn({ runId: run.runId, dataset: run.dataset, partition: run.partitionKey }, `run marked ABANDONED: ${run.reason}`)
     const windowMs = Math.max(this.options.catchUpHours * 3_600_000, MIN_WINDOW_MS)
     const after = new Date(now.getTime() - windowMs)
@@ -233,8 +234,9 @@ export class Scheduler {
       const older = retry.filter((row) => row.job_name === job.name).map((row) => new Date(row.slot)).filter((slot) => !inWindow.some((due) => due.getTime() === slot.getTime()))
       if (inWindow.length + older.length === 0 || this.stopped) continue
       if (this.running.has(job.name)) {
-        // Abandoned older slots wait for the job to be free here (or another replica); new ones are overrun.
-        for (const slot of inWindow) {
+        // A slot someone already tried (ABORTED, NOT_STARTED, ABANDONED) waits for the job to be free
+        // here or for another replica; only a fresh one is recorded as overrun.
+        for (const slot of inWindow.filter((due) => !taken.has(slotKey(job.name, due)))) {
           if (!(await claimSlot(db, job.name, slot, this.instanceId, 'SKIPPED_OVERRUN'))) continue
           report.skippedOverrun.push({ job: job.name, slot })
           this.metrics.recordSlot(job.name, 'SKIPPED_OVERRUN')
