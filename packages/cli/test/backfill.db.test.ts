@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { sql } from 'kysely'
 import { tradingDaysBetween } from '@kmd/core'
 import { openTestDatabase, type TestDatabase } from '@kmd/db/testing'
+import { acquireRunLease, claimPartition } from '@kmd/pipeline'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
 import { runCli, type CliResult } from './run-cli.ts'
 
@@ -61,6 +63,28 @@ function runCliAndInterrupt(args: string[], when: RegExp): Promise<CliResult> {
   })
 }
 
+/** Starts `etl <args>`, and SIGKILLs it `delayMs` after its standard error shows `when`. */
+function runCliAndKill(args: string[], when: RegExp, delayMs: number): Promise<CliResult> {
+  const childEnv: Record<string, string> = {}
+  for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) childEnv[key] = value
+  if (env.DATABASE_URL === undefined) delete childEnv.DATABASE_URL
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env: childEnv })
+    let stdout = ''
+    let stderr = ''
+    let sent = false
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+      if (!sent && when.test(stderr)) {
+        sent = true
+        setTimeout(() => child.kill('SIGKILL'), delayMs)
+      }
+    })
+    child.on('close', (code, signal) => resolve({ code: signal === 'SIGKILL' ? 137 : (code ?? 1), stdout, stderr }))
+  })
+}
+
 describe('pnpm etl backfill', () => {
   const [from, to] = ['2025-09-01', '2025-09-12']
   const days = tradingDaysBetween(from, to)
@@ -96,6 +120,48 @@ describe('pnpm etl backfill', () => {
     expect(resumed.code).toBe(0)
     expect(resumed.stdout).toMatch(/: finished/)
     expect(resumed.stdout).toMatch(/not run \(the log says done\)\s*│\s*[1-9]/)
+  })
+
+  test('after a kill -9 mid-run, an immediate resume reaps the dead run, loads everything and exits 0', async () => {
+    const range = ['--dataset', 'market_cap_daily', '--from', '2025-11-03', '--to', '2025-11-07', '--concurrency', '1']
+    // Every answer takes a while, so the kill lands while a partition is being collected.
+    simulator.faults.inject({ kind: 'slow', match: { bld: 'MDCSTAT01501' }, delayMs: 1_500, times: Infinity })
+    let killed: CliResult
+    try {
+      killed = await runCliAndKill(['backfill', ...range], /backfill: 1\//, 800)
+    } finally {
+      simulator.faults.clear()
+    }
+    expect(killed.code).toBe(137)
+    const resumed = await runCli(['backfill', ...range], env)
+    expect(resumed.code).toBe(0)
+    expect(resumed.stdout).toMatch(/: finished, every planned partition loaded/)
+    expect(resumed.stdout).toMatch(/dead runs found RUNNING and marked ABANDONED before planning: 1/)
+    expect(resumed.stdout).toMatch(/runs: SUCCESS [1-4] · PARTIAL 0 · FAILED 0 · ABORTED 0 · ABANDONED 0 · skipped \(held\) 0/)
+    expect(resumed.stdout).toMatch(/not run: already loaded \(plan\) [1-4] · market closed 0/)
+    const status = JSON.parse((await runCli(['status', '--json'], env)).stdout) as { latestRuns: Array<{ dataset: string; status: string }> }
+    expect(status.latestRuns.filter((run) => run.status === 'RUNNING')).toEqual([])
+  }, 240_000) // four CLI processes, each opening the embedded database
+
+  test('a partition held by another live process: says so per outcome and exits 1 instead of "finished"', async () => {
+    if (!target.url) return // the embedded database admits one process at a time: nobody else can hold a partition
+    const day = '2025-11-12'
+    const holder = '00000000-0000-4000-8000-0000000000cc'
+    const lease = await acquireRunLease(target.database)
+    try {
+      await sql`insert into data_collection_logs (run_id, dataset, source, partition_key, trade_date, trigger, status, lease_key)
+                values (${holder}, 'market_cap_daily', 'krx', ${day}, ${day}, 'schedule', 'RUNNING', ${lease.key})`.execute(target.database.db)
+      await claimPartition(target.database.db, 'market_cap_daily', day, holder, 'scheduler-host:7')
+      const result = await runCli(['backfill', '--dataset', 'market_cap_daily', '--from', '2025-11-11', '--to', '2025-11-13'], env)
+      expect(result.code).toBe(1)
+      expect(result.stdout).toMatch(/: NOT COMPLETE: 1 of 3 partitions not loaded/)
+      expect(result.stdout).toMatch(/runs: SUCCESS 2 · PARTIAL 0 · FAILED 0 · ABORTED 0 · ABANDONED 0 · skipped \(held\) 1/)
+      expect(result.stderr).toMatch(new RegExp(`SKIPPED \\(held\\) ${day}: partition already being loaded by scheduler-host:7`))
+      expect(result.stdout).not.toMatch(/: finished/)
+    } finally {
+      await sql`update data_collection_logs set status = 'ABORTED', finished_at = now() where run_id = ${holder}`.execute(target.database.db)
+      await lease.release()
+    }
   })
 
   test('refuses --from after --to', async () => {

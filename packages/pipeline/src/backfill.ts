@@ -1,6 +1,6 @@
 import type { DailyDataset, Dataset, SourceName, TradeDate } from '@kmd/core'
 import { detectCapabilities } from '@kmd/db'
-import { reapDeadRuns, refreshAggregates, RunAbandonedError } from '@kmd/promoter'
+import { acquireRunLease, reapDeadRuns, refreshAggregates, RunAbandonedError } from '@kmd/promoter'
 import { partitionRuleFor, type PartitionShape } from './backfill-partitions.ts'
 import { planBackfill, type BackfillRequest, type PlannedPartition } from './backfill-plan.ts'
 import { BackfillProgress, type ProgressSnapshot } from './backfill-progress.ts'
@@ -79,67 +79,77 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
     return summary(false)
   }
 
-  const plan = planBackfill(db, shape, options)
-  const jobDeps: PipelineDeps = { ...deps, refreshAggregates: false }
-  let failure: unknown
-  let planExhausted = false
-  // Async generators queue concurrent next() calls, so workers can share one plan.
-  const nextToRun = async (): Promise<PlannedPartition | undefined> => {
-    while (!deps.signal?.aborted && failure === undefined) {
-      const step = await plan.next()
-      if (step.done) {
-        planExhausted = true
-        return undefined
-      }
-      options.onPlanned?.(step.value)
-      if (step.value.action === 'run') return step.value
-      progress.recordNotRun()
-    }
-    return undefined
-  }
-  const promoted: { from?: TradeDate; to?: TradeDate } = {}
-  const worker = async (): Promise<void> => {
-    try {
-      for (let partition = await nextToRun(); partition; partition = await nextToRun()) {
-        let result: JobResult
-        try {
-          result = await runJob(jobDeps, { dataset: options.dataset, source: options.source, tradeDate: partition.from, trigger: 'backfill' })
-        } catch (error) {
-          // This process's lease was lost mid-run and another process closed the run: count it, go on.
-          if (!(error instanceof RunAbandonedError)) throw error
-          deps.logger.error({ err: error, partition: partition.key }, 'run abandoned: its lease was lost')
-          progress.recordAbandoned()
-          continue
-        }
-        progress.recordRun(result)
-        if (result.promoted > 0) {
-          if (!promoted.from || partition.from < promoted.from) promoted.from = partition.from
-          if (!promoted.to || partition.to > promoted.to) promoted.to = partition.to
-        }
-        options.onRun?.(result, progress.snapshot())
-      }
-    } catch (error) {
-      // runJob reports source and validation failures as results; a throw is the database (or
-      // the ledger query) itself: every worker stops taking partitions and the error is rethrown.
-      failure ??= error
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  await plan.return(undefined)
-  if (failure !== undefined) throw failure
-
-  // A signal after the last partition was taken stopped nothing.
-  const aborted = (deps.signal?.aborted ?? false) && !planExhausted
-  // A finished backfill refreshes its whole range; an interrupted one what it promoted (the resumed one refreshes the rest).
-  const window = aborted ? (promoted.from && promoted.to ? { from: promoted.from, to: promoted.to } : undefined) : { from: options.from, to: options.to }
-  const anyRun = progress.snapshot().finished > 0
-  if (!window || !anyRun) return summary(aborted)
+  // One run lease for the whole backfill: its runs share it instead of taking one each.
+  const lease = await acquireRunLease(deps.database)
   try {
-    const refreshed = await refreshAggregates(db, await detectCapabilities(db), options.dataset, window)
-    return summary(aborted, refreshed)
-  } catch (error) {
-    deps.logger.error({ err: error, dataset: options.dataset, window }, 'aggregate refresh after the backfill failed')
-    return summary(aborted, [], error instanceof Error ? error.message : String(error))
+    return await loadPlanned()
+  } finally {
+    await lease.release()
+  }
+
+  async function loadPlanned(): Promise<BackfillSummary> {
+    const plan = planBackfill(db, shape, options)
+    const jobDeps: PipelineDeps = { ...deps, refreshAggregates: false }
+    let failure: unknown
+    let planExhausted = false
+    // Async generators queue concurrent next() calls, so workers can share one plan.
+    const nextToRun = async (): Promise<PlannedPartition | undefined> => {
+      while (!deps.signal?.aborted && failure === undefined) {
+        const step = await plan.next()
+        if (step.done) {
+          planExhausted = true
+          return undefined
+        }
+        options.onPlanned?.(step.value)
+        if (step.value.action === 'run') return step.value
+        progress.recordNotRun()
+      }
+      return undefined
+    }
+    const promoted: { from?: TradeDate; to?: TradeDate } = {}
+    const worker = async (): Promise<void> => {
+      try {
+        for (let partition = await nextToRun(); partition; partition = await nextToRun()) {
+          let result: JobResult
+          try {
+            result = await runJob(jobDeps, { dataset: options.dataset, source: options.source, tradeDate: partition.from, trigger: 'backfill' })
+          } catch (error) {
+            // This process's lease was lost mid-run and another process closed the run: count it, go on.
+            if (!(error instanceof RunAbandonedError)) throw error
+            deps.logger.error({ err: error, partition: partition.key }, 'run abandoned: its lease was lost')
+            progress.recordAbandoned()
+            continue
+          }
+          progress.recordRun(result)
+          if (result.promoted > 0) {
+            if (!promoted.from || partition.from < promoted.from) promoted.from = partition.from
+            if (!promoted.to || partition.to > promoted.to) promoted.to = partition.to
+          }
+          options.onRun?.(result, progress.snapshot())
+        }
+      } catch (error) {
+        // runJob reports source and validation failures as results; a throw is the database (or
+        // the ledger query) itself: every worker stops taking partitions and the error is rethrown.
+        failure ??= error
+      }
+    }
+    await Promise.all(Array.from({ length: concurrency }, worker))
+    await plan.return(undefined)
+    if (failure !== undefined) throw failure
+
+    // A signal after the last partition was taken stopped nothing.
+    const aborted = (deps.signal?.aborted ?? false) && !planExhausted
+    // A finished backfill refreshes its whole range; an interrupted one what it promoted (the resumed one refreshes the rest).
+    const window = aborted ? (promoted.from && promoted.to ? { from: promoted.from, to: promoted.to } : undefined) : { from: options.from, to: options.to }
+    const anyRun = progress.snapshot().finished > 0
+    if (!window || !anyRun) return summary(aborted)
+    try {
+      const refreshed = await refreshAggregates(db, await detectCapabilities(db), options.dataset, window)
+      return summary(aborted, refreshed)
+    } catch (error) {
+      deps.logger.error({ err: error, dataset: options.dataset, window }, 'aggregate refresh after the backfill failed')
+      return summary(aborted, [], error instanceof Error ? error.message : String(error))
+    }
   }
 }
 
