@@ -75,14 +75,27 @@ export async function previousSessions(context: RuleContext): Promise<string[]> 
  * The share-count lookups run only for rows that disagree with production, so a normal day
  * costs two hash joins.
  */
-export function judgedBars(context: RuleContext, sessions: readonly string[]): RawBuilder<unknown> {
+export async function judgedBars(context: RuleContext): Promise<RawBuilder<unknown>> {
+  // Three rules read the same judgement: computed once per validation, into a temporary table
+  // that the validation's transaction drops when it ends.
+  const table = `judged_bars_${context.target.batchId.replace(/-/g, '')}`
+  const { rows } = await sql<{ present: boolean }>`select to_regclass(${`pg_temp.${table}`}) is not null as present`.execute(context.db)
+  if (!rows[0]!.present) {
+    const sessions = await previousSessions(context)
+    await sql`create temporary table ${sql.id(table)} on commit drop as ${judgement(context, sessions)}`.execute(context.db)
+  }
+  return sql`select * from ${sql.id(table)}`
+}
+
+function judgement(context: RuleContext, sessions: readonly string[]): RawBuilder<unknown> {
   const { target } = context
   const tradeDate = dateParam(target.tradeDate)
   const previousSession = sessions[0] ?? null
   const sessionList = sql`${`{${sessions.join(',')}}`}::date[]`
-  const limitUp = sql`power(${1 + DAILY_LIMIT}::numeric, g.sessions_back)`
-  const limitDown = sql`power(${1 - DAILY_LIMIT}::numeric, g.sessions_back)`
-  const average = sql`(g.trading_value::numeric / nullif(g.volume, 0))`
+  // One limit move per session: (1 ± 30%)^k, computed once per row (numeric power is costly).
+  const factor = (step: number) => sql`case when x.sessions_back = 1 then ${sql.lit(String(step))}::numeric else power(${sql.lit(String(step))}::numeric, x.sessions_back) end`
+  const adjustedLower = sql`(b.close - b.change) * ${sql.lit(String(1 - DAILY_LIMIT))}::numeric`
+  const adjustedUpper = sql`(b.close - b.change) * ${sql.lit(String(1 + DAILY_LIMIT))}::numeric`
   return sql`
     with batch as materialized (
       select s.row_number, s.stock_code, s.open, s.high, s.low, s.close, s.change, s.volume, s.trading_value
@@ -107,20 +120,24 @@ export function judgedBars(context: RuleContext, sessions: readonly string[]): R
       where q.prev_close is null
     ),
     gapped as (
-      select p.*, 1 + (select count(*) from unnest(${sessionList}) d where d > p.prev_time)::int as sessions_back
+      select p.*, x.sessions_back, p.prev_close * ${factor(1 - DAILY_LIMIT)} as lower, p.prev_close * ${factor(1 + DAILY_LIMIT)} as upper,
+             p.trading_value::numeric / nullif(p.volume, 0) as average
       from priced p
+      cross join lateral (
+        select case when p.prev_time = ${previousSession}::date then 1
+                    else 1 + (select count(*) from unnest(${sessionList}) d where d > p.prev_time)::int end as sessions_back
+      ) x
     ),
     banded as (
-      select g.*, g.prev_close * ${limitDown} as lower, g.prev_close * ${limitUp} as upper, ${average} as average,
-             ${outside(sql`g.close`, limitDown, limitUp)} as close_off,
+      select g.*,
+             ${outside(sql`g.close`, sql`g.lower`, sql`g.upper`)} as close_off,
              -- Every trade of the day is inside the band, so open, high and low are too.
-             coalesce(${outside(sql`g.high`, limitDown, limitUp)} or ${outside(sql`g.low`, limitDown, limitUp)}
-               or ${outside(sql`g.open`, limitDown, limitUp)}, false) as range_off,
+             coalesce(${outside(sql`g.high`, sql`g.lower`, sql`g.upper`)} or ${outside(sql`g.low`, sql`g.lower`, sql`g.upper`)}
+               or ${outside(sql`g.open`, sql`g.lower`, sql`g.upper`)}, false) as range_off,
              -- The source's change is measured against the previous session; across a gap
              -- production does not hold that close, so only a one-session step is compared.
              g.sessions_back = 1 and g.change is not null and g.change <> g.close - g.prev_close as change_off,
-             ${average} > g.prev_close * ${limitUp} + ${tickSizeSql(average)}
-               or ${average} < g.prev_close * ${limitDown} - ${tickSizeSql(average)} as average_off,
+             ${outside(sql`g.average`, sql`g.lower`, sql`g.upper`)} as average_off,
              st.listing_date, st.listed_shares as master_shares, st.as_of_date as master_as_of
       from gapped g
       left join stocks st on st.stock_code = g.stock_code
@@ -143,8 +160,8 @@ export function judgedBars(context: RuleContext, sessions: readonly string[]): R
                when b.listing_date > b.prev_time or b.sessions_back > ${sessions.length} then 'relisting'
                when x.shares_before <> x.shares_now and b.change is not null and b.close - b.change > 0
                     and abs(b.change) <= ${DAILY_LIMIT}::numeric * (b.close - b.change) + ${tickSizeSql(sql`b.close`)}
-                    and ${outside(sql`b.high`, sql`${1 - DAILY_LIMIT}::numeric`, sql`${1 + DAILY_LIMIT}::numeric`, sql`(b.close - b.change)`)} is not true
-                    and ${outside(sql`b.low`, sql`${1 - DAILY_LIMIT}::numeric`, sql`${1 + DAILY_LIMIT}::numeric`, sql`(b.close - b.change)`)} is not true
+                    and ${outside(sql`b.high`, adjustedLower, adjustedUpper)} is not true
+                    and ${outside(sql`b.low`, adjustedLower, adjustedUpper)} is not true
                     then 'corporate_action'
              end as exception
       from banded b
@@ -156,13 +173,11 @@ export function judgedBars(context: RuleContext, sessions: readonly string[]): R
     from excepted e`
 }
 
-/**
- * True when `price` lies beyond [factorDown × base − tick, factorUp × base + tick], the tick
- * being the price's own; null when either is missing. The base defaults to `g.prev_close`.
- */
-function outside(price: RawBuilder<unknown>, factorDown: RawBuilder<unknown>, factorUp: RawBuilder<unknown>, base: RawBuilder<unknown> = sql`g.prev_close`) {
+/** True when `price` lies beyond [lower − tick, upper + tick], the tick being the price's own; null when either is missing. */
+function outside(price: RawBuilder<unknown>, lower: RawBuilder<unknown>, upper: RawBuilder<unknown>) {
   const tick = tickSizeSql(price)
-  return sql<boolean>`(${price} > ${base} * ${factorUp} + ${tick} or ${price} < ${base} * ${factorDown} - ${tick})`
+  // Inside [lower, upper] needs no tick: the CASE runs only for the few prices near or beyond.
+  return sql<boolean>`((${price} > ${upper} or ${price} < ${lower}) and (${price} > ${upper} + ${tick} or ${price} < ${lower} - ${tick}))`
 }
 
 /** `new_listing 2, relisting 0, corporate_action 1`, from a rule's notes. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
 import { tickSizeSql } from '../krx-tick.ts'
-import { DAILY_LIMIT, exceptedText, judgedBars, previousSessions } from '../previous-close.ts'
+import { DAILY_LIMIT, exceptedText, judgedBars } from '../previous-close.ts'
 import { show } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -20,7 +20,7 @@ export const averagePriceRule: Rule = {
   threshold: DAILY_LIMIT,
   description: 'trading_value / volume within the ±30% (+1 tick) band around the previous production close',
   async check(context) {
-    const sessions = await previousSessions(context)
+    const judged = await judgedBars(context)
     const corporate = sql`x.exception = 'corporate_action'`
     const outside = sql`case when ${corporate}
       then x.average > x.base * ${1 + DAILY_LIMIT}::numeric + ${tickSizeSql(sql`x.average`)} or x.average < x.base * ${1 - DAILY_LIMIT}::numeric - ${tickSizeSql(sql`x.average`)}
@@ -35,7 +35,7 @@ export const averagePriceRule: Rule = {
                  || case when ${corporate} then 'adjusted base ' else 'previous close ' end || ${show(sql`x.base`)}
                ] else '{}'::text[] end as reasons,
                case when x.exception is not null and (x.average_off or x.exception <> 'corporate_action') then x.exception end as note
-        from (${judgedBars(context, sessions)}) x
+        from (${judged}) x
         where x.volume > 0 and x.trading_value > 0 and not coalesce(x.close_off, false)`,
     })
     return findingOf(found, {

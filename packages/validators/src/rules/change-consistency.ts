@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
-import { exceptedText, judgedBars, previousSessions } from '../previous-close.ts'
+import { exceptedText, judgedBars } from '../previous-close.ts'
 import { show, showDate } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -26,7 +26,7 @@ export const changeConsistencyRule: Rule = {
   threshold: 0,
   description: 'change = close − previous production close (sign included); present when the source always sends it; named exceptions as price_limit',
   async check(context) {
-    const sessions = await previousSessions(context)
+    const judged = await judgedBars(context)
     const required = SOURCES_SENDING_CHANGE.includes(context.target.source)
     const expected = sql`(x.close - x.prev_close)`
     const signed = (value: ReturnType<typeof sql>) => sql`case when ${value} > 0 then '+' else '' end || ${show(value)}`
@@ -43,7 +43,7 @@ export const changeConsistencyRule: Rule = {
                  ]
                  else '{}'::text[] end as reasons,
                case when x.exception = 'corporate_action' and not x.change_off then null else x.exception end as note
-        from (${judgedBars(context, sessions)}) x`,
+        from (${judged}) x`,
     })
     return findingOf(found, {
       clean: `all ${rowsText(found.checkedCount)} with a previous production close agree on the change; ${exceptedText(found.notes)}`,

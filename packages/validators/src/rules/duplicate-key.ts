@@ -30,15 +30,22 @@ export const duplicateKeyRule: Rule = {
     const key = sql.join(spec.keyColumns.map((c) => col('s', c)))
     const found = await flagRows(context, {
       column: 'reject_reasons',
+      // Only repeated keys pay for comparing whole rows: a window count finds them in one pass.
       checked: sql`
         with keyed as (
-          select s.row_number, ${stagedValues} as staged, row(${key}) as k
+          select s.row_number, row(${key}) as k, count(*) over (partition by ${key}) as copies
           from ${stagingTable(spec)} s
           where s.batch_id = ${batchParam(target.batchId)} and ${allPresent('s', spec.keyColumns)}
         ),
+        copied as materialized (
+          select d.row_number, d.k, ${stagedValues} as staged
+          from keyed d
+          join ${stagingTable(spec)} s on s.batch_id = ${batchParam(target.batchId)} and s.row_number = d.row_number
+          where d.copies > 1
+        ),
         repeated as (
           select k, count(*) as copies, count(distinct staged) as versions, array_agg(row_number order by row_number) as rows
-          from keyed group by k having count(*) > 1
+          from copied group by k
         )
         select d.row_number,
                case when r.k is null then '{}'::text[]
@@ -51,7 +58,7 @@ export const duplicateKeyRule: Rule = {
                     when r.versions = 1 and d.row_number = r.rows[1] then 'kept'
                     when r.versions = 1 then 'copy'
                     else 'conflicting' end as note
-        from keyed d left join repeated r on r.k = d.k`,
+        from keyed d left join repeated r on d.copies > 1 and r.k = d.k`,
     })
     const copies = found.notes['copy'] ?? 0
     const conflicting = found.notes['conflicting'] ?? 0

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
-import { DAILY_LIMIT, exceptedText, judgedBars, previousSessions } from '../previous-close.ts'
+import { DAILY_LIMIT, exceptedText, judgedBars } from '../previous-close.ts'
 import { tickSizeSql } from '../krx-tick.ts'
 import { col, show, showDate } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
@@ -25,7 +25,7 @@ export const priceLimitRule: Rule = {
   threshold: DAILY_LIMIT,
   description: 'close (and open, high, low) within ±30% (+1 tick) of the previous production close; new listings, re-listings and corporate actions (share count changed) excepted',
   async check(context) {
-    const sessions = await previousSessions(context)
+    const judged = await judgedBars(context)
     // One reason per row: the close when it is beyond the band, else the first of high, low,
     // open that is (a high multiplied while the close stayed).
     const offPrice = (name: 'open' | 'high' | 'low' | 'close') => {
@@ -48,7 +48,7 @@ export const priceLimitRule: Rule = {
                  ${sql.join(cases.map(([condition, reason]) => sql`when ${condition} then ${reason}`), sql` `)}
                end] else '{}'::text[] end as reasons,
                case when x.exception = 'corporate_action' and not (x.close_off or x.range_off) then null else x.exception end as note
-        from (${judgedBars(context, sessions)}) x`,
+        from (${judged}) x`,
     })
     const excepted = found.notes['new_listing'] ?? 0
     const relisted = found.notes['relisting'] ?? 0
