@@ -142,6 +142,29 @@ describe('corrupted daily rows are rejected one row at a time', () => {
     expect(check(outcome, 'price_limit').message).toContain('excepted: new_listing 0, relisting 0, corporate_action 0')
   })
 
+  test('unknown_stock judges market caps too, and a stock listed after the trade date', async () => {
+    await listStocks(db(), ['113020'], '2024-06-03')
+    const target = newTarget('market_cap_daily', '2024-05-10')
+    await stage(
+      db(),
+      target,
+      [
+        { stock_code: '113010', close: 1000, listed_shares: 10, market_cap: 10000 },
+        { stock_code: 'ZZZZZZ', close: 1000, listed_shares: 10, market_cap: 10000 },
+        { stock_code: '113020', close: 1000, listed_shares: 10, market_cap: 10000 },
+      ],
+      { unlisted: ['ZZZZZZ'] },
+    )
+
+    await validateBatch(db(), target)
+
+    expect((await marks(db(), target)).map((m) => m.reject_reasons)).toEqual([
+      null,
+      ['unknown_stock: ZZZZZZ is in no stock master'],
+      ['unknown_stock: 113020 is not listed on 2024-05-10 (listed 2024-06-03)'],
+    ])
+  })
+
   test('a halted stock (no open/high/low, no volume, no value, close unchanged) stays valid', async () => {
     await seedOhlcv(db(), '2024-05-08', { '112010': 7000 })
     const target = newTarget('ohlcv_daily', '2024-05-09')
