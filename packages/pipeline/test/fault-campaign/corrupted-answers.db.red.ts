@@ -8,7 +8,7 @@ import { openCampaign, summarizeViolations, type Campaign, type CampaignReport, 
  * (one payload per mutation kind, fast-check picking rows, fields and values), served over
  * loopback to the real pipeline and judged against the honest load of the same answer. A
  * failure names the seed; FAULT_CAMPAIGN_SEED=<seed> replays the same payloads.
- * `pnpm fault-campaign` runs more of them, and kill-nine.db.*.ts the SIGKILL trials.
+ * `pnpm fault-campaign` runs more of them; kill-nine.db.test.ts holds the SIGKILL trials.
  */
 
 // This file, however it is named (a red file is renamed into the suite once it passes).
