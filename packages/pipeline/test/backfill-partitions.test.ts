@@ -121,11 +121,25 @@ describe('reprocess modes', () => {
     expect(decide('missing', entry('FAILED', true)).action).toBe('skip')
   })
 
-  test('failed runs only what last ended FAILED or ABORTED', () => {
+  test('failed runs only what last ended FAILED, ABORTED or ABANDONED', () => {
     expect(decide('failed', entry('FAILED', true)).action).toBe('run')
+    expect(decide('failed', entry('ABANDONED', true)).action).toBe('run')
     expect(decide('failed', entry('ABORTED', false)).action).toBe('run')
     expect(decide('failed', entry('SUCCESS', true)).action).toBe('skip')
     expect(decide('failed', undefined)).toMatchObject({ action: 'skip', reason: expect.stringMatching(/never run/) })
+  })
+
+  test('missing and incomplete run a partition the completeness ledger says is short, whichever source loaded it', () => {
+    const short = { ...entry('PARTIAL', true), completeness: { complete: false, missing: 30, expected: 2700 } }
+    expect(decide('missing', short)).toMatchObject({ action: 'run', reason: expect.stringMatching(/^loaded but incomplete: 30 of 2700 expected keys missing/) })
+    expect(decide('incomplete', short).action).toBe('run')
+    const complete = { ...entry('PARTIAL', true), completeness: { complete: true, missing: 0, expected: 2700 } }
+    expect(decide('missing', complete)).toMatchObject({ action: 'skip', reason: expect.stringMatching(/^complete; latest run PARTIAL/) })
+    expect(decide('incomplete', complete).action).toBe('skip')
+    // completed by another source's gap fill: no run of this source, still complete
+    const byOthers: LedgerEntry = { ...entry(undefined, false), completeness: { complete: true, missing: 0, expected: 2700 } }
+    expect(decide('missing', byOthers)).toMatchObject({ action: 'skip', reason: 'complete; no run from this source' })
+    expect(decide('incomplete', undefined)).toMatchObject({ action: 'skip', reason: expect.stringMatching(/never loaded/) })
   })
 
   test('all runs everything', () => {

@@ -149,7 +149,7 @@ describe('runBackfill', () => {
     expect(summary).toMatchObject({ dryRun: true, partitions: days.length, toRun: days.length - 2, notRun: 2, finished: 0 })
     expect(plan.map((p) => p.key)).toEqual(days)
     expect(plan.filter((p) => p.action === 'skip').map((p) => p.key)).toEqual(days.slice(0, 2))
-    expect(plan[0]!.reason).toMatch(/already loaded; latest run SUCCESS/)
+    expect(plan[0]!.reason).toMatch(/^complete; latest run SUCCESS/)
     expect(plan[2]!.reason).toBe('never run')
     expect(await logRowCount()).toBe(logsBefore)
     expect(simulator.requests.length).toBe(requestsBefore)
@@ -190,6 +190,26 @@ describe('runBackfill', () => {
     const row = await db().selectFrom('data_collection_logs').select(['status', 'error_message']).where('run_id', '=', dead).executeTakeFirstOrThrow()
     expect(row.status).toBe('ABANDONED')
     expect(row.error_message).toMatch(/died \(/)
+  })
+
+  test('a day loaded short is not loaded: resume and --reprocess incomplete run it again until the ledger says complete', async () => {
+    const [first, short, never] = tradingDaysBetween('2025-06-23', '2025-06-25')
+    await backfill({ from: first!, to: first! })
+    simulator.faults.inject({ kind: 'missingStocks', match: { bld: 'MDCSTAT01501' } })
+    const shortRun = await backfill({ from: short!, to: short! })
+    expect(shortRun.statuses).toMatchObject({ PARTIAL: 1 })
+
+    const planned: PlannedPartition[] = []
+    await backfill({ from: first!, to: never!, reprocess: 'incomplete', dryRun: true, onPlanned: (p) => planned.push(p) })
+    expect(planned.map((p) => [p.key, p.action])).toEqual([[first, 'skip'], [short, 'run'], [never, 'skip']])
+    expect(planned[1]!.reason).toMatch(/^loaded but incomplete: 2 of 40 expected keys missing; latest run PARTIAL/)
+
+    const resumed: PlannedPartition[] = []
+    const summary = await backfill({ from: first!, to: never!, onPlanned: (p) => resumed.push(p) })
+    expect(resumed.map((p) => [p.key, p.action])).toEqual([[first, 'skip'], [short, 'run'], [never, 'run']])
+    expect(summary.statuses).toMatchObject({ SUCCESS: 2 })
+    const ledger = await db().selectFrom('partition_completeness').select(['trade_date', 'complete']).where('dataset', '=', 'ohlcv_daily').where('trade_date', 'in', [first!, short!, never!]).orderBy('trade_date').execute()
+    expect(ledger.map((row) => row.complete)).toEqual([true, true, true])
   })
 
   test('refreshes the aggregates once over the whole range at the end', async () => {

@@ -28,7 +28,11 @@ export function registerRun(program: Command): void {
         { required: options.source === 'krx' ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : [] },
       )
       console.log(results.map(describeResult).join('\n'))
-      if (results[results.length - 1]!.status === 'FAILED') process.exitCode = 1
+      // Non-zero when the partition is not loaded, or loaded short of its expected keys.
+      const last = results[results.length - 1]!
+      const incomplete = results.findLast((result) => result.completeness)?.completeness
+      if (incomplete && !incomplete.complete) console.log(`${last.dataset} ${last.tradeDate} is incomplete: ${incomplete.missingCount} of ${incomplete.expectedCount} expected keys missing (${incomplete.missingSample.slice(0, 3).join(', ')}…)`)
+      if (last.status === 'FAILED' || (incomplete && !incomplete.complete)) process.exitCode = 1
     })
 }
 

@@ -1,11 +1,13 @@
 import type { Command } from 'commander'
+import { sql } from 'kysely'
 import { detectCapabilities, type MarketDatabase } from '@kmd/db'
+import { reapDeadRuns } from '@kmd/pipeline'
 import { withDatabase } from '../context.ts'
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('latest run per dataset, data freshness and recent failures')
+    .description('latest run per dataset, completeness, data freshness and recent failures')
     .option('--json', 'print JSON instead of tables')
     .action(async (options: { json?: boolean }) => {
       await withDatabase(async ({ database }) => {
@@ -16,18 +18,39 @@ export function registerStatus(program: Command): void {
     })
 }
 
+// How many of the latest incomplete days each dataset lists.
+const INCOMPLETE_SHOWN = 10
+
 export async function readStatus(database: MarketDatabase) {
+  // Looking is when a dead run is found: the latest run shown is never one that died RUNNING.
+  const reaped = await reapDeadRuns(database)
   const capabilities = await detectCapabilities(database.db)
   const freshness = await database.db.selectFrom('data_freshness').selectAll().orderBy('dataset').execute()
   const latestRuns = await database.db.selectFrom('latest_collection_runs').selectAll().orderBy('dataset').execute()
   const recentFailures = await database.db
     .selectFrom('data_collection_logs')
     .select(['dataset', 'source', 'partition_key', 'status', 'started_at', 'error_message'])
-    .where('status', 'in', ['FAILED', 'ABORTED'])
+    .where('status', 'in', ['FAILED', 'ABORTED', 'ABANDONED'])
     .orderBy('started_at', 'desc')
     .limit(10)
     .execute()
-  return { database: database.location, capabilities, freshness, latestRuns, recentFailures }
+  const completeness = await readCompleteness(database)
+  return { database: database.location, capabilities, completeness, freshness, latestRuns, recentFailures, reapedRuns: reaped.runs.length }
+}
+
+/** Per daily dataset: the latest complete trade date and the days loaded short (partition_completeness). */
+async function readCompleteness(database: MarketDatabase) {
+  const { rows } = await sql<{ dataset: string; last_complete: string | null; incomplete_count: number; incomplete: Array<{ date: string; missing: number; expected: number }> | null }>`
+    select dataset,
+           to_char(max(trade_date) filter (where complete), 'YYYY-MM-DD') as last_complete,
+           count(*) filter (where not complete)::int as incomplete_count,
+           (select json_agg(json_build_object('date', to_char(i.trade_date, 'YYYY-MM-DD'), 'missing', i.missing_count, 'expected', i.expected_count) order by i.trade_date desc)
+              from (select trade_date, missing_count, expected_count from partition_completeness i
+                    where i.dataset = c.dataset and not i.complete order by trade_date desc limit ${INCOMPLETE_SHOWN}) i) as incomplete
+    from partition_completeness c
+    group by dataset
+    order by dataset`.execute(database.db)
+  return rows.map((row) => ({ dataset: row.dataset, lastCompleteTradeDate: row.last_complete, incompleteCount: row.incomplete_count, incomplete: row.incomplete ?? [] }))
 }
 
 function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
@@ -36,6 +59,19 @@ function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
     `database: ${status.database}, PostgreSQL ${capabilities.postgresMajor}, ` +
       (capabilities.timescaledbInstalled ? `TimescaleDB ${capabilities.timescaledbVersion}` : 'no TimescaleDB'),
   )
+  if (status.reapedRuns > 0) console.log(`marked ${status.reapedRuns} dead run(s) ABANDONED`)
+  if (status.completeness.length > 0) {
+    console.log('\ncompleteness (partition_completeness)')
+    console.table(
+      status.completeness.map((row) => ({
+        dataset: row.dataset,
+        'last complete trade date': row.lastCompleteTradeDate ?? '-',
+        'incomplete days': row.incompleteCount,
+        'latest incomplete': row.incomplete.map((day) => `${day.date} (${day.missing}/${day.expected} missing)`).join(', ') || '-',
+      })),
+    )
+    if (status.completeness.some((row) => row.incompleteCount > 0)) console.log('  re-load incomplete days with: pnpm etl backfill --dataset <dataset> --from <date> --to <date> --reprocess incomplete')
+  }
   console.log('\ndata freshness')
   console.table(
     status.freshness.map((row) => ({
