@@ -40,7 +40,8 @@ describe('pnpm etl migrate', () => {
     expect(second.code).toBe(0)
     expect(second.stdout).toContain('migrations: none pending, schema is up to date')
     expect(second.stdout).not.toContain('sql scripts applied')
-  })
+    // Two CLI processes, each starting the embedded engine from its files: ~30 s each on a busy machine.
+  }, 180_000)
 
   test('status reports the database and every dataset', async () => {
     const result = await runCli(['status', '--json'], env)
