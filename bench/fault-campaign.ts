@@ -112,6 +112,10 @@ for (const { backend, campaign, killNine, errors } of all) {
     console.log(`  false SUCCESS                ${campaign.falseSuccess}`)
     console.log(`  rows held back (key conflict) ${campaign.heldBack}`)
     console.log(`  log mismatches / throws      ${violations}`)
+    // Held back is allowed (another row claimed the key), but each one is explained.
+    for (const outcome of campaign.outcomes.filter((o) => o.heldBack > 0).slice(0, 4)) {
+      console.log(`    held back by #${outcome.index} ${outcome.kind} (${outcome.dataset} ${outcome.status}): ${outcome.heldBackReasons.slice(0, 2).join('; ')}`)
+    }
     if (campaign.violations.length > 0) {
       failed = true
       console.log('  violations:')
