@@ -33,6 +33,8 @@ export interface SchedulerOptions {
   /** How often `start()` ticks; the loop counts as dead after three missed ticks. */
   tickIntervalMs?: number
   refreshAggregates?: boolean
+  /** Share of a partition's expected keys a run must deliver to end SUCCESS (COMPLETENESS_THRESHOLD). */
+  completenessThreshold?: number
 }
 
 export interface SlotRef {
@@ -287,9 +289,9 @@ export class Scheduler {
   }
 
   private slotContext(): SlotRunContext {
-    const { database, logger, collectors, refreshAggregates } = this.options
+    const { database, logger, collectors, refreshAggregates, completenessThreshold } = this.options
     return {
-      database, logger, collectors, refreshAggregates,
+      database, logger, collectors, refreshAggregates, completenessThreshold,
       metrics: this.metrics,
       signal: this.controller.signal,
       holder: this.instanceId,

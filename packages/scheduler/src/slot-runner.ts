@@ -26,6 +26,7 @@ export interface SlotRunContext {
   host: string
   partialRejectRatio: number
   refreshAggregates: boolean | undefined
+  completenessThreshold: number | undefined
   alert(alert: Alert): Promise<void>
 }
 
@@ -52,7 +53,14 @@ export async function runSlot(context: SlotRunContext, job: RunnableJob, slot: D
   let alert: Alert | undefined
   try {
     result = await runJob(
-      { database: context.database, logger, collectors: context.collectors, signal: context.signal, refreshAggregates: context.refreshAggregates },
+      {
+        database: context.database,
+        logger,
+        collectors: context.collectors,
+        signal: context.signal,
+        refreshAggregates: context.refreshAggregates,
+        completenessThreshold: context.completenessThreshold,
+      },
       { dataset: job.dataset, source: job.source, tradeDate, trigger: 'schedule' },
     )
     outcome = result.status

@@ -27,14 +27,14 @@ const LOG_EVERY_MS = 10_000
 export function registerBackfill(program: Command): void {
   program
     .command('backfill')
-    .description('load a date range partition by partition; resumable: skips what the run log says is loaded')
+    .description('load a date range partition by partition; resumable: skips the days the completeness ledger says are complete')
     .addOption(new Option('--dataset <dataset>', 'dataset to load').choices(DAILY_DATASETS).makeOptionMandatory())
     .requiredOption('--from <YYYY-MM-DD>', 'first trade date (KST), included', parseTradeDate)
     .requiredOption('--to <YYYY-MM-DD>', 'last trade date (KST), included', parseTradeDate)
     .addOption(new Option('--source <source>', 'source to collect from').choices(SOURCES).default('krx'))
     .option('--concurrency <n>', `partitions at once (default: 1 on the embedded database, ${SERVER_DEFAULT_CONCURRENCY} on a server)`, parseConcurrency)
     .addOption(
-      new Option('--reprocess <mode>', 'missing: never SUCCESS/PARTIAL; failed: latest run FAILED or ABORTED; all: everything')
+      new Option('--reprocess <mode>', 'missing: not complete (never loaded, or loaded short); incomplete: only those loaded short; failed: latest run FAILED, ABORTED or ABANDONED; all: everything')
         .choices(REPROCESS_MODES)
         .default('missing'),
     )
@@ -52,7 +52,7 @@ export function registerBackfill(program: Command): void {
           const stop = stopOnSignals(() => reporter?.log('stopping: no new partitions; running ones end ABORTED or finish promotion (again to quit at once)'))
           try {
             return await runBackfill(
-              { database, logger: jobLogger, collectors: createCollectors(config, jobLogger), signal: stop.signal },
+              { database, logger: jobLogger, collectors: createCollectors(config, jobLogger), completenessThreshold: config.completenessThreshold, signal: stop.signal },
               {
                 dataset: options.dataset, source: options.source, from: options.from, to: options.to, reprocess: options.reprocess,
                 concurrency, dryRun: options.dryRun,

@@ -21,6 +21,7 @@ export function registerSchedule(program: Command): void {
         logger,
         jobs,
         collectors: createCollectors(config, logger),
+        completenessThreshold: config.completenessThreshold,
         catchUpHours: config.scheduler.catchUpHours,
         partialRejectRatio: config.alerts.partialRejectRatio,
         webhook: config.alerts.webhookUrl ? createWebhookSender({ url: config.alerts.webhookUrl, logger }) : undefined,
