@@ -2,6 +2,7 @@ export { validateBatch } from './validate-batch.ts'
 export { DEFAULT_COMPLETENESS_THRESHOLD, expectedStockCodes, hasCompleteness, measureCoverage } from './expected-keys.ts'
 export type { CompletenessBasis, Coverage, CoverageRequest } from './expected-keys.ts'
 export { rulesFor } from './rule-sets.ts'
+export { IDENTICAL_COPY_REASON } from './rules/duplicate-key.ts'
 export { weekdaysTrade } from './rules/calendar.ts'
 export { KRX_TICK_BANDS, tickSize } from './krx-tick.ts'
 export type {
