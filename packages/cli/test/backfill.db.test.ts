@@ -111,11 +111,12 @@ describe('pnpm etl backfill', () => {
   })
 
   test('Ctrl-C stops taking partitions, prints the summary and exits 130; the next run resumes', async () => {
-    const range = ['--dataset', 'investor_trading', '--from', '2025-10-13', '--to', '2025-10-24', '--concurrency', '1']
+    // market caps: the simulator's flows now load PARTIAL (rejected rows), which a backfill reports with exit 1
+    const range = ['--dataset', 'market_cap_daily', '--from', '2025-10-13', '--to', '2025-10-24', '--concurrency', '1']
     const stopped = await runCliAndInterrupt(['backfill', ...range], /backfill: [1-9]/)
     expect(stopped.code).toBe(130)
     expect(stopped.stdout).toMatch(/stopped before the end/)
-    expect(stopped.stdout).toMatch(/resume with: pnpm etl backfill --dataset investor_trading/)
+    expect(stopped.stdout).toMatch(/resume with: pnpm etl backfill --dataset market_cap_daily/)
     const resumed = await runCli(['backfill', ...range], env)
     expect(resumed.code).toBe(0)
     expect(resumed.stdout).toMatch(/: finished/)
