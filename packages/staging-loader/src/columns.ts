@@ -24,7 +24,10 @@ export const STAGING_COLUMNS: { [D in Staged]: ReadonlyArray<keyof DatasetValues
   market_calendar: ['trade_date', 'is_trading_day', 'holiday_name'],
 }
 
-/** Postgres types of the value columns, for UNNEST casts. */
+/**
+ * Postgres types of the value columns, for UNNEST casts. Counts and amounts are numeric, as in
+ * staging (migration 0013): a value too big for production's bigint lands and is rejected alone.
+ */
 export const COLUMN_TYPES: Record<string, string> = {
   stock_code: 'text',
   investor_type: 'text',
@@ -35,16 +38,16 @@ export const COLUMN_TYPES: Record<string, string> = {
   close: 'numeric',
   change: 'numeric',
   change_rate: 'numeric',
-  volume: 'bigint',
-  trading_value: 'bigint',
-  market_cap: 'bigint',
-  listed_shares: 'bigint',
-  sell_volume: 'bigint',
-  buy_volume: 'bigint',
-  net_volume: 'bigint',
-  sell_value: 'bigint',
-  buy_value: 'bigint',
-  net_value: 'bigint',
+  volume: 'numeric',
+  trading_value: 'numeric',
+  market_cap: 'numeric',
+  listed_shares: 'numeric',
+  sell_volume: 'numeric',
+  buy_volume: 'numeric',
+  net_volume: 'numeric',
+  sell_value: 'numeric',
+  buy_value: 'numeric',
+  net_value: 'numeric',
   isin: 'text',
   name: 'text',
   short_name: 'text',
@@ -62,8 +65,8 @@ export const COLUMN_TYPES: Record<string, string> = {
   index_name: 'text',
   snapshot_date: 'date',
   effective_date: 'date',
-  total_shares: 'bigint',
-  floating_shares: 'bigint',
+  total_shares: 'numeric',
+  floating_shares: 'numeric',
   floating_ratio: 'numeric',
   etf_code: 'text',
   trade_date: 'date',

@@ -47,7 +47,7 @@ describe.each<LoadMethod>(['copy', 'unnest'])('loadBatch with %s', (method) => {
 
     const rows = await stagedRows(target.batchId)
     expect(rows.map((r) => r.row_number)).toEqual([1, 2, 3])
-    expect(rows[0]).toMatchObject({ stock_code: '000000', open: '1000', low: '990.5', volume: 10, trading_value: 10_000_000_000_000, change: '-50', validation_status: 'pending' })
+    expect(rows[0]).toMatchObject({ stock_code: '000000', open: '1000', low: '990.5', volume: '10', trading_value: '10000000000000', change: '-50', validation_status: 'pending' })
     expect(rows[0]!.raw).toEqual(batch.records[0]!.raw)
     expect(rows[0]!.parse_errors).toBeNull()
     expect(rows[1]!.close).toBeNull()

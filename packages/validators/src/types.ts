@@ -48,6 +48,8 @@ export interface ValidationOutcome {
   checks: CheckResult[]
   validCount: number
   rejectedCount: number
+  /** Identical copies of a kept row, set aside without loss (`duplicate`); not counted as rejected. */
+  duplicateCount: number
   /** Rows carrying at least one warning, valid or rejected. */
   warnedCount: number
   batchFailed: boolean

@@ -3,6 +3,7 @@ import { acquirePipelineLock, type Database } from '@kmd/db'
 import { datasetSpec, type DatasetSpec } from './datasets.ts'
 import { DEFAULT_COMPLETENESS_THRESHOLD } from './expected-keys.ts'
 import { rulesFor } from './rule-sets.ts'
+import { IDENTICAL_COPY_REASON } from './rules/duplicate-key.ts'
 import { weekdaysTrade } from './rules/calendar.ts'
 import { batchParam, stagingTable } from './sql-parts.ts'
 import type { CheckResult, ValidationOptions, ValidationOutcome, ValidationTarget } from './types.ts'
@@ -72,20 +73,26 @@ async function settleStatuses(
   db: Kysely<Database>,
   spec: DatasetSpec,
   batchId: string,
-): Promise<Pick<ValidationOutcome, 'validCount' | 'rejectedCount' | 'warnedCount'>> {
-  const { rows } = await sql<{ valid: number; rejected: number; warned: number }>`
+): Promise<Pick<ValidationOutcome, 'validCount' | 'rejectedCount' | 'duplicateCount' | 'warnedCount'>> {
+  // A row whose only fault is being an identical copy of a kept row is 'duplicate': nothing was
+  // lost, so it neither counts as rejected nor makes the run PARTIAL.
+  const { rows } = await sql<{ valid: number; rejected: number; duplicate: number; warned: number }>`
     with settled as (
       update ${stagingTable(spec)}
-      set validation_status = case when coalesce(cardinality(reject_reasons), 0) > 0 then 'rejected' else 'valid' end
+      set validation_status = case
+            when coalesce(cardinality(reject_reasons), 0) = 0 then 'valid'
+            when not exists (select 1 from unnest(reject_reasons) r where r not like ${`${IDENTICAL_COPY_REASON}%`}) then 'duplicate'
+            else 'rejected' end
       where batch_id = ${batchParam(batchId)}
       returning validation_status, warnings
     )
     select count(*) filter (where validation_status = 'valid')::int as valid,
            count(*) filter (where validation_status = 'rejected')::int as rejected,
+           count(*) filter (where validation_status = 'duplicate')::int as duplicate,
            count(*) filter (where coalesce(cardinality(warnings), 0) > 0)::int as warned
     from settled`.execute(db)
   const row = rows[0]!
-  return { validCount: row.valid, rejectedCount: row.rejected, warnedCount: row.warned }
+  return { validCount: row.valid, rejectedCount: row.rejected, duplicateCount: row.duplicate, warnedCount: row.warned }
 }
 
 async function recordChecks(db: Kysely<Database>, target: ValidationTarget, checks: CheckResult[]): Promise<void> {

@@ -263,7 +263,7 @@ describe('out_of_range for every dataset, from the production column types', () 
     ])
     // The limits are read from the production table: every column narrower than staging's.
     expect(check(capOutcome, 'out_of_range').message).toBe(
-      '1 row of 2 hold a value market_cap_daily cannot store (stock_code character varying(6), close numeric(16,2))',
+      '1 row of 2 hold a value market_cap_daily cannot store (stock_code character varying(6), close numeric(16,2), market_cap bigint, listed_shares bigint)',
     )
 
     const etf = await stageReference(database(), 'etf_portfolios', '2024-09-02', [

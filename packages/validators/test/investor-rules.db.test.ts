@@ -111,7 +111,7 @@ describe('investor_trading rules', () => {
     expect(outcome.checks.find((c) => c.checkName === 'duplicate_key')!.sample).toEqual([
       { key: '005930/foreign@2024-01-09', reason: 'duplicate_key: identical copy of row 2' },
     ])
-    expect(outcome).toMatchObject({ validCount: 2, rejectedCount: 1 })
+    expect(outcome).toMatchObject({ validCount: 2, rejectedCount: 0, duplicateCount: 1 })
   })
 
   test('values a source rounds to 백만원 pass within its rounding; the same misses from KRX are rejected', async () => {

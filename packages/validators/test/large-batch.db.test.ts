@@ -51,7 +51,7 @@ describe('a large batch', () => {
 
     const outcome = await validateBatch(db(), target)
 
-    expect(outcome).toMatchObject({ validCount: ROWS - 310, rejectedCount: 310, warnedCount: 100, batchFailed: false })
+    expect(outcome).toMatchObject({ validCount: ROWS - 310, rejectedCount: 300, duplicateCount: 10, warnedCount: 100, batchFailed: false })
     const issues = Object.fromEntries(outcome.checks.filter((c) => c.checkName !== 'completeness').map((c) => [c.checkName, [c.passed, c.issueCount]]))
     expect(issues).toEqual({
       schema: [true, 0],

@@ -65,7 +65,7 @@ describe('ohlcv_daily rules', () => {
 
     const outcome = await validateBatch(db(), target)
 
-    expect(await statusByRow(db(), target)).toEqual({ 1: 'valid', 2: 'rejected', 3: 'rejected', 4: 'rejected', 5: 'rejected' })
+    expect(await statusByRow(db(), target)).toEqual({ 1: 'valid', 2: 'rejected', 3: 'duplicate', 4: 'rejected', 5: 'duplicate' })
     const rows = await marks(db(), target)
     expect(rows.map((r) => r.reject_reasons)).toEqual([
       null,

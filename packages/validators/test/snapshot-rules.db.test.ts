@@ -44,7 +44,7 @@ describe('index_components rules', () => {
       ['rejected', ['snapshot_complete: index 1/028 has 1 rejected row; its snapshot is kept out whole']],
       ['valid', null],
       // An identical copy of a member does not make its index incomplete: the first copy stays.
-      ['rejected', ['duplicate_key: identical copy of row 4']],
+      ['duplicate', ['duplicate_key: identical copy of row 4']],
     ])
     expect(outcome.checks.find((c) => c.checkName === 'snapshot_complete')).toMatchObject({
       passed: false,
