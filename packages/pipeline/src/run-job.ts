@@ -110,7 +110,12 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     const stockCodes = async () => (job.onlyStocks ? [...job.onlyStocks] : expectedStockCodes(database.db, job.tradeDate))
     const batch = narrowTo(await timed('collect', () => collect(job.tradeDate, { stockCodes })), job.onlyStocks)
     result.fetched = batch.records.length
-    if (batch.nonTradingDay) return await skip(deps, result, 'the source reports the market closed that day', logger)
+    // The calendar says the market traded (closedReason above): an answer that looks closed is
+    // short, not a holiday, and is worth retrying and asking the next source.
+    if (batch.nonTradingDay) {
+      if (job.dataset === 'market_calendar') return await skip(deps, result, 'the source reports the market closed that day', logger)
+      throw new EmptyAnswerError(`${job.source} answered ${job.tradeDate} as a closed market, but the calendar lists it as a trading day`)
+    }
     if (batch.records.length === 0 && job.dataset !== 'market_calendar') {
       throw new EmptyAnswerError(`${job.source} answered ${job.tradeDate}, a trading day, with no ${job.dataset} rows${job.onlyStocks ? ` for the ${job.onlyStocks.length} stocks asked` : ''}`)
     }

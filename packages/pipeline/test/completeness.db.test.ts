@@ -72,6 +72,17 @@ describe('completeness', () => {
     expect(await productionCount('ohlcv_daily', '2026-10-06')).toBe(STOCKS)
   })
 
+  test('an answer that looks like a closed market on a trading day is a retryable FAILED, not SKIPPED', async () => {
+    const closedLooking: CollectorRegistry['krx'] = {
+      ohlcv_daily: async (date) => ({ dataset: 'ohlcv_daily', source: 'krx', tradeDate: date, records: [], nonTradingDay: true, requestCount: 1 }),
+    }
+    const second = perStockSource()
+    expect((await runJob(deps({ krx }), { dataset: 'ohlcv_daily', source: 'krx', tradeDate: previousTradingDay('2026-10-07') })).status).toBe('SUCCESS')
+    const result = await runWithFallback(deps({ krx: closedLooking, naver: second.collectors }), plan, { dataset: 'ohlcv_daily', tradeDate: '2026-10-07' })
+    expect(result.attempts.map((a) => [a.source, a.status])).toEqual([['krx', 'FAILED'], ['naver', 'SUCCESS']])
+    expect(result.attempts[0]!.message).toBe('krx answered 2026-10-07 as a closed market, but the calendar lists it as a trading day')
+  })
+
   test('a short answer is PARTIAL; the next source is asked for just the missing stocks and the ledger says complete', async () => {
     const previous = previousTradingDay('2026-10-08')
     expect((await runJob(deps({ krx }), { dataset: 'ohlcv_daily', source: 'krx', tradeDate: previous })).status).toBe('SUCCESS')
@@ -114,15 +125,15 @@ describe('completeness', () => {
     expect(ledger.missing_sample.length).toBe(Math.min(10, ledger.missing_count))
   })
 
-  test('the threshold is configurable: a short answer above it ends SUCCESS with its missing keys recorded', async () => {
+  test('a short answer above the (configurable) threshold is still PARTIAL, never SUCCESS, but the day counts as complete', async () => {
     await runJob(deps({ krx }), { dataset: 'ohlcv_daily', source: 'krx', tradeDate: '2026-10-14' })
     simulator.faults.inject({ kind: 'missingStocks', match: { bld: 'MDCSTAT01501' } })
     const result = await runJob(deps({ krx }, 0.5), { dataset: 'ohlcv_daily', source: 'krx', tradeDate: '2026-10-15' })
-    expect(result.status).toBe('SUCCESS')
+    expect(result.status).toBe('PARTIAL')
     const check = await completenessCheckOf(result.runId)
-    expect(check).toMatchObject({ passed: true, threshold: '0.5' })
+    expect(check).toMatchObject({ passed: false, threshold: '0.5' })
     expect(check.issue_count).toBe(STOCKS - result.fetched)
-    expect(check.message).toMatch(/missing, within the 50% threshold/)
+    expect(check.message).toMatch(/missing, within the 50% threshold: the day counts as complete$/)
     expect(await ledgerOf('ohlcv_daily', '2026-10-15')).toMatchObject({ complete: true, missing_count: STOCKS - result.fetched })
   })
 

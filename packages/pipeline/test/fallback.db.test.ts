@@ -3,6 +3,7 @@ import { ConfigError, createLogger, loadConfig, type CollectedBatch } from '@kmd
 import { createKrxClient } from '@kmd/collector-crawler'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
+import { tickSize } from '@kmd/validators'
 import { krxCollectors, loadSourcePlan, runWithFallback, type CollectorRegistry, type PipelineDeps } from '../src/index.ts'
 
 const testDb = useMigratedDatabase()
@@ -22,6 +23,8 @@ function secondSource(closeOverrides: Record<string, string>): CollectorRegistry
       for (const record of batch.records) {
         const override = record.values.stock_code ? closeOverrides[record.values.stock_code] : undefined
         if (override) {
+          // A disagreement a careful source could send: on the tick grid, its change consistent with it.
+          record.values.change = String(Number(record.values.change) + Number(override) - Number(record.values.close))
           record.values.close = override
           record.values.high = String(Math.max(Number(record.values.high ?? override), Number(override)))
           record.values.low = String(Math.min(Number(record.values.low ?? override), Number(override)))
@@ -85,7 +88,7 @@ describe('cross-source check', () => {
     const first = await runWithFallback(deps({ krx }), plan, { dataset: 'ohlcv_daily', tradeDate })
     expect(first.deliveredBy).toBe('krx')
     const codes = (await testDb.current.database.db.selectFrom('ohlcv_daily').select(['stock_code', 'close']).where('time', '=', tradeDate).orderBy('stock_code').limit(2).execute())
-    const overrides = Object.fromEntries(codes.map((c) => [c.stock_code, String(Number(c.close) + 10)]))
+    const overrides = Object.fromEntries(codes.map((c) => [c.stock_code, String(Number(c.close) + tickSize(Number(c.close)))]))
     const second = await runWithFallback(deps({ naver: secondSource(overrides) }), loadSourcePlan('{"ohlcv_daily":{"primary":"naver"}}'), { dataset: 'ohlcv_daily', tradeDate })
     expect(second.deliveredBy).toBe('naver')
     const check = await testDb.current.database.db

@@ -81,6 +81,7 @@ describe('importFloatingShares', () => {
     const checks = await db().selectFrom('data_quality_checks').select(['check_name', 'passed', 'issue_count']).where('run_id', '=', result.runId).orderBy('id').execute()
     expect(checks.map((c) => [c.check_name, c.passed, c.issue_count])).toEqual([
       ['schema', true, 0],
+      ['out_of_range', true, 0],
       ['duplicate_key', true, 0],
       ['floating_ratio_range', false, 2],
       ['floating_le_total', false, 2],

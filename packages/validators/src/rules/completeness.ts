@@ -11,14 +11,16 @@ const BASIS_SAYS: Record<Coverage['basis'], string> = {
 /**
  * A batch must deliver the keys its partition should hold: the stocks listed that day (× the
  * investor types for investor flows), counting only rows no earlier rule rejected, so a corrupt
- * row is a missing key. Below the threshold the rows are still promoted but the run is PARTIAL,
- * and the pipeline asks the next source for the missing stocks. Runs after every reject rule.
+ * row is a missing key. Any missing key fails the check: the rows are still promoted, but the
+ * run is PARTIAL, never SUCCESS. The threshold says whether the day still counts as complete
+ * (the ledger; a tolerance for an expectation that can be off by a listing); below it, the
+ * pipeline asks the next source for the missing stocks. Runs after every reject rule.
  */
 export const completenessRule: Rule = {
   name: 'completeness',
   severity: 'partial',
   threshold: DEFAULT_COMPLETENESS_THRESHOLD,
-  description: 'the batch delivers at least 99% (COMPLETENESS_THRESHOLD) of the keys its day should hold: the listed stocks, × investor types',
+  description: 'the batch delivers every key its day should hold (the listed stocks, × investor types); below 99% (COMPLETENESS_THRESHOLD) the day is incomplete',
   async check(context) {
     const { target, completenessThreshold: threshold } = context
     if (!hasCompleteness(target.dataset)) throw new Error(`completeness has no key set for ${target.dataset}`)
@@ -28,7 +30,7 @@ export const completenessRule: Rule = {
       delivered: { batchId: target.batchId },
       onlyStocks: target.onlyStocks,
     })
-    const passed = coverage.ratio >= threshold
+    const passed = coverage.missingCount === 0
     const percent = (coverage.ratio * 100).toFixed(2)
     const scope = target.onlyStocks ? ` (gap fill of ${rowsText(target.onlyStocks.length, 'stock')})` : ''
     const delivered = `${coverage.presentCount} of ${rowsText(coverage.expectedCount, 'expected key')} delivered (${percent}%)${scope}; expected: ${BASIS_SAYS[coverage.basis]}`
@@ -41,7 +43,9 @@ export const completenessRule: Rule = {
       message:
         coverage.missingCount === 0
           ? delivered
-          : `${delivered}; ${coverage.missingCount} missing, ${passed ? 'within' : 'below'} the ${threshold * 100}% threshold`,
+          : coverage.ratio >= threshold
+            ? `${delivered}; ${coverage.missingCount} missing, within the ${threshold * 100}% threshold: the day counts as complete`
+            : `${delivered}; ${coverage.missingCount} missing, below the ${threshold * 100}% threshold: the day is incomplete`,
     }
   },
 }
