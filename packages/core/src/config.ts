@@ -120,7 +120,7 @@ export interface AppConfig {
     tokenCacheDir: string
   }
   httpTimeoutMs: number
-  /** Share of a daily partition's expected keys (listed stocks, × investor types) a run must deliver to end SUCCESS. */
+  /** Share of a daily partition's expected keys (listed stocks, × investor types) below which the day is incomplete. */
   completenessThreshold: number
   /** JSON overrides of the source plan per dataset (primary + fallbacks); validated by the pipeline. */
   sourcePlanJson: string | undefined

@@ -48,7 +48,7 @@ export interface PipelineDeps {
   database: MarketDatabase
   logger: Logger
   collectors: CollectorRegistry
-  /** Share of a partition's expected keys a run must deliver to end SUCCESS; default 0.99. */
+  /** Share of a partition's expected keys below which the day is incomplete (gap fill, backfill re-runs it); default 0.99. */
   completenessThreshold?: number
   /** Refresh aggregates after each promotion (backfills turn it off and refresh once). */
   refreshAggregates?: boolean

@@ -33,7 +33,7 @@ export interface SchedulerOptions {
   /** How often `start()` ticks; the loop counts as dead after three missed ticks. */
   tickIntervalMs?: number
   refreshAggregates?: boolean
-  /** Share of a partition's expected keys a run must deliver to end SUCCESS (COMPLETENESS_THRESHOLD). */
+  /** Share of a partition's expected keys below which the day is incomplete (COMPLETENESS_THRESHOLD). */
   completenessThreshold?: number
 }
 

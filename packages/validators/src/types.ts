@@ -61,7 +61,7 @@ export interface ValidationOutcome {
 export interface ValidationOptions {
   /** Trading-day answer for dates `market_calendar` does not hold; default: weekdays trade. */
   isTradingDay?: (date: string) => boolean
-  /** Share of expected keys a batch must deliver to be complete; default DEFAULT_COMPLETENESS_THRESHOLD. */
+  /** Share of expected keys below which the day is incomplete; default DEFAULT_COMPLETENESS_THRESHOLD. Any missing key fails the check. */
   completenessThreshold?: number
 }
 
