@@ -11,6 +11,7 @@ import { BROWSER_USER_AGENT, KRX_PATHS } from './endpoints.ts'
 import { jsonAnswerCheck, KrxLoggedOutError } from './responses.ts'
 import { dataKeyOf } from './screens.ts'
 import { KrxSession } from './session.ts'
+import { standInRowFor } from './stand-in-rows.ts'
 
 /** One row of a screen as KRX sent it: field names are KRX's, values mostly strings. */
 export type KrxRow = Readonly<Record<string, unknown>>
@@ -66,7 +67,11 @@ export class KrxClient implements KrxScreenFetcher {
   }
 }
 
-/** The rows under the screen's data key; anything else is a change in KRX's answer format. */
+/**
+ * The rows under the screen's data key. An answer without that array is a change in KRX's
+ * answer format and fails whole; an element of the array that is not an object fails its row
+ * only, as a stand-in row (`row 17: not an object (got string "row")`).
+ */
 export function rowsOf(answer: unknown, bld: string): KrxRow[] {
   const key = dataKeyOf(bld)
   if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
@@ -77,11 +82,12 @@ export function rowsOf(answer: unknown, bld: string): KrxRow[] {
     const keys = Object.keys(answer).join(', ') || 'none'
     throw new SchemaViolationError(`krx ${bld}: answer has no "${key}" array (keys present: ${keys})`)
   }
-  if (!rows.every((row) => typeof row === 'object' && row !== null && !Array.isArray(row))) {
-    throw new SchemaViolationError(`krx ${bld}: "${key}" holds something other than row objects`)
-  }
-  return rows as KrxRow[]
+  // One element that is not a row object costs that row only: it becomes a stand-in row whose
+  // record carries the parse error (see stand-in-rows.ts), and every other row loads.
+  return rows.map((row: unknown, index) => (isRowObject(row) ? (row as KrxRow) : standInRowFor(row, index)))
 }
+
+const isRowObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 export interface KrxClientOptions {
   logger?: Logger

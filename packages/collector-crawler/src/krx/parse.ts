@@ -1,6 +1,7 @@
 import type { Decimal, TradeDate } from '@kmd/core'
 import { ParseErrors } from '../parse-errors.ts'
 import type { KrxRow } from './client.ts'
+import { standInProblem } from './stand-in-rows.ts'
 
 /**
  * Pure parsers for KRX values. KRX sends numbers as strings with thousands separators
@@ -81,15 +82,23 @@ export class RowReader {
   readonly parseErrors: string[] = this.#errors.messages
   /** Fields whose text is broken (NUL, U+FFFD, lone surrogate): already reported, read as null. */
   readonly #broken: ReadonlySet<string>
+  /**
+   * The row stands in for an element of the answer that was not an object: its one parse error
+   * says so, and every field reads as null without a message of its own.
+   */
+  readonly notARow: boolean
 
   constructor(private readonly row: KrxRow) {
-    this.#broken = this.#errors.screenText(row)
+    const notAnObject = standInProblem(row)
+    this.notARow = notAnObject !== undefined
+    if (notAnObject !== undefined) this.parseErrors.push(notAnObject)
+    this.#broken = this.notARow ? new Set() : this.#errors.screenText(row)
   }
 
   text(field: string, name: string): string | null {
     const value = this.value(field)
     if (typeof value === 'string' && value.trim() !== '') return value.trim()
-    if (!this.#broken.has(field)) this.parseErrors.push(`${name}: missing (${field} is ${shown(value) ?? 'absent'})`)
+    if (!this.notARow && !this.#broken.has(field)) this.parseErrors.push(`${name}: missing (${field} is ${shown(value) ?? 'absent'})`)
     return null
   }
 
@@ -103,7 +112,7 @@ export class RowReader {
 
   /** The field as sent, or undefined when its text is broken (the row already says why). */
   protected value(field: string): unknown {
-    return this.#broken.has(field) ? undefined : this.row[field]
+    return this.notARow || this.#broken.has(field) ? undefined : this.row[field]
   }
 
   /** A change whose direction comes from the row's FLUC_TP_CD. */

@@ -3,6 +3,7 @@ import type { KrxRow } from './client.ts'
 import { KRX_INDEX_NAMES, type KrxIndexId } from './indexes.ts'
 import { marketOfId } from './markets.ts'
 import { ReferenceRowReader } from './reference-reader.ts'
+import { KRX_SCREENS } from './screens.ts'
 
 /**
  * Rows of the reference screens → canonical records. Rows that do not say which request they
@@ -59,4 +60,28 @@ export function etfPortfolioRecordOf(row: KrxRow, etf: { code: string; isin: str
     weight_pct: read.decimal('COMPST_RTO', 'weight_pct'),
   }
   return { values, raw: { ...row, etfCode: etf.code, isuCd: etf.isin }, parseErrors: read.parseErrors }
+}
+
+/**
+ * A row of the day's ETF list (MDCSTAT04301) that was not an object names no ETF, so no PDF
+ * could be asked for: it becomes one etf_portfolios record, values null but the trade date,
+ * with the row's parse error and one saying what it cost, so the day is seen to be incomplete.
+ */
+export function unreadableEtfListRecordOf(row: KrxRow, tradeDate: TradeDate): CanonicalRecord<EtfPortfolioValues> {
+  const read = new ReferenceRowReader(row)
+  read.problem('etf_code', `unreadable row of the ETF list (${KRX_SCREENS.etfPrices}); its portfolio was not asked for`)
+  const values: EtfPortfolioValues = {
+    etf_code: null,
+    trade_date: tradeDate,
+    component_code: null,
+    component_isin: null,
+    component_name: null,
+    component_market: null,
+    security_group: null,
+    shares_per_cu: null,
+    valuation_amount: null,
+    component_amount: null,
+    weight_pct: null,
+  }
+  return { values, raw: { ...row, bld: KRX_SCREENS.etfPrices }, parseErrors: read.parseErrors }
 }

@@ -89,6 +89,7 @@ function readMarket(read: ReferenceRowReader, field: string): { market: string |
 
 // A delisted row without its delisting date would read as a listed stock: say so.
 function missing(read: ReferenceRowReader, name: string, value: unknown): null {
+  if (read.notARow) return null
   if (value === undefined || value === null || value === '' || value === '-') read.problem(name, `missing (${JSON.stringify(value) ?? 'absent'})`)
   return null
 }

@@ -4,6 +4,7 @@ import { KRX_INVESTOR_TYPES } from '../investor-types.ts'
 import { toKrxRequestDate } from '../parse.ts'
 import { investorTradingRecordOf } from '../rows.ts'
 import { KRX_MARKETS, KRX_SCREENS } from '../screens.ts'
+import { isStandInRow } from '../stand-in-rows.ts'
 
 /** One MDCSTAT02401 answer: every stock of one market, for one investor type. */
 export interface InvestorTradingAnswer {
@@ -50,7 +51,10 @@ export function isNonTradingDayAnswerSet(answers: readonly InvestorTradingAnswer
   const rows = answers.flatMap((answer) => answer.rows)
   if (answers.length === 0) return false
   if (rows.length === 0) return !isTradingDay(tradeDate)
-  return rows.every((row) => isZero(row.ASK_TRDVOL) && isZero(row.BID_TRDVOL))
+  // Stand-ins for elements that were not objects have no say, and answers of nothing but
+  // stand-ins are no closed day: their parse errors are kept.
+  const sent = rows.filter((row) => !isStandInRow(row))
+  return sent.length > 0 && sent.every((row) => isZero(row.ASK_TRDVOL) && isZero(row.BID_TRDVOL))
 }
 
 function isZero(value: unknown): boolean {

@@ -3,6 +3,7 @@ import type { KrxRow, KrxScreenFetcher } from '../client.ts'
 import { toKrxRequestDate } from '../parse.ts'
 import { marketCapRecordOf, ohlcvRecordOf } from '../rows.ts'
 import { KRX_SCREENS } from '../screens.ts'
+import { isStandInRow } from '../stand-in-rows.ts'
 
 export interface OhlcvAndMarketCap {
   ohlcv: CollectedBatch<'ohlcv_daily'>
@@ -45,8 +46,10 @@ export function ohlcvAndMarketCapFromRows(rows: readonly KrxRow[], tradeDate: Tr
 /**
  * On a weekend or holiday KRX still lists every stock, with close "-". An empty answer is not
  * taken as a closed market: it is more likely a changed request format, which the row-count
- * check downstream should catch rather than this function explain away.
+ * check downstream should catch rather than this function explain away. Stand-ins for elements
+ * that were not objects have no say: they neither make a closed day open nor, alone, closed.
  */
 export function isNonTradingDayAnswer(rows: readonly KrxRow[]): boolean {
-  return rows.length > 0 && rows.every((row) => row.TDD_CLSPRC === '-')
+  const sent = rows.filter((row) => !isStandInRow(row))
+  return sent.length > 0 && sent.every((row) => row.TDD_CLSPRC === '-')
 }
