@@ -17,6 +17,8 @@ export {
   type Parsed,
 } from './parse.ts'
 export { calendarRecordOf, investorTradingRecordsOf, ohlcvRecordOf } from './rows.ts'
+export { outputRows } from './output.ts'
+export { isStandInRow, standInProblem } from './stand-in-rows.ts'
 export {
   collectDailyOhlcv,
   collectOhlcvDailyForDate,

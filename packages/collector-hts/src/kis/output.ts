@@ -2,19 +2,23 @@ import { SchemaViolationError } from '@kmd/core'
 import type { KisAnswer } from './client.ts'
 import type { KisApi } from './endpoints.ts'
 import type { KisRow } from './parse.ts'
+import { standInRowFor } from './stand-in-rows.ts'
 
-/** The rows under an answer's output key; anything else is a change in KIS's answer format. */
+/**
+ * The rows under an answer's output key. An answer without that array is a change in KIS's
+ * answer format and fails whole; an element that is not an object fails its row only, as a
+ * stand-in row whose records carry `row 3: not an object (got string "row")`.
+ */
 export function outputRows(answer: KisAnswer, key: string, api: KisApi): KisRow[] {
   const rows = answer.body[key]
   if (!Array.isArray(rows)) {
     const keys = Object.keys(answer.body).join(', ') || 'none'
     throw new SchemaViolationError(`kis ${api.trId}: answer has no "${key}" array (keys present: ${keys})`)
   }
-  if (!rows.every((row) => typeof row === 'object' && row !== null && !Array.isArray(row))) {
-    throw new SchemaViolationError(`kis ${api.trId}: "${key}" holds something other than row objects`)
-  }
-  return rows as KisRow[]
+  return rows.map((row: unknown, index) => (isRowObject(row) ? (row as KisRow) : standInRowFor(row, index)))
 }
+
+const isRowObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const STOCK_CODE = /^[0-9A-Z]{6}$/
 

@@ -1,4 +1,5 @@
 import { describeTextProblem, textProblemsOf, type Decimal, type TradeDate } from '@kmd/core'
+import { standInProblem } from './stand-in-rows.ts'
 
 /**
  * Pure parsers for KIS values. KIS writes numbers as plain strings without separators
@@ -103,9 +104,15 @@ export class KisRowReader {
   /** Fields whose text is broken (NUL, U+FFFD, lone surrogate): reported once, then read as null. */
   readonly #broken: ReadonlySet<string>
 
+  /** The row stands in for an element that was not an object: one parse error, every field null. */
+  readonly #notARow: boolean
+
   constructor(private readonly row: KisRow) {
+    const notAnObject = standInProblem(row)
+    this.#notARow = notAnObject !== undefined
+    if (notAnObject !== undefined) this.parseErrors.push(notAnObject)
     // Every field, used or not: `ISU_ABBRV: contains NUL` quarantines the row, not the batch.
-    const problems = textProblemsOf(row)
+    const problems = this.#notARow ? [] : textProblemsOf(row)
     this.parseErrors.push(...problems.map(describeTextProblem))
     this.#broken = new Set(problems.map((problem) => problem.field))
   }
@@ -137,7 +144,7 @@ export class KisRowReader {
   flag(field: string, name: string): boolean | null {
     const value = this.#value(field)
     if (value === 'Y' || value === 'N') return value === 'Y'
-    if (this.#broken.has(field)) return null
+    if (this.#notARow || this.#broken.has(field)) return null
     this.parseErrors.push(`${name}: ${isMissing(value) ? `missing (${field} is ${shown(value)})` : `not Y or N (${shown(value)})`}`)
     return null
   }
@@ -145,7 +152,7 @@ export class KisRowReader {
   // Every field read here is one KIS always sends: a missing one is reported, not taken as null.
   #required<T>(field: string, name: string, parsed: Parsed<T>): T | null {
     if (parsed.ok && parsed.value === null) {
-      if (this.#broken.has(field)) return null
+      if (this.#notARow || this.#broken.has(field)) return null
       this.parseErrors.push(`${name}: missing (${field} is ${shown(this.row[field])})`)
       return null
     }
@@ -153,7 +160,7 @@ export class KisRowReader {
   }
 
   #value(field: string): unknown {
-    return this.#broken.has(field) ? undefined : this.row[field]
+    return this.#notARow || this.#broken.has(field) ? undefined : this.row[field]
   }
 
   #keep<T>(name: string, parsed: Parsed<T>): T | null {

@@ -1,6 +1,7 @@
 import type { CanonicalRecord, InvestorTradingValues, MarketCalendarValues, OhlcvDailyValues, TradeDate } from '@kmd/core'
 import { KIS_INVESTOR_MAPPING } from './investor-types.ts'
 import { changeRate, KisRowReader, type KisRow } from './parse.ts'
+import { isStandInRow } from './stand-in-rows.ts'
 
 /**
  * One KIS row → canonical records, per API. KIS rows carry no stock code (it is the request's),
@@ -67,9 +68,10 @@ export function calendarRecordOf(row: KisRow): CanonicalRecord<MarketCalendarVal
 /**
  * A row that carries nothing (KIS's `{}` or all fields blank, as on a day without data): skipped.
  * Any other row is data, and a collector that cannot date it keeps it as a parse error rather
- * than let it vanish.
+ * than let it vanish; so is a stand-in for an element that was not an object, `null` included.
  */
 export function isBlankRow(row: KisRow): boolean {
+  if (isStandInRow(row)) return false
   return Object.values(row).every((value) => value === undefined || value === null || (typeof value === 'string' && value.trim() === ''))
 }
 
