@@ -62,7 +62,7 @@ describe('health and metrics over HTTP', () => {
     const scheduler = makeScheduler(testDb.current.database, collectors, { logger, jobs: jobsNamed('ohlcv_daily', 'market_cap_daily'), catchUpHours: 0 })
     const server = await startHealthServer({ scheduler, logger, port: 0 })
     try {
-      simulator.faults.inject({ kind: 'duplicateRows', match: { bld: 'MDCSTAT01501' } })
+      simulator.faults.inject({ kind: 'inconsistentOhlc', match: { bld: 'MDCSTAT01501' } })
       await scheduler.tick(new Date('2026-11-04T09:30:00Z'))
       await scheduler.idle()
       await scheduler.tick(new Date('2026-10-09T09:30:00Z')) // 한글날: SKIPPED
@@ -86,7 +86,7 @@ describe('health and metrics over HTTP', () => {
       expect(sample(text, 'kmd_job_run_duration_seconds_count{dataset="ohlcv_daily"}')).toBe(1)
       expect(sample(text, 'kmd_job_run_duration_seconds_sum{dataset="ohlcv_daily"}')).toBeGreaterThan(0)
       expect(sample(text, 'kmd_job_run_duration_seconds_bucket{le="+Inf",dataset="ohlcv_daily"}')).toBe(1)
-      expect(sample(text, 'kmd_failed_checks_total{dataset="ohlcv_daily",check="duplicate_key"}')).toBe(1)
+      expect(sample(text, 'kmd_failed_checks_total{dataset="ohlcv_daily",check="ohlc_consistency"}')).toBe(1)
       expect(sample(text, 'kmd_schedule_slots_total{job="ohlcv_daily",outcome="PARTIAL"}')).toBe(1)
       expect(sample(text, 'kmd_scheduler_last_tick_timestamp_seconds')).toBe(Date.parse('2026-10-09T09:30:00Z') / 1000)
 
