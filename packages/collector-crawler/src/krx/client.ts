@@ -11,7 +11,7 @@ import { BROWSER_USER_AGENT, KRX_PATHS } from './endpoints.ts'
 import { jsonAnswerCheck, KrxLoggedOutError } from './responses.ts'
 import { dataKeyOf } from './screens.ts'
 import { KrxSession } from './session.ts'
-import { standInRowFor } from './stand-in-rows.ts'
+import { standInRowFor } from '@kmd/core'
 
 /** One row of a screen as KRX sent it: field names are KRX's, values mostly strings. */
 export type KrxRow = Readonly<Record<string, unknown>>
@@ -83,7 +83,7 @@ export function rowsOf(answer: unknown, bld: string): KrxRow[] {
     throw new SchemaViolationError(`krx ${bld}: answer has no "${key}" array (keys present: ${keys})`)
   }
   // One element that is not a row object costs that row only: it becomes a stand-in row whose
-  // record carries the parse error (see stand-in-rows.ts), and every other row loads.
+  // record carries the parse error (see standInRowFor in @kmd/core), and every other row loads.
   return rows.map((row: unknown, index) => (isRowObject(row) ? (row as KrxRow) : standInRowFor(row, index)))
 }
 

@@ -26,7 +26,7 @@ export { marketOfId, marketOfName, type CanonicalMarket, type MarketName } from 
 export { DEFAULT_KRX_INDEXES, KRX_INDEX_NAMES, parseKrxIndexId, type KrxIndexId } from './indexes.ts'
 export { delistedStockRecordOf, stockRecordOf } from './stock-master-rows.ts'
 export { etfPortfolioRecordOf, indexComponentRecordOf, sectorRecordOf, unreadableEtfListRecordOf } from './reference-rows.ts'
-export { describeElement, isStandInRow, standInProblem, standInRowFor } from './stand-in-rows.ts'
+export { describeElement, isStandInRow, standInProblem, standInRowFor } from '@kmd/core'
 export { collectStockMaster, stockMasterFromRows, type StockMasterOptions } from './collectors/stock-master.ts'
 export { collectSectors, sectorsFromAnswers, type SectorAnswer } from './collectors/sectors.ts'
 export {

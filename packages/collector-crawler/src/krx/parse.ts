@@ -1,7 +1,7 @@
 import type { Decimal, TradeDate } from '@kmd/core'
 import { ParseErrors } from '../parse-errors.ts'
 import type { KrxRow } from './client.ts'
-import { standInProblem } from './stand-in-rows.ts'
+import { standInProblem } from '@kmd/core'
 
 /**
  * Pure parsers for KRX values. KRX sends numbers as strings with thousands separators

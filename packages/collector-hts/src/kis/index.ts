@@ -18,7 +18,7 @@ export {
 } from './parse.ts'
 export { calendarRecordOf, investorTradingRecordsOf, ohlcvRecordOf } from './rows.ts'
 export { outputRows } from './output.ts'
-export { isStandInRow, standInProblem } from './stand-in-rows.ts'
+export { isStandInRow, standInProblem } from '@kmd/core'
 export {
   collectDailyOhlcv,
   collectOhlcvDailyForDate,

@@ -2,7 +2,7 @@ import { SchemaViolationError } from '@kmd/core'
 import type { KisAnswer } from './client.ts'
 import type { KisApi } from './endpoints.ts'
 import type { KisRow } from './parse.ts'
-import { standInRowFor } from './stand-in-rows.ts'
+import { standInRowFor } from '@kmd/core'
 
 /**
  * The rows under an answer's output key. An answer without that array is a change in KIS's

@@ -1,5 +1,5 @@
 import { describeTextProblem, textProblemsOf, type Decimal, type TradeDate } from '@kmd/core'
-import { standInProblem } from './stand-in-rows.ts'
+import { standInProblem } from '@kmd/core'
 
 /**
  * Pure parsers for KIS values. KIS writes numbers as plain strings without separators

@@ -1,7 +1,7 @@
 import type { CanonicalRecord, InvestorTradingValues, MarketCalendarValues, OhlcvDailyValues, TradeDate } from '@kmd/core'
 import { KIS_INVESTOR_MAPPING } from './investor-types.ts'
 import { changeRate, KisRowReader, type KisRow } from './parse.ts'
-import { isStandInRow } from './stand-in-rows.ts'
+import { isStandInRow } from '@kmd/core'
 
 /**
  * One KIS row → canonical records, per API. KIS rows carry no stock code (it is the request's),

@@ -3,7 +3,7 @@ import type { KrxRow, KrxScreenFetcher } from '../client.ts'
 import { toKrxRequestDate } from '../parse.ts'
 import { etfPortfolioRecordOf, unreadableEtfListRecordOf } from '../reference-rows.ts'
 import { KRX_SCREENS } from '../screens.ts'
-import { isStandInRow } from '../stand-in-rows.ts'
+import { isStandInRow } from '@kmd/core'
 import { isIsin, isStockCode } from '../stock-codes.ts'
 import { isNonTradingDayAnswer } from './ohlcv-market-cap.ts'
 

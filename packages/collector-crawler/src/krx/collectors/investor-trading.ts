@@ -4,7 +4,7 @@ import { KRX_INVESTOR_TYPES } from '../investor-types.ts'
 import { toKrxRequestDate } from '../parse.ts'
 import { investorTradingRecordOf } from '../rows.ts'
 import { KRX_MARKETS, KRX_SCREENS } from '../screens.ts'
-import { isStandInRow } from '../stand-in-rows.ts'
+import { isStandInRow } from '@kmd/core'
 
 /** One MDCSTAT02401 answer: every stock of one market, for one investor type. */
 export interface InvestorTradingAnswer {

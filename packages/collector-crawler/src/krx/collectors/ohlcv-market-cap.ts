@@ -3,7 +3,7 @@ import type { KrxRow, KrxScreenFetcher } from '../client.ts'
 import { toKrxRequestDate } from '../parse.ts'
 import { marketCapRecordOf, ohlcvRecordOf } from '../rows.ts'
 import { KRX_SCREENS } from '../screens.ts'
-import { isStandInRow } from '../stand-in-rows.ts'
+import { isStandInRow } from '@kmd/core'
 
 export interface OhlcvAndMarketCap {
   ohlcv: CollectedBatch<'ohlcv_daily'>
