@@ -24,7 +24,9 @@ function secondSource(closeOverrides: Record<string, string>): CollectorRegistry
         const override = record.values.stock_code ? closeOverrides[record.values.stock_code] : undefined
         if (override) {
           // A disagreement a careful source could send: on the tick grid, its change consistent with it.
-          record.values.change = String(Number(record.values.change) + Number(override) - Number(record.values.close))
+          const change = Number(record.values.change) + Number(override) - Number(record.values.close)
+          record.values.change = String(change)
+          record.values.change_rate = (Math.round((change / (Number(override) - change)) * 10_000) / 100).toFixed(2)
           record.values.close = override
           record.values.high = String(Math.max(Number(record.values.high ?? override), Number(override)))
           record.values.low = String(Math.min(Number(record.values.low ?? override), Number(override)))

@@ -3,6 +3,7 @@ import { activeStockCountRule } from './rules/active-stock-count.ts'
 import { averagePriceRule } from './rules/average-price.ts'
 import { calendarRule } from './rules/calendar.ts'
 import { changeConsistencyRule } from './rules/change-consistency.ts'
+import { changeRateConsistencyRule } from './rules/change-rate-consistency.ts'
 import { completenessRule } from './rules/completeness.ts'
 import { crossSourceAgreementRule } from './rules/cross-source-agreement.ts'
 import { delistingConsistencyRule } from './rules/delisting-consistency.ts'
@@ -53,6 +54,7 @@ const RULE_SETS: Record<Dataset, readonly Rule[]> = {
     tickGridRule,
     priceLimitRule,
     changeConsistencyRule,
+    changeRateConsistencyRule,
     averagePriceRule,
     tradingValueRangeRule,
     volumeAnomalyRule,

@@ -194,6 +194,7 @@ describe('validateBatch', () => {
       ['tick_grid', 'reject', null],
       ['price_limit', 'reject', 0.3],
       ['change_consistency', 'reject', 0],
+      ['change_rate_consistency', 'reject', 0.01],
       ['average_price', 'reject', 0.3],
       ['trading_value_range', 'warn', 0.01],
       ['volume_anomaly', 'warn', 50],

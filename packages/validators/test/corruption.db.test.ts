@@ -102,6 +102,7 @@ describe('corrupted daily rows are rejected one row at a time', () => {
       ['110020', 'rejected', [
         'price_limit: close 30300 is +203.0% vs previous close 10000 (2024-05-02)',
         'change_consistency: change +100 but close 30300 - previous close 10000 (2024-05-02) = +20300',
+        'change_rate_consistency: change_rate 1% but change 100 on a base of 30200 is 0.33%',
       ]],
       ['110030', 'rejected', ['price_limit: high 20400 is +104.0% vs previous close 10000 (2024-05-02)']],
       ['110040', 'rejected', ['price_limit: high 10200000 is +101900.0% vs previous close 10000 (2024-05-02)']],

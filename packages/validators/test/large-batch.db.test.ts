@@ -62,6 +62,7 @@ describe('a large batch', () => {
       tick_grid: [true, 0],
       price_limit: [false, 100],
       change_consistency: [true, 0],
+      change_rate_consistency: [true, 0],
       average_price: [true, 0],
       trading_value_range: [false, 100],
       volume_anomaly: [true, 0],

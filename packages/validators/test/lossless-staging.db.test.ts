@@ -41,6 +41,16 @@ describe('staging never loses a batch to one cell, and an identical copy is not 
     })
   }
 
+  test('a change_rate that disagrees with the change on its base rejects its row alone', async () => {
+    const target = newTarget('ohlcv_daily', '2024-05-06')
+    // base 1000 - 12 = 988: +12 is 1.21%
+    await stage(db(), target, [bar('005930', 1000, { change: 12, change_rate: 1.21 }), bar('000660', 1000, { change: 12, change_rate: 0 })])
+    await validateBatch(db(), target)
+    const [good, corrupt] = await marks(db(), target)
+    expect(good!.reject_reasons ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^change_rate_consistency/)]))
+    expect(corrupt!.reject_reasons).toEqual(expect.arrayContaining(['change_rate_consistency: change_rate 0% but change 12 on a base of 988 is 1.21%']))
+  })
+
   test('an identical copy of a kept row settles as duplicate, not rejected; conflicting copies stay rejected', async () => {
     const target = newTarget('ohlcv_daily', '2024-05-03')
     await stage(db(), target, [bar('005930', 1000), bar('005930', 1000), bar('000660', 500), bar('000660', 505)])

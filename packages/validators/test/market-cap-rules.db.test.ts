@@ -7,8 +7,22 @@ const testDb = useMigratedDatabase()
 const db = () => testDb.current.database.db
 
 describe('market_cap_daily rules', () => {
-  test('a market cap off close x listed shares by more than 0.1% is rejected; within it is valid', async () => {
-    const target = newTarget('market_cap_daily', '2024-01-02')
+  test('from KRX, which sends it to the won, a market cap one won off close x listed shares is rejected', async () => {
+    const target = newTarget('market_cap_daily', '2024-01-01')
+    await stage(db(), target, [
+      { stock_code: '005930', close: 79600, listed_shares: 5969782550, market_cap: 475194690980000 },
+      { stock_code: '000660', close: 100000, listed_shares: 1000, market_cap: 100000001 },
+    ])
+    await validateBatch(db(), target)
+    const rows = await marks(db(), target)
+    expect(rows.map((r) => r.validation_status)).toEqual(['valid', 'rejected'])
+    expect(rows[1]!.reject_reasons).toEqual([
+      'market_cap_identity: market_cap 100000001 differs from close 100000 x listed_shares 1000 = 100000000 by 1 (krx sends it to the won)',
+    ])
+  })
+
+  test('from a source that rounds, a market cap off close x listed shares by more than 0.1% is rejected; within it is valid', async () => {
+    const target = { ...newTarget('market_cap_daily', '2024-01-02'), source: 'infomax' }
     await stage(db(), target, [
       { stock_code: '005930', close: 79600, listed_shares: 5969782550, market_cap: 475194690980000 },
       { stock_code: '000660', close: 100000, listed_shares: 1000, market_cap: 100050000 },

@@ -59,9 +59,15 @@ export function bar(stockCode: string, close: number, overrides: StagedRow = {})
     volume: 100,
     trading_value: close * 100,
     change: 0,
-    change_rate: 0,
     ...overrides,
+    // The rate a source would print for the change, unless the test sets one.
+    change_rate: 'change_rate' in overrides ? overrides.change_rate : rateOf(close, overrides.change ?? 0),
   }
+}
+
+function rateOf(close: number, change: unknown): number | null {
+  if (typeof change !== 'number' || close - change <= 0) return 0
+  return Math.round((change / (close - change)) * 10_000) / 100
 }
 
 export interface Marked {

@@ -4,10 +4,12 @@ import { batchParam, reasonsWhen, show } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
 const TOLERANCE = 0.001
+// Sources whose market cap is close × listed shares to the won (KRX's MKTCAP, in the real recording).
+const EXACT_SOURCES: readonly string[] = ['krx']
 
 /**
- * KRX's market cap is close × listed shares, exactly, in the real recording; a row off by more
- * than 0.1% mixes values from different days or share counts. Also refuses negative counts,
+ * Market cap is close × listed shares: to the won from KRX, within 0.1% from sources that
+ * round it; a row off by more mixes values from different days or share counts, or was corrupted. Also refuses negative counts,
  * which production's CHECKs would refuse at promotion.
  */
 export const marketCapIdentityRule: Rule = {
@@ -18,14 +20,15 @@ export const marketCapIdentityRule: Rule = {
   async check(context) {
     const { target } = context
     const product = sql`s.close * s.listed_shares`
+    const allowed = EXACT_SOURCES.includes(target.source) ? sql`0` : sql`${TOLERANCE}::numeric * s.market_cap`
     const reasons = reasonsWhen([
       [sql`s.market_cap < 0`, sql`'market_cap_identity: market_cap ' || ${show(sql`s.market_cap`)} || ' < 0'`],
       [sql`s.listed_shares < 0`, sql`'market_cap_identity: listed_shares ' || ${show(sql`s.listed_shares`)} || ' < 0'`],
       [
-        sql`abs(s.market_cap - ${product}) > ${TOLERANCE}::numeric * s.market_cap`,
+        sql`abs(s.market_cap - ${product}) > ${allowed}`,
         sql`'market_cap_identity: market_cap ' || ${show(sql`s.market_cap`)} || ' differs from close ' || ${show(sql`s.close`)}
             || ' x listed_shares ' || ${show(sql`s.listed_shares`)} || ' = ' || ${show(product)}
-            || ' by ' || ${show(sql`abs(s.market_cap - ${product})`)} || ' (more than 0.1%)'`,
+            || ' by ' || ${show(sql`abs(s.market_cap - ${product})`)} || ${EXACT_SOURCES.includes(target.source) ? ` (${target.source} sends it to the won)` : ' (more than 0.1%)'}`,
       ],
     ])
     const found = await flagRows(context, {
