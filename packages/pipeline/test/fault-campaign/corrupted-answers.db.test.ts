@@ -13,7 +13,10 @@ import { openCampaign, summarizeViolations, type Campaign, type CampaignReport, 
 
 // This file, however it is named (a red file is renamed into the suite once it passes).
 const FILE = fileURLToPath(import.meta.url).replace(/^.*?(?=packages\/)/, '')
-const seed = Number(process.env.FAULT_CAMPAIGN_SEED ?? Date.now() % 2 ** 31)
+// The suite replays one seed, so CI judges every commit on the same payloads; other seeds are
+// explored with FAULT_CAMPAIGN_SEED or `pnpm fault-campaign --seed N`.
+const SUITE_SEED = 20_261_202
+const seed = Number(process.env.FAULT_CAMPAIGN_SEED ?? SUITE_SEED)
 const PAYLOADS = Number(process.env.FAULT_CAMPAIGN_PAYLOADS ?? 30)
 const replay = `seed ${seed} (replay: FAULT_CAMPAIGN_SEED=${seed}, ${FILE} on ${process.env.TEST_BACKEND ?? 'embedded'})`
 
