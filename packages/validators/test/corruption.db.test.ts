@@ -260,7 +260,11 @@ describe('out_of_range for every dataset, from the production column types', () 
     const capOutcome = await validateBatch(db(), cap)
     expect((await marks(db(), cap)).map((m) => m.reject_reasons)).toEqual([
       null,
-      ['out_of_range: close 1000.001 has more decimals than numeric(16,2)', 'tick_grid: close 1000.001 is not a multiple of the tick 1 at that price'],
+      [
+        'out_of_range: close 1000.001 has more decimals than numeric(16,2)',
+        'market_cap_identity: market_cap 10000 differs from close 1000.001 x listed_shares 10 = 10000.01 by 0.01 (krx sends it to the won)',
+        'tick_grid: close 1000.001 is not a multiple of the tick 1 at that price',
+      ],
     ])
     // The limits are read from the production table: every column narrower than staging's.
     expect(check(capOutcome, 'out_of_range').message).toBe(
