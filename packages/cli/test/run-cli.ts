@@ -1,5 +1,9 @@
 import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { openTestDatabase } from '@kmd/db/testing'
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
@@ -21,4 +25,32 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
       resolve({ code, stdout, stderr })
     })
   })
+}
+
+/**
+ * A migrated database the CLI can open as a separate process, with KRX pointed at `krxUrl`:
+ * a server test database, or (embedded, one process per data folder) a folder of its own.
+ */
+export async function migratedCliTarget(krxUrl: string, extra: Record<string, string> = {}): Promise<{ env: Record<string, string | undefined>; dispose(): Promise<void> }> {
+  const target = await openTestDatabase()
+  const krx = { KRX_BASE_URL: krxUrl, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '500', ...extra }
+  let dataDir: string | undefined
+  let env: Record<string, string | undefined>
+  if (target.url) {
+    env = { ...krx, DATABASE_URL: target.url }
+  } else {
+    // The embedded engine allows one process per data folder: the CLI gets its own folder.
+    await target.dispose()
+    dataDir = await mkdtemp(join(tmpdir(), 'kmd-cli-'))
+    env = { ...krx, DATABASE_URL: undefined, EMBEDDED_DATA_DIR: dataDir }
+  }
+  const migrated = await runCli(['migrate'], env)
+  if (migrated.code !== 0) throw new Error(migrated.stderr)
+  return {
+    env,
+    async dispose() {
+      if (target.url) await target.dispose()
+      if (dataDir) await rm(dataDir, { recursive: true, force: true })
+    },
+  }
 }

@@ -1,37 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { previousTradingDay } from '@kmd/core'
-import { openTestDatabase, type TestDatabase } from '@kmd/db/testing'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
-import { runCli } from './run-cli.ts'
+import { migratedCliTarget, runCli } from './run-cli.ts'
 
-let target: TestDatabase
 let simulator: RunningSimulator
+let cli: Awaited<ReturnType<typeof migratedCliTarget>>
 let env: Record<string, string | undefined>
-let dataDir: string | undefined
 
 const STOCKS = 40
 
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, stockCount: STOCKS })
-  target = await openTestDatabase()
-  const krx = { KRX_BASE_URL: simulator.url, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '500', LOG_LEVEL: 'silent' }
-  if (target.url) {
-    env = { ...krx, DATABASE_URL: target.url }
-  } else {
-    // The embedded engine allows one process per data folder: the CLI gets its own folder.
-    await target.dispose()
-    dataDir = await mkdtemp(join(tmpdir(), 'kmd-cli-status-'))
-    env = { ...krx, DATABASE_URL: undefined, EMBEDDED_DATA_DIR: dataDir }
-  }
-  const migrated = await runCli(['migrate'], env)
-  if (migrated.code !== 0) throw new Error(migrated.stderr)
+  cli = await migratedCliTarget(simulator.url, { LOG_LEVEL: 'silent' })
+  env = cli.env
 })
 afterAll(async () => {
-  if (target?.url) await target.dispose()
-  if (dataDir) await rm(dataDir, { recursive: true, force: true })
+  await cli?.dispose()
   await simulator?.stop()
 })
 
