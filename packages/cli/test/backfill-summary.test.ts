@@ -5,8 +5,8 @@ import { backfillExitCode, printSummary } from '../src/commands/backfill.ts'
 function summary(over: Partial<BackfillSummary> = {}): BackfillSummary {
   return {
     partitions: 61, toRun: 61, notRun: 0, statuses: emptyStatusCounts(), skippedHeld: 0, skippedClosed: 0, abandoned: 0,
-    rowsProcessed: 0, rowsPromoted: 0, rowsRejected: 0, elapsedMs: 1000, finished: 61, rowsPerSecond: 0, etaMs: 0,
-    dataset: 'ohlcv_daily', source: 'krx', from: '2025-01-02', to: '2025-03-31', reprocess: 'missing', dryRun: false,
+    runs: 61, rowsProcessed: 0, rowsPromoted: 0, rowsRejected: 0, elapsedMs: 1000, finished: 61, rowsPerSecond: 0, etaMs: 0,
+    dataset: 'ohlcv_daily', source: 'krx', pinned: 'krx', from: '2025-01-02', to: '2025-03-31', reprocess: 'missing', dryRun: false,
     partitioning: 'one trading day per partition', aborted: false, aggregatesRefreshed: [], refreshError: undefined, reapedAtStart: 0,
     ...over,
   }

@@ -21,7 +21,8 @@ export type ReprocessMode = (typeof REPROCESS_MODES)[number]
 
 export interface BackfillRequest {
   dataset: Dataset
-  source: SourceName
+  /** The sources whose runs count as loading a partition: the plan's, or the one pinned. */
+  sources: readonly SourceName[]
   from: TradeDate
   to: TradeDate
   reprocess?: ReprocessMode
@@ -30,7 +31,7 @@ export interface BackfillRequest {
 }
 
 export interface LedgerEntry {
-  /** Some run of this (dataset, source, partition) ended SUCCESS or PARTIAL and promoted rows. */
+  /** Some run of this (dataset, partition) from one of the sources ended SUCCESS or PARTIAL and promoted rows. */
   everLoaded: boolean
   /** The completeness ledger's word on the partition (any source); undefined without a ledger row. */
   completeness?: { complete: boolean; missing: number; expected: number }
@@ -53,7 +54,7 @@ export async function* planBackfill(db: Kysely<Database>, shape: PartitionShape,
   const mode = request.reprocess ?? 'missing'
   let chunk: Partition[] = []
   const decideChunk = async function* (): AsyncGenerator<PlannedPartition> {
-    const ledger = mode === 'all' ? new Map<string, LedgerEntry>() : await readLedger(db, request.dataset, request.source, chunk.map((p) => p.key))
+    const ledger = mode === 'all' ? new Map<string, LedgerEntry>() : await readLedger(db, request.dataset, request.sources, chunk.map((p) => p.key))
     for (const partition of chunk) yield { ...partition, ...decide(mode, ledger.get(partition.key)) }
     chunk = []
   }
@@ -69,7 +70,7 @@ export function decide(mode: ReprocessMode, entry: LedgerEntry | undefined): Pic
   if (mode === 'all') return { action: 'run', reason: 'reprocess all' }
   const latest = entry?.latestStatus
   const describeLatest = () =>
-    latest ? `latest run ${latest} at ${entry?.latestStartedAt?.toISOString()} (run ${entry?.latestRunId})${entry?.latestError ? `: ${entry.latestError}` : ''}` : 'no run from this source'
+    latest ? `latest run ${latest} at ${entry?.latestStartedAt?.toISOString()} (run ${entry?.latestRunId})${entry?.latestError ? `: ${entry.latestError}` : ''}` : 'no run from these sources'
   const completeness = entry?.completeness
   const short = completeness && !completeness.complete ? `loaded but incomplete: ${completeness.missing} of ${completeness.expected} expected keys missing; ` : undefined
   if (mode === 'missing' || mode === 'incomplete') {
@@ -83,14 +84,14 @@ export function decide(mode: ReprocessMode, entry: LedgerEntry | undefined): Pic
   return { action: 'skip', reason: latest ? describeLatest() : 'never run (--reprocess missing loads it)' }
 }
 
-/** The ledger entries of some partitions of one (dataset, source); partitions never run are absent. */
-export async function readLedger(db: Kysely<Database>, dataset: string, source: string, keys: readonly string[]): Promise<Map<string, LedgerEntry>> {
-  if (keys.length === 0) return new Map()
+/** The ledger entries of some partitions of a dataset, from these sources' runs; partitions never run are absent. */
+export async function readLedger(db: Kysely<Database>, dataset: string, sources: readonly string[], keys: readonly string[]): Promise<Map<string, LedgerEntry>> {
+  if (keys.length === 0 || sources.length === 0) return new Map()
   const finished = sql.join(['SUCCESS', 'PARTIAL', 'FAILED', 'ABORTED', 'ABANDONED'].map((status) => sql.lit(status)))
   const rows = await db
     .selectFrom('data_collection_logs')
     .where('dataset', '=', dataset)
-    .where('source', '=', source)
+    .where('source', 'in', sources)
     .where('partition_key', 'in', keys)
     .where(sql<boolean>`status in (${finished})`)
     .groupBy('partition_key')
@@ -127,7 +128,7 @@ export async function readLedger(db: Kysely<Database>, dataset: string, source: 
       },
     ]),
   )
-  // A partition another source completed has a ledger row but maybe no run of this source.
+  // A partition another source completed has a ledger row but maybe no run of these sources.
   for (const [day, state] of completeness) {
     if (!entries.has(day)) entries.set(day, { everLoaded: false, completeness: state, latestStatus: undefined, latestRunId: undefined, latestStartedAt: undefined, latestError: undefined })
   }

@@ -1,5 +1,6 @@
 import { wasHeld } from './claims.ts'
-import type { JobResult, JobStatus } from './run-job.ts'
+import type { JobStatus } from './run-job.ts'
+import type { PartitionResult } from './run-with-fallback.ts'
 
 /** Counters of a backfill: what a progress bar, a log line and the closing summary show. Never a list of results. */
 export interface BackfillCounters {
@@ -9,15 +10,17 @@ export interface BackfillCounters {
   toRun: number
   /** Partitions the plan leaves alone (the ledger says they are done). */
   notRun: number
-  /** Runs finished so far, by status. */
+  /** Partitions finished so far, by how each stands after its runs (`partitionStatus`). */
   statuses: Record<JobStatus, number>
-  /** Of the SKIPPED runs: the partition was held by another live run (not loaded: a failure of the backfill). */
+  /** Of the SKIPPED partitions: held by another live run (not loaded: a failure of the backfill). */
   skippedHeld: number
-  /** Of the SKIPPED runs: the market was closed that day (nothing to load). */
+  /** Of the SKIPPED partitions: the market was closed that day (nothing to load). */
   skippedClosed: number
   /** Runs whose log row another process marked ABANDONED while they went on (their lease was lost). */
   abandoned: number
-  /** Rows carried through staging and validation (valid + rejected). */
+  /** Runs made (a partition's primary, fallbacks and gap fills each count). */
+  runs: number
+  /** Rows carried through staging and validation (valid + rejected), over every run. */
   rowsProcessed: number
   rowsPromoted: number
   rowsRejected: number
@@ -36,28 +39,31 @@ export function emptyStatusCounts(): Record<JobStatus, number> {
   return { SUCCESS: 0, PARTIAL: 0, FAILED: 0, SKIPPED: 0, ABORTED: 0 }
 }
 
-/** Folds finished runs into counters and derives pace and ETA. */
+/** Folds finished partitions into counters and derives pace and ETA. */
 export class BackfillProgress {
   readonly counters: BackfillCounters
   readonly #started = performance.now()
 
   constructor(partitions: number, toRun: number) {
     this.counters = {
-      partitions, toRun, notRun: 0, statuses: emptyStatusCounts(), skippedHeld: 0, skippedClosed: 0, abandoned: 0,
+      partitions, toRun, notRun: 0, statuses: emptyStatusCounts(), skippedHeld: 0, skippedClosed: 0, abandoned: 0, runs: 0,
       rowsProcessed: 0, rowsPromoted: 0, rowsRejected: 0, elapsedMs: 0,
     }
   }
 
-  recordRun(result: JobResult): void {
+  recordPartition(partition: PartitionResult): void {
     const c = this.counters
-    c.statuses[result.status] += 1
-    if (result.status === 'SKIPPED') {
-      if (wasHeld(result)) c.skippedHeld += 1
+    c.statuses[partition.status] += 1
+    if (partition.status === 'SKIPPED') {
+      if (wasHeld(partition.final)) c.skippedHeld += 1
       else c.skippedClosed += 1
     }
-    c.rowsProcessed += result.valid + result.rejected
-    c.rowsPromoted += result.promoted
-    c.rowsRejected += result.rejected
+    for (const run of partition.attempts) {
+      c.runs += 1
+      c.rowsProcessed += run.valid + run.rejected
+      c.rowsPromoted += run.promoted
+      c.rowsRejected += run.rejected
+    }
   }
 
   /** A run that ended without an outcome of its own: another process found its lease dead. */

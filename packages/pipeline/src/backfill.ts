@@ -4,23 +4,32 @@ import { acquireRunLease, reapDeadRuns, refreshAggregates, RunAbandonedError } f
 import { partitionRuleFor, type PartitionShape } from './backfill-partitions.ts'
 import { planBackfill, type BackfillRequest, type PlannedPartition } from './backfill-plan.ts'
 import { BackfillProgress, type ProgressSnapshot } from './backfill-progress.ts'
-import { runJob, type JobResult, type PipelineDeps } from './run-job.ts'
+import type { PipelineDeps } from './run-job.ts'
+import { runWithFallback, type PartitionResult } from './run-with-fallback.ts'
+import { DEFAULT_SOURCE_PLAN, describeSources, planWith, sourcesToTry, type SourcePlan } from './source-plan.ts'
 
-export interface BackfillOptions extends BackfillRequest {
+export interface BackfillOptions extends Omit<BackfillRequest, 'sources'> {
   dataset: DailyDataset
+  /** Each partition from the dataset's primary source, then its fallbacks and gap fills (default: DEFAULT_SOURCE_PLAN). */
+  plan?: SourcePlan
+  /** Only this source: no fallback, no gap fill. */
+  source?: SourceName
   /** Partitions run at once (a sliding window). 1 on the embedded database, which has one connection. */
   concurrency?: number
   /** Print the plan and change nothing. */
   dryRun?: boolean
   /** Every planned partition, run or skipped, as the plan reaches it (dry run: the whole plan). */
   onPlanned?: (partition: PlannedPartition) => void
-  /** After each run ends, with the counters so far. */
-  onRun?: (result: JobResult, progress: ProgressSnapshot) => void
+  /** After each partition's runs end (its primary, fallbacks and gap fills), with the counters so far. */
+  onRun?: (partition: PartitionResult, progress: ProgressSnapshot) => void
 }
 
 export interface BackfillSummary extends ProgressSnapshot {
   dataset: DailyDataset
+  /** The sources asked, in order: `krx → kis → naver`, or the pinned one. */
   source: string
+  /** The source given with `source`, if any (to say the same command again). */
+  pinned: SourceName | undefined
   from: TradeDate
   to: TradeDate
   reprocess: NonNullable<BackfillOptions['reprocess']>
@@ -36,24 +45,30 @@ export interface BackfillSummary extends ProgressSnapshot {
   reapedAtStart: number
 }
 
-/** A backfill this process cannot run: no collector for the (source, dataset). */
+/** A backfill this process cannot run: no collector for the dataset from the plan's sources (or the pinned one). */
 export class BackfillNotPossibleError extends Error {
   override readonly name = 'BackfillNotPossibleError'
 }
 
 /**
- * Loads a date range partition by partition, each an ordinary logged run (`runJob`, trigger
- * 'backfill', the same partition claim as the scheduler's runs). Resumable: the plan skips what
+ * Loads a date range partition by partition, each through the source plan like a scheduled
+ * slot (`runWithFallback`: primary, fallbacks, gap fills; each run logged with trigger
+ * 'backfill' and the same partition claim as the scheduler's runs). Resumable: the plan skips what
  * the ledger says is loaded. Workers pull from one lazy plan, so the window slides (a slow
  * partition holds one worker, not a batch) and memory does not grow with the range. Aggregates
  * are refreshed once at the end. `deps.signal` stops taking partitions and aborts running ones.
  */
 export async function runBackfill(deps: PipelineDeps, options: BackfillOptions): Promise<BackfillSummary> {
-  if (!deps.collectors[options.source]?.[options.dataset]) {
-    throw new BackfillNotPossibleError(`source "${options.source}" has no collector for ${options.dataset} in this process`)
+  const plan = planWith(options.plan ?? DEFAULT_SOURCE_PLAN, options.dataset, options.source)
+  const sources = sourcesToTry(plan, options.dataset, deps.collectors)
+  if (sources.length === 0) {
+    throw new BackfillNotPossibleError(
+      options.source ? `source "${options.source}" has no collector for ${options.dataset} in this process` : `no source of the plan (${describeSources(plan, options.dataset)}) has a collector for ${options.dataset} in this process`,
+    )
   }
   if (options.from > options.to) throw new RangeError(`--from ${options.from} is after --to ${options.to}`)
-  const { shape, partitioning } = backfillPartitioning(options.source, options.dataset)
+  const request: BackfillRequest = { ...options, sources }
+  const { shape, partitioning } = backfillPartitioning(sources[0]!, options.dataset)
   const concurrency = options.concurrency ?? 1
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number >= 1, got ${concurrency}`)
   const { db } = deps.database
@@ -64,14 +79,14 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
   // A counting pass first, so progress has a total and an ETA; it reads the ledger only.
   let partitions = 0
   let toRun = 0
-  for await (const planned of planBackfill(db, shape, options)) {
+  for await (const planned of planBackfill(db, shape, request)) {
     partitions += 1
     if (planned.action === 'run') toRun += 1
     if (options.dryRun) options.onPlanned?.(planned)
   }
   const progress = new BackfillProgress(partitions, toRun)
   const summary = (aborted: boolean, aggregatesRefreshed: string[] = [], refreshError?: string): BackfillSummary => ({
-    ...progress.snapshot(), dataset: options.dataset, source: options.source, from: options.from, to: options.to, reprocess,
+    ...progress.snapshot(), dataset: options.dataset, source: sources.join(' → '), pinned: options.source, from: options.from, to: options.to, reprocess,
     partitioning, dryRun: options.dryRun ?? false, aborted, aggregatesRefreshed, refreshError, reapedAtStart,
   })
   if (options.dryRun) {
@@ -88,14 +103,14 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
   }
 
   async function loadPlanned(): Promise<BackfillSummary> {
-    const plan = planBackfill(db, shape, options)
+    const planned = planBackfill(db, shape, request)
     const jobDeps: PipelineDeps = { ...deps, refreshAggregates: false }
     let failure: unknown
     let planExhausted = false
     // Async generators queue concurrent next() calls, so workers can share one plan.
     const nextToRun = async (): Promise<PlannedPartition | undefined> => {
       while (!deps.signal?.aborted && failure === undefined) {
-        const step = await plan.next()
+        const step = await planned.next()
         if (step.done) {
           planExhausted = true
           return undefined
@@ -110,9 +125,9 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
     const worker = async (): Promise<void> => {
       try {
         for (let partition = await nextToRun(); partition; partition = await nextToRun()) {
-          let result: JobResult
+          let result: PartitionResult
           try {
-            result = await runJob(jobDeps, { dataset: options.dataset, source: options.source, tradeDate: partition.from, trigger: 'backfill' })
+            result = await runWithFallback(jobDeps, plan, { dataset: options.dataset, tradeDate: partition.from, trigger: 'backfill' })
           } catch (error) {
             // This process's lease was lost mid-run and another process closed the run: count it, go on.
             if (!(error instanceof RunAbandonedError)) throw error
@@ -120,21 +135,21 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
             progress.recordAbandoned()
             continue
           }
-          progress.recordRun(result)
-          if (result.promoted > 0) {
+          progress.recordPartition(result)
+          if (result.attempts.some((attempt) => attempt.promoted > 0)) {
             if (!promoted.from || partition.from < promoted.from) promoted.from = partition.from
             if (!promoted.to || partition.to > promoted.to) promoted.to = partition.to
           }
           options.onRun?.(result, progress.snapshot())
         }
       } catch (error) {
-        // runJob reports source and validation failures as results; a throw is the database (or
+        // Runs report source and validation failures as results; a throw is the database (or
         // the ledger query) itself: every worker stops taking partitions and the error is rethrown.
         failure ??= error
       }
     }
     await Promise.all(Array.from({ length: concurrency }, worker))
-    await plan.return(undefined)
+    await planned.return(undefined)
     if (failure !== undefined) throw failure
 
     // A signal after the last partition was taken stopped nothing.

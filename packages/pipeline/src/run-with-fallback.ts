@@ -1,10 +1,12 @@
 import type { Dataset, TradeDate } from '@kmd/core'
 import type { RunTrigger } from '@kmd/promoter'
 import type { PartitionCompleteness } from './completeness-ledger.ts'
-import { runJob, type JobResult, type PipelineDeps } from './run-job.ts'
+import { runJob, type JobResult, type JobStatus, type PipelineDeps } from './run-job.ts'
 import { sourcesToTry, type SourcePlan } from './source-plan.ts'
 
 export interface PartitionResult {
+  /** How the partition stands after every attempt (see `partitionStatus`). */
+  status: JobStatus
   /** The run that settled the partition (delivered, skipped, or the last failure). */
   final: JobResult
   /** Every run made, primary first (failures, then gap fills). */
@@ -28,7 +30,7 @@ export async function runWithFallback(
   partition: { dataset: Dataset; tradeDate: TradeDate; trigger?: RunTrigger },
 ): Promise<PartitionResult> {
   const sources = sourcesToTry(plan, partition.dataset, deps.collectors)
-  if (sources.length === 0) throw new Error(`no configured source can collect ${partition.dataset} (plan: ${JSON.stringify(plan[partition.dataset])})`)
+  if (sources.length === 0) throw new NoSourceError(`no configured source can collect ${partition.dataset} (plan: ${JSON.stringify(plan[partition.dataset])})`)
   const attempts: JobResult[] = []
   let missingStocks: readonly string[] | undefined
   let completeness: PartitionCompleteness | undefined
@@ -52,6 +54,26 @@ export async function runWithFallback(
       'partition incomplete; asking the next source for the missing stocks',
     )
   }
-  const delivering = attempts.find((attempt) => attempt.status === 'SUCCESS' || attempt.status === 'PARTIAL')
-  return { final: attempts[attempts.length - 1]!, attempts, deliveredBy: delivering?.source, completeness }
+  const delivering = attempts.find(delivered)
+  return { status: partitionStatus(attempts, completeness), final: attempts[attempts.length - 1]!, attempts, deliveredBy: delivering?.source, completeness }
+}
+
+/** No source the plan names for the dataset has a collector in this process. */
+export class NoSourceError extends Error {
+  override readonly name = 'NoSourceError'
+}
+
+const delivered = (attempt: JobResult): boolean => attempt.status === 'SUCCESS' || attempt.status === 'PARTIAL'
+
+/**
+ * The partition's word, from all its runs: nothing delivered → the last run's status (FAILED,
+ * SKIPPED, ABORTED); delivered but production still misses expected keys → PARTIAL; delivered
+ * and nothing missing → the last delivering run's status (a gap fill that completed a short
+ * day makes it SUCCESS; a run that quarantined rows nobody replaced stays PARTIAL).
+ */
+export function partitionStatus(attempts: readonly JobResult[], completeness: PartitionCompleteness | undefined): JobStatus {
+  const last = attempts.findLast(delivered)
+  if (!last) return attempts[attempts.length - 1]?.status ?? 'FAILED'
+  if (completeness && completeness.missingCount > 0) return 'PARTIAL'
+  return last.status
 }

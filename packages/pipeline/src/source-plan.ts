@@ -53,8 +53,26 @@ export function loadSourcePlan(json: string | undefined): SourcePlan {
   return { ...DEFAULT_SOURCE_PLAN, ...result.data } as SourcePlan
 }
 
+/**
+ * The plan a run follows: the plan itself, or, with a source pinned (`--source`, a schedule
+ * file's `source`), that one source alone for the dataset: no fallback, no gap fill.
+ */
+export function planWith(plan: SourcePlan, dataset: Dataset, pinned: SourceName | undefined): SourcePlan {
+  return pinned === undefined ? plan : { ...plan, [dataset]: { primary: pinned, fallbacks: [] } }
+}
+
+/** The plan's sources for a dataset, primary first. */
+export function plannedSources(plan: SourcePlan, dataset: Dataset): SourceName[] {
+  const { primary, fallbacks } = plan[dataset]
+  return [primary, ...fallbacks]
+}
+
+/** The plan's order for a dataset as one line: `krx → kis → naver`. */
+export function describeSources(plan: SourcePlan, dataset: Dataset): string {
+  return plannedSources(plan, dataset).join(' → ')
+}
+
 /** The sources to try for a dataset, in order, among those this process has collectors for. */
 export function sourcesToTry(plan: SourcePlan, dataset: Dataset, collectors: CollectorRegistry): SourceName[] {
-  const { primary, fallbacks } = plan[dataset]
-  return [primary, ...fallbacks].filter((source) => collectors[source]?.[dataset as keyof NonNullable<CollectorRegistry[SourceName]>] !== undefined)
+  return plannedSources(plan, dataset).filter((source) => collectors[source]?.[dataset as keyof NonNullable<CollectorRegistry[SourceName]>] !== undefined)
 }

@@ -5,7 +5,8 @@ import { createKrxClient } from '@kmd/collector-crawler'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
 import { acquireRunLease, finishRun, startRun } from '@kmd/promoter'
-import { claimPartition, krxCollectors, runBackfill, type BackfillOptions, type PipelineDeps, type PlannedPartition } from '../src/index.ts'
+import { claimPartition, krxCollectors, loadSourcePlan, runBackfill, type BackfillOptions, type PipelineDeps, type PlannedPartition } from '../src/index.ts'
+import { perStockStandIn } from '../src/testing.ts'
 
 const testDb = useMigratedDatabase()
 let simulator: RunningSimulator
@@ -126,7 +127,7 @@ describe('runBackfill', () => {
     expect(Object.entries(await latestStatuses('ohlcv_daily', from, to)).filter(([, s]) => s === 'FAILED').map(([d]) => d)).toEqual(failedDays)
 
     const ran: string[] = []
-    const retry = await backfill({ from, to, reprocess: 'failed', onRun: (result) => ran.push(result.tradeDate) })
+    const retry = await backfill({ from, to, reprocess: 'failed', onRun: (result) => ran.push(result.final.tradeDate) })
     expect(ran.sort()).toEqual(failedDays)
     expect(retry).toMatchObject({ toRun: 3, notRun: days.length - 3, statuses: expect.objectContaining({ SUCCESS: 3, FAILED: 0 }) })
     expect(Object.values(await latestStatuses('ohlcv_daily', from, to)).every((s) => s === 'SUCCESS')).toBe(true)
@@ -210,6 +211,33 @@ describe('runBackfill', () => {
     expect(summary.statuses).toMatchObject({ SUCCESS: 2 })
     const ledger = await db().selectFrom('partition_completeness').select(['trade_date', 'complete']).where('dataset', '=', 'ohlcv_daily').where('trade_date', 'in', [first!, short!, never!]).orderBy('trade_date').execute()
     expect(ledger.map((row) => row.complete)).toEqual([true, true, true])
+  })
+
+  test('without --source a backfill follows the source plan: a day the primary answers short is completed by the next source', async () => {
+    const [from, to] = ['2025-09-01', '2025-09-05']
+    const days = tradingDaysBetween(from, to)
+    const standIn = perStockStandIn(deps().collectors.krx!.ohlcv_daily!, 'naver')
+    const plan = loadSourcePlan(JSON.stringify({ ohlcv_daily: { primary: 'krx', fallbacks: ['naver'] } }))
+    await backfill({ from, to: from }) // the first day from KRX alone: what the next day expects
+    let shortDay: string | undefined
+    // One partition at a time, so the short answer is the second day's.
+    simulator.faults.inject({ kind: 'missingStocks', match: { bld: 'MDCSTAT01501' } })
+    const summary = await runBackfill(
+      { ...deps(), collectors: { ...deps().collectors, naver: { ohlcv_daily: standIn.collect } } },
+      {
+        dataset: 'ohlcv_daily', plan, from, to, concurrency: 1,
+        onRun: (partition) => {
+          if (partition.attempts.length > 1) shortDay = partition.final.tradeDate
+        },
+      },
+    )
+    expect(summary).toMatchObject({ source: 'krx → naver', pinned: undefined, toRun: days.length - 1, notRun: 1, runs: days.length })
+    expect(summary.statuses).toMatchObject({ SUCCESS: days.length - 1, PARTIAL: 0, FAILED: 0 })
+    expect(shortDay).toBe(days[1])
+    expect(standIn.asked).toHaveLength(1)
+    expect(await rowsPerKey('ohlcv_daily', from, to)).toMatchObject({ rows: STOCKS * days.length, duplicated: 0 })
+    const ledger = await db().selectFrom('partition_completeness').select(['complete']).where('dataset', '=', 'ohlcv_daily').where('trade_date', '=', days[1]!).executeTakeFirstOrThrow()
+    expect(ledger.complete).toBe(true)
   })
 
   test('refreshes the aggregates once over the whole range at the end', async () => {

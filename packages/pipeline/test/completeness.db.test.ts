@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { createLogger, loadConfig, previousTradingDay, type CollectedBatch } from '@kmd/core'
+import { createLogger, loadConfig, previousTradingDay } from '@kmd/core'
 import { createKrxClient } from '@kmd/collector-crawler'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
+import { perStockStandIn } from '../src/testing.ts'
 import { krxCollectors, loadSourcePlan, runJob, runWithFallback, type CollectorRegistry, type PipelineDeps } from '../src/index.ts'
 
 const testDb = useMigratedDatabase()
@@ -25,23 +26,10 @@ beforeEach(() => {
   simulator.faults.clear()
 })
 
-/**
- * A per-stock second source (as the broker API or Naver answer): it asks the pipeline which
- * stocks to fetch and answers for those only, from the same market, so a gap fill can be
- * checked stock by stock.
- */
+/** A per-stock second source ("naver") answering from the same market, for gap fills. */
 function perStockSource(): { collectors: CollectorRegistry['naver']; asked: string[][] } {
-  const asked: string[][] = []
-  const client = krxCollectors(createKrxClient(config(), { logger, retries: 0 }))
-  const collectors: CollectorRegistry['naver'] = {
-    ohlcv_daily: async (date, context) => {
-      const wanted = await context.stockCodes()
-      asked.push(wanted)
-      const batch = (await client.ohlcv_daily!(date, context)) as CollectedBatch<'ohlcv_daily'>
-      return { ...batch, source: 'naver', records: batch.records.filter((record) => wanted.includes(record.values.stock_code ?? '')) }
-    },
-  }
-  return { collectors, asked }
+  const { collect, asked } = perStockStandIn(krxCollectors(createKrxClient(config(), { logger, retries: 0 })).ohlcv_daily!, 'naver')
+  return { collectors: { ohlcv_daily: collect }, asked }
 }
 
 const db = () => testDb.current.database.db
@@ -66,6 +54,7 @@ describe('completeness', () => {
     simulator.faults.inject({ kind: 'emptyRows', match: { bld: 'MDCSTAT01501' } })
     const result = await runWithFallback(deps({ krx, naver: second.collectors }), plan, { dataset: 'ohlcv_daily', tradeDate: '2026-10-06' })
     expect(result.attempts.map((a) => [a.source, a.status])).toEqual([['krx', 'FAILED'], ['naver', 'SUCCESS']])
+    expect(result.status).toBe('SUCCESS')
     const failed = await db().selectFrom('data_collection_logs').selectAll().where('run_id', '=', result.attempts[0]!.runId).executeTakeFirstOrThrow()
     expect(failed.error_message).toMatch(/2026-10-06, a trading day, with no ohlcv_daily rows/)
     expect(failed.error_detail).toMatchObject({ type: 'EmptyAnswerError', retryable: true })
@@ -112,6 +101,8 @@ describe('completeness', () => {
     expect(await productionCount('ohlcv_daily', '2026-10-08')).toBe(STOCKS)
     expect(await ledgerOf('ohlcv_daily', '2026-10-08')).toMatchObject({ basis: 'previous_session', expected_count: STOCKS, present_count: STOCKS, missing_count: 0, complete: true })
     expect(result.completeness).toMatchObject({ complete: true, missingCount: 0 })
+    // The day is whole again: the partition's word is SUCCESS, the primary's run stays PARTIAL.
+    expect(result.status).toBe('SUCCESS')
   })
 
   test('without a next source a short day stays PARTIAL and incomplete in the ledger, its missing keys named', async () => {
@@ -119,6 +110,7 @@ describe('completeness', () => {
     simulator.faults.inject({ kind: 'missingStocks', match: { bld: 'MDCSTAT01501' } })
     const result = await runWithFallback(deps({ krx }), plan, { dataset: 'ohlcv_daily', tradeDate: '2026-10-13' })
     expect(result.attempts.map((a) => a.status)).toEqual(['PARTIAL'])
+    expect(result.status).toBe('PARTIAL')
     const ledger = await ledgerOf('ohlcv_daily', '2026-10-13')
     expect(ledger).toMatchObject({ complete: false, expected_count: STOCKS, present_count: result.final.fetched })
     expect(ledger.missing_count).toBe(STOCKS - result.final.fetched)
@@ -147,6 +139,7 @@ describe('completeness', () => {
     expect(primary!.rejected).toBeGreaterThan(0)
     expect(second.asked[0]).toHaveLength(primary!.rejected)
     expect(gapFill).toMatchObject({ status: 'SUCCESS', promoted: primary!.rejected })
+    expect(result.status).toBe('SUCCESS')
     expect(await ledgerOf('ohlcv_daily', '2026-10-20')).toMatchObject({ complete: true, present_count: STOCKS })
   })
   // Last: once the master is loaded it is every later day's expectation.

@@ -1,5 +1,5 @@
 import { maskSecretsInText } from '@kmd/core'
-import type { JobResult } from '@kmd/pipeline'
+import type { JobResult, PartitionResult } from '@kmd/pipeline'
 import { seoulTime } from './cron-slots.ts'
 import type { WebhookPayload } from './webhook.ts'
 
@@ -44,6 +44,33 @@ export function alertForRun(result: JobResult, context: { job: string; slot: Dat
       summary: `${result.rejected} of ${result.fetched} rows rejected (${formatPercent(ratio)}, threshold ${formatPercent(partialRejectRatio)}); ${result.promoted} promoted`,
       facts: [...facts, ['checks with issues', result.failedChecks.join(', ') || '-']],
     }
+  }
+  return undefined
+}
+
+/**
+ * The alert a slot's partition deserves once every source of its plan had its turn: FAILED when
+ * no source delivered (naming each one tried); PARTIAL when production still misses expected keys
+ * beyond the completeness threshold (the gap fills could not close it); else the first run whose
+ * rejected share is above `partialRejectRatio`; nothing otherwise.
+ */
+export function alertForPartition(partition: PartitionResult, context: { job: string; slot: Date; host: string }, partialRejectRatio: number): Alert | undefined {
+  const { final, completeness } = partition
+  const tried = partition.attempts.map((run) => `${run.source} ${run.status}`).join(', ')
+  if (partition.status === 'FAILED') {
+    const alert = alertForRun(final, context, partialRejectRatio)!
+    return partition.attempts.length > 1 ? { ...alert, facts: [...alert.facts, ['sources tried', tried]] } : alert
+  }
+  if (completeness && !completeness.complete) {
+    return {
+      kind: 'PARTIAL', dataset: final.dataset, source: partition.deliveredBy, job: context.job, tradeDate: final.tradeDate,
+      summary: `incomplete: ${completeness.missingCount} of ${completeness.expectedCount} expected keys missing after every source of the plan (${completeness.missingSample.slice(0, 5).join(', ')}${completeness.missingCount > 5 ? ', …' : ''})`,
+      facts: [['slot', seoulTime(context.slot)], ['sources tried', tried], ['host', context.host]],
+    }
+  }
+  for (const run of partition.attempts) {
+    const alert = alertForRun(run, context, partialRejectRatio)
+    if (alert?.kind === 'PARTIAL') return alert
   }
   return undefined
 }

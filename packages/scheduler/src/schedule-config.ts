@@ -4,11 +4,15 @@ import { z } from 'zod'
 import { ConfigError, DATASETS, SOURCES, type Dataset, type SourceName } from '@kmd/core'
 import { parseCron, type CronSpec } from './cron-slots.ts'
 
-/** One scheduled job: a dataset from a source, fired by a cron expression in Korea time. */
+/**
+ * One scheduled job: a dataset, fired by a cron expression in Korea time, loaded through the
+ * source plan (primary, fallbacks, gap fills), or from one pinned source alone.
+ */
 export interface JobDefinition {
   name: string
   dataset: Dataset
-  source: SourceName
+  /** Set: only this source (a schedule file's `source`). Unset: the source plan (SOURCE_PLAN). */
+  source: SourceName | undefined
   cron: CronSpec
   /**
    * Hours after a slot by which its trade date must be in the database; later than that the
@@ -19,25 +23,25 @@ export interface JobDefinition {
 
 interface JobDefaults {
   dataset: Dataset
-  source: SourceName
   cron: string
   staleAfterHours: number | undefined
 }
 
 /**
- * The job table. A job whose dataset has no collector yet is reported at start-up and not
+ * The job table. Which source loads a dataset is the source plan's business, not the table's.
+ * A job whose dataset no planned source can collect yet is reported at start-up and not
  * scheduled, so reference datasets start running the day their collector is registered.
  * Daily jobs fire Monday to Friday; a holiday's slot is logged SKIPPED without asking the source.
  */
 export const DEFAULT_JOBS: Readonly<Record<string, JobDefaults>> = {
-  stocks: { dataset: 'stocks', source: 'krx', cron: '30 7 * * 1-5', staleAfterHours: 6 },
-  sectors: { dataset: 'sectors', source: 'krx', cron: '30 7 * * 1-5', staleAfterHours: 6 },
-  index_components: { dataset: 'index_components', source: 'krx', cron: '30 7 * * 1-5', staleAfterHours: 6 },
-  ohlcv_daily: { dataset: 'ohlcv_daily', source: 'krx', cron: '30 18 * * 1-5', staleAfterHours: 6 },
-  market_cap_daily: { dataset: 'market_cap_daily', source: 'krx', cron: '30 18 * * 1-5', staleAfterHours: 6 },
-  investor_trading: { dataset: 'investor_trading', source: 'krx', cron: '0 19 * * 1-5', staleAfterHours: 6 },
+  stocks: { dataset: 'stocks', cron: '30 7 * * 1-5', staleAfterHours: 6 },
+  sectors: { dataset: 'sectors', cron: '30 7 * * 1-5', staleAfterHours: 6 },
+  index_components: { dataset: 'index_components', cron: '30 7 * * 1-5', staleAfterHours: 6 },
+  ohlcv_daily: { dataset: 'ohlcv_daily', cron: '30 18 * * 1-5', staleAfterHours: 6 },
+  market_cap_daily: { dataset: 'market_cap_daily', cron: '30 18 * * 1-5', staleAfterHours: 6 },
+  investor_trading: { dataset: 'investor_trading', cron: '0 19 * * 1-5', staleAfterHours: 6 },
   // Monday before the open: the portfolio deposit files of the week's first session.
-  etf_portfolios: { dataset: 'etf_portfolios', source: 'krx', cron: '30 7 * * 1', staleAfterHours: 24 },
+  etf_portfolios: { dataset: 'etf_portfolios', cron: '30 7 * * 1', staleAfterHours: 24 },
 }
 
 const cronExpression = z.string().superRefine((text, context) => {
@@ -89,7 +93,7 @@ export function resolveJobs(file: ScheduleFile = { jobs: {} }): JobDefinition[] 
     return [{
       name,
       dataset: (settings.dataset ?? defaults?.dataset)!,
-      source: settings.source ?? defaults?.source ?? 'krx',
+      source: settings.source,
       cron: parseCron((settings.cron ?? defaults?.cron)!),
       staleAfterHours,
     }]

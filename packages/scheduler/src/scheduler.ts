@@ -4,14 +4,14 @@ import cron, { type ScheduledTask } from 'node-cron'
 import { sql } from 'kysely'
 import { maskSecretsInText, type Logger } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
-import { acquireRunLease, reapDeadRuns, type CollectorRegistry, type RunLease } from '@kmd/pipeline'
+import { acquireRunLease, DEFAULT_SOURCE_PLAN, describeSources, planWith, plannedSources, reapDeadRuns, sourcesToTry, type CollectorRegistry, type RunLease, type SourcePlan } from '@kmd/pipeline'
 import { toWebhookPayload, type Alert } from './alerts.ts'
 import { nextSlotAfter, seoulTime, slotsBetween } from './cron-slots.ts'
 import { checkFreshness } from './freshness-alerts.ts'
 import { SchedulerMetrics } from './metrics.ts'
 import type { JobDefinition } from './schedule-config.ts'
 import { abandonedSlots, claimSlot, finishSlot, isReclaimable, slotRows, type SlotOutcome } from './slot-claims.ts'
-import { hasCollector, runSlot, type RunnableJob, type SlotRecord, type SlotRunContext } from './slot-runner.ts'
+import { runSlot, type RunnableJob, type SlotRecord, type SlotRunContext } from './slot-runner.ts'
 import type { WebhookSender } from './webhook.ts'
 
 export interface SchedulerOptions {
@@ -19,6 +19,8 @@ export interface SchedulerOptions {
   logger: Logger
   collectors: CollectorRegistry
   jobs: readonly JobDefinition[]
+  /** Which sources load each dataset, in order (SOURCE_PLAN); default DEFAULT_SOURCE_PLAN. A job with its own `source` uses that one alone. */
+  sourcePlan?: SourcePlan
   /** Slots missed within this many hours (while down, or released) are run once. */
   catchUpHours: number
   /** PARTIAL runs that rejected more than this share of the fetched rows raise an alert. */
@@ -62,8 +64,8 @@ export interface HealthReport {
     lastTick: string | null
     loop: 'alive' | 'stopped' | 'not started' | 'late'
     database: 'ok' | string
-    jobs: Array<{ name: string; dataset: string; source: string; cron: string; running: string | null; nextSlot: string | null; last: { slot: string; tradeDate: string; outcome: SlotOutcome } | null }>
-    unscheduled: Array<{ name: string; dataset: string; source: string; reason: string }>
+    jobs: Array<{ name: string; dataset: string; sources: string[]; cron: string; running: string | null; nextSlot: string | null; last: { slot: string; tradeDate: string; outcome: SlotOutcome } | null }>
+    unscheduled: Array<{ name: string; dataset: string; sources: string[]; reason: string }>
   }
 }
 
@@ -77,7 +79,7 @@ const ABANDONED_RETRY_MS = 24 * 3_600_000
 /**
  * Fires the job table's slots in Korea time. Each `tick(now)` claims the slots due in the
  * catch-up window that nobody has (schedule_slots: first insert wins across replicas) and runs
- * them through runJob; node-cron and a minute timer call it in production, tests call it with
+ * them through the source plan (runWithFallback); node-cron and a minute timer call it in production, tests call it with
  * chosen instants. A job still running here is not started again: its new slot is recorded
  * SKIPPED_OVERRUN. `stop()` aborts the running jobs through their AbortSignal.
  */
@@ -111,14 +113,15 @@ export class Scheduler {
     const runnable: RunnableJob[] = []
     const unscheduled: Array<{ job: JobDefinition; reason: string }> = []
     for (const job of options.jobs) {
-      const dataset = job.dataset
-      if (hasCollector(options.collectors, job.source, dataset)) runnable.push({ ...job, dataset })
-      else unscheduled.push({ job, reason: `source "${job.source}" has no collector for ${job.dataset} yet` })
+      const plan = planWith(options.sourcePlan ?? DEFAULT_SOURCE_PLAN, job.dataset, job.source)
+      const sources = sourcesToTry(plan, job.dataset, options.collectors)
+      if (sources.length > 0) runnable.push({ ...job, dataset: job.dataset as RunnableJob['dataset'], plan, sources })
+      else unscheduled.push({ job, reason: job.source ? `source "${job.source}" has no collector for ${job.dataset} yet` : `no source of the plan (${describeSources(plan, job.dataset)}) has a collector for ${job.dataset} yet` })
     }
     this.jobs = runnable
     this.unscheduled = unscheduled
     this.metrics.initDatasets([...new Set(runnable.map((job) => job.dataset))])
-    for (const { job, reason } of unscheduled) options.logger.warn({ job: job.name, dataset: job.dataset, source: job.source }, `job not scheduled: ${reason}`)
+    for (const { job, reason } of unscheduled) options.logger.warn({ job: job.name, dataset: job.dataset }, `job not scheduled: ${reason}`)
   }
 
   /** Claims and starts the due slots at `now`, then checks freshness. Ticks run one at a time. */
@@ -149,7 +152,7 @@ export class Scheduler {
     this.tickLogged()
     for (const job of this.jobs) {
       const next = nextSlotAfter(job.cron, this.clock())
-      this.options.logger.info({ job: job.name, dataset: job.dataset, source: job.source, cron: job.cron.expression, nextSlot: next ? seoulTime(next) : null }, 'job scheduled')
+      this.options.logger.info({ job: job.name, dataset: job.dataset, sources: job.sources, cron: job.cron.expression, nextSlot: next ? seoulTime(next) : null }, 'job scheduled')
     }
   }
 
@@ -186,14 +189,14 @@ export class Scheduler {
           return {
             name: job.name,
             dataset: job.dataset,
-            source: job.source,
+            sources: [...job.sources],
             cron: job.cron.expression,
             running: current ? seoulTime(current) : null,
             nextSlot: next ? seoulTime(next) : null,
             last: last ? { slot: seoulTime(last.slot), tradeDate: last.tradeDate, outcome: last.outcome } : null,
           }
         }),
-        unscheduled: this.unscheduled.map(({ job, reason }) => ({ name: job.name, dataset: job.dataset, source: job.source, reason })),
+        unscheduled: this.unscheduled.map(({ job, reason }) => ({ name: job.name, dataset: job.dataset, sources: plannedSources(planWith(this.options.sourcePlan ?? DEFAULT_SOURCE_PLAN, job.dataset, job.source), job.dataset), reason })),
       },
     }
   }

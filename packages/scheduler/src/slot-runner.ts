@@ -1,20 +1,14 @@
-import type { Dataset, Logger, SourceName } from '@kmd/core'
+import type { Logger, SourceName } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
-import { runJob, type CollectorRegistry, type JobResult, type JobSpec } from '@kmd/pipeline'
-import { alertForError, alertForRun, type Alert } from './alerts.ts'
+import { runWithFallback, type CollectorRegistry, type JobResult, type JobSpec, type PartitionResult, type SourcePlan } from '@kmd/pipeline'
+import { alertForError, alertForPartition, type Alert } from './alerts.ts'
 import { seoulDate, seoulTime } from './cron-slots.ts'
 import type { SchedulerMetrics } from './metrics.ts'
 import type { JobDefinition } from './schedule-config.ts'
 import { finishSlot, type SlotOutcome } from './slot-claims.ts'
 
-/** A job whose dataset has a collector, so runJob can load it. */
-export type RunnableJob = JobDefinition & { dataset: JobSpec['dataset'] }
-
-/** Whether the registry has a collector for this source and dataset. */
-export function hasCollector(collectors: CollectorRegistry, source: SourceName, dataset: Dataset): dataset is JobSpec['dataset'] {
-  const bySource = collectors[source] as Partial<Record<string, unknown>> | undefined
-  return typeof bySource?.[dataset] === 'function'
-}
+/** A job some source of its plan can load: the plan it follows (its pinned source alone, if any) and those sources, in order. */
+export type RunnableJob = JobDefinition & { dataset: JobSpec['dataset']; plan: SourcePlan; sources: readonly SourceName[] }
 
 export interface SlotRunContext {
   database: MarketDatabase
@@ -35,24 +29,26 @@ export interface SlotRecord {
   slot: Date
   tradeDate: string
   outcome: SlotOutcome
-  result: JobResult | undefined
+  /** The slot's runs (primary, fallbacks, gap fills) and how the partition stands after them. */
+  partition: PartitionResult | undefined
   finishedAt: Date
 }
 
 /**
- * Runs one claimed slot: runJob for the slot's trade date in Korea (a non-trading day ends
- * SKIPPED there, without asking the source), then records the outcome in schedule_slots and the
- * metrics, and raises the alert the result deserves. Never throws.
+ * Runs one claimed slot through the job's source plan for the slot's trade date in Korea: the
+ * primary, the next source when one fails, gap fills for the stocks a short answer left out (a
+ * non-trading day ends SKIPPED at the first run, without asking the source). Then records the
+ * partition's outcome in schedule_slots and the metrics, and raises the alert it deserves.
+ * Never throws.
  */
 export async function runSlot(context: SlotRunContext, job: RunnableJob, slot: Date): Promise<SlotRecord> {
   const tradeDate = seoulDate(slot)
   const logger = context.logger.child({ job: job.name, slot: seoulTime(slot) })
-  const started = performance.now()
-  let result: JobResult | undefined
+  let partition: PartitionResult | undefined
   let outcome: SlotOutcome
   let alert: Alert | undefined
   try {
-    result = await runJob(
+    partition = await runWithFallback(
       {
         database: context.database,
         logger,
@@ -61,15 +57,17 @@ export async function runSlot(context: SlotRunContext, job: RunnableJob, slot: D
         refreshAggregates: context.refreshAggregates,
         completenessThreshold: context.completenessThreshold,
       },
-      { dataset: job.dataset, source: job.source, tradeDate, trigger: 'schedule' },
+      job.plan,
+      { dataset: job.dataset, tradeDate, trigger: 'schedule' },
     )
-    outcome = result.status
-    context.metrics.recordRun(result, (performance.now() - started) / 1000, new Date())
-    alert = alertForRun(result, { job: job.name, slot, host: context.host }, context.partialRejectRatio)
+    const finishedAt = new Date()
+    for (const run of partition.attempts) context.metrics.recordRun(run, stageSeconds(run), finishedAt)
+    outcome = partition.status
+    alert = alertForPartition(partition, { job: job.name, slot, host: context.host }, context.partialRejectRatio)
   } catch (error) {
     outcome = 'ERROR'
     logger.error({ err: error }, 'the scheduled run could not be carried out')
-    alert = alertForError(error, { job: job.name, dataset: job.dataset, source: job.source, tradeDate, slot, host: context.host })
+    alert = alertForError(error, { job: job.name, dataset: job.dataset, source: job.sources.join(' → '), tradeDate, slot, host: context.host })
   }
   try {
     await finishSlot(context.database.db, job.name, slot, context.holder, outcome)
@@ -79,5 +77,10 @@ export async function runSlot(context: SlotRunContext, job: RunnableJob, slot: D
   context.metrics.recordSlot(job.name, outcome)
   if (outcome === 'ABORTED') logger.warn('slot aborted before promotion: production untouched; the slot may be claimed again')
   if (alert) await context.alert(alert)
-  return { job: job.name, slot, tradeDate, outcome, result, finishedAt: new Date() }
+  return { job: job.name, slot, tradeDate, outcome, partition, finishedAt: new Date() }
+}
+
+/** A run's duration as the sum of its timed stages (collect, stage, validate, promote). */
+function stageSeconds(run: JobResult): number {
+  return Object.values(run.timings).reduce((total, ms) => total + ms, 0) / 1000
 }

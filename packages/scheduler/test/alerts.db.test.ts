@@ -96,8 +96,8 @@ describe('alerts to the webhook', () => {
     expect(received[0]!.text).toMatch(/^\[korea-market-data\] PARTIAL ohlcv_daily 2026-11-17 from krx: \d+ of \d+ rows rejected \([\d.]+%, threshold 0\.1%\); \d+ promoted$/)
     expect(JSON.stringify(received[0]!.blocks)).toMatch(/checks with issues ohlc_consistency/)
 
-    // the same fault under a lenient threshold: the run is PARTIAL, and no alert
-    const lenient = alertingScheduler({ jobs, partialRejectRatio: 0.5 }).scheduler
+    // the same fault under lenient thresholds (rejects, and the share of keys a day may miss): the run is PARTIAL, and no alert
+    const lenient = alertingScheduler({ jobs, partialRejectRatio: 0.5, completenessThreshold: 0.5 }).scheduler
     simulator.faults.inject({ kind: 'inconsistentOhlc', match: { bld: 'MDCSTAT01501' } })
     await lenient.tick(new Date('2026-11-19T09:30:00Z'))
     await lenient.idle()
@@ -116,7 +116,7 @@ describe('alerts to the webhook', () => {
     const reports = await Promise.all([first.tick(now), second.tick(now), first.tick(new Date(now.getTime() + 60_000)), second.tick(new Date(now.getTime() + 120_000))])
     expect(reports.flatMap((report) => report.staleAlerts)).toEqual(['investor_trading'])
     expect(received).toHaveLength(1)
-    expect(received[0]!.text).toBe('[korea-market-data] STALE investor_trading 2026-11-24 from krx: 2026-11-24 was due by 2026-11-25T01:00+09:00; the newest trade date loaded is none')
+    expect(received[0]!.text).toBe('[korea-market-data] STALE investor_trading 2026-11-24: 2026-11-24 was due by 2026-11-25T01:00+09:00; the newest trade date loaded is none')
     expect(JSON.stringify(received[0]!.blocks)).toContain('job investor_trading · slot 2026-11-24T19:00+09:00 · freshness limit 6 h')
     await Promise.all([first.stop(), second.stop()])
   })

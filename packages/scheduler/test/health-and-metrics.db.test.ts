@@ -39,7 +39,7 @@ describe('health and metrics over HTTP', () => {
       const body = (await healthy.json()) as HealthReport['body']
       expect(body).toMatchObject({ status: 'ok', loop: 'alive', database: 'ok', lastTick: '2026-11-13T09:30:00.000Z' })
       expect(body.jobs).toContainEqual({
-        name: 'ohlcv_daily', dataset: 'ohlcv_daily', source: 'krx', cron: '30 18 * * 1-5', running: null,
+        name: 'ohlcv_daily', dataset: 'ohlcv_daily', sources: ['krx'], cron: '30 18 * * 1-5', running: null,
         nextSlot: '2026-11-16T18:30+09:00', last: { slot: '2026-11-13T18:30+09:00', tradeDate: '2026-11-13', outcome: 'SUCCESS' },
       })
       expect(body.unscheduled.map((job) => job.name)).toContain('stocks')
@@ -68,8 +68,8 @@ describe('health and metrics over HTTP', () => {
       await scheduler.tick(new Date('2026-10-09T09:30:00Z')) // 한글날: SKIPPED
       await scheduler.idle()
 
-      const ohlcv = scheduler.records.find((record) => record.job === 'ohlcv_daily' && record.tradeDate === '2026-11-04')!.result!
-      const cap = scheduler.records.find((record) => record.job === 'market_cap_daily' && record.tradeDate === '2026-11-04')!.result!
+      const ohlcv = scheduler.records.find((record) => record.job === 'ohlcv_daily' && record.tradeDate === '2026-11-04')!.partition!.final
+      const cap = scheduler.records.find((record) => record.job === 'market_cap_daily' && record.tradeDate === '2026-11-04')!.partition!.final
       expect(ohlcv.status).toBe('PARTIAL')
       const response = await fetch(`${server.url}/metrics`)
       expect(response.status).toBe(200)

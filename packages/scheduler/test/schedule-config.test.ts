@@ -18,7 +18,8 @@ describe('schedule configuration', () => {
       investor_trading: '0 19 * * 1-5',
       etf_portfolios: '30 7 * * 1',
     })
-    expect(resolveJobs().every((job) => job.source === 'krx')).toBe(true)
+    // No default job pins a source: each follows the source plan.
+    expect(resolveJobs().every((job) => job.source === undefined)).toBe(true)
   })
 
   test('a schedule file overrides a cron, a freshness limit, disables a job and adds one', () => {
@@ -31,7 +32,7 @@ describe('schedule configuration', () => {
       },
     }))
     const jobs = new Map(resolveJobs(file).map((job) => [job.name, job]))
-    expect(jobs.get('ohlcv_daily')).toMatchObject({ dataset: 'ohlcv_daily', source: 'krx', staleAfterHours: 3, cron: { expression: '45 18 * * 1-5' } })
+    expect(jobs.get('ohlcv_daily')).toMatchObject({ dataset: 'ohlcv_daily', source: undefined, staleAfterHours: 3, cron: { expression: '45 18 * * 1-5' } })
     expect(jobs.has('etf_portfolios')).toBe(false)
     expect(jobs.get('investor_trading')?.staleAfterHours).toBeUndefined()
     expect(jobs.get('ohlcv_daily_naver')).toMatchObject({ dataset: 'ohlcv_daily', source: 'naver', staleAfterHours: 6 })

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
 import { useMigratedDatabase } from '@kmd/db/testing'
-import type { CollectorRegistry } from '@kmd/pipeline'
+import { loadSourcePlan, type CollectorRegistry } from '@kmd/pipeline'
+import { perStockStandIn } from '@kmd/pipeline/testing'
 import type { RunningSimulator } from '@kmd/source-simulator'
 import { jobsNamed, logsOf, makeScheduler, productionCount, slotRowsOf, startSource, STOCKS } from './harness.ts'
 
@@ -93,6 +94,45 @@ describe('scheduler slots', () => {
     ])
     // once the run has finished, a later tick does not bring the skipped slot back
     expect((await scheduler.tick(new Date('2026-11-11T09:31:00Z'))).started).toEqual([])
+    await scheduler.stop()
+  })
+
+  test('a slot follows the source plan: the stocks a short primary answer left out come from the next source, and the slot is SUCCESS', async () => {
+    const standIn = perStockStandIn(collectors.krx!.ohlcv_daily!, 'naver')
+    const sourcePlan = loadSourcePlan(JSON.stringify({ ohlcv_daily: { primary: 'krx', fallbacks: ['naver'] } }))
+    const scheduler = makeScheduler(database(), { ...collectors, naver: { ohlcv_daily: standIn.collect } }, { jobs: jobsNamed('ohlcv_daily'), sourcePlan, catchUpHours: 0 })
+    expect(scheduler.jobs.map((job) => job.sources)).toEqual([['krx', 'naver']])
+    await scheduler.tick(new Date('2026-11-24T09:30:00Z')) // the previous session: what the next day expects
+    await scheduler.idle()
+    simulator.faults.inject({ kind: 'missingStocks', match: { bld: 'MDCSTAT01501' } })
+    await scheduler.tick(new Date('2026-11-25T09:30:00Z'))
+    await scheduler.idle()
+
+    const record = scheduler.records.find((entry) => entry.tradeDate === '2026-11-25')!
+    expect(record.partition!.attempts.map((run) => [run.source, run.status])).toEqual([['krx', 'PARTIAL'], ['naver', 'SUCCESS']])
+    expect(standIn.asked).toEqual([expect.any(Array)])
+    expect(standIn.asked[0]!.length).toBe(STOCKS - record.partition!.attempts[0]!.fetched)
+    expect((await logsOf(database(), 'ohlcv_daily', '2026-11-25')).map((log) => [log.status, log.trigger])).toEqual([['PARTIAL', 'schedule'], ['SUCCESS', 'schedule']])
+    expect(await productionCount(database(), 'ohlcv_daily', '2026-11-25')).toBe(STOCKS)
+    const slot = (await slotRowsOf(database(), 'ohlcv_daily')).find((row) => row.slot.toISOString() === '2026-11-25T09:30:00.000Z')
+    expect(slot?.outcome).toBe('SUCCESS')
+    await scheduler.stop()
+  })
+
+  test('a job pinned to one source asks no other: its short day stays PARTIAL in the slot and the log', async () => {
+    const standIn = perStockStandIn(collectors.krx!.ohlcv_daily!, 'naver')
+    const sourcePlan = loadSourcePlan(JSON.stringify({ ohlcv_daily: { primary: 'krx', fallbacks: ['naver'] } }))
+    const pinned = jobsNamed('ohlcv_daily').map((job) => ({ ...job, source: 'krx' as const }))
+    const scheduler = makeScheduler(database(), { ...collectors, naver: { ohlcv_daily: standIn.collect } }, { jobs: pinned, sourcePlan, catchUpHours: 0 })
+    expect(scheduler.jobs.map((job) => job.sources)).toEqual([['krx']])
+    simulator.faults.inject({ kind: 'missingStocks', match: { bld: 'MDCSTAT01501' } })
+    await scheduler.tick(new Date('2026-11-26T09:30:00Z'))
+    await scheduler.idle()
+
+    expect(standIn.asked).toEqual([])
+    expect((await logsOf(database(), 'ohlcv_daily', '2026-11-26')).map((log) => log.status)).toEqual(['PARTIAL'])
+    const slot = (await slotRowsOf(database(), 'ohlcv_daily')).find((row) => row.slot.toISOString() === '2026-11-26T09:30:00.000Z')
+    expect(slot?.outcome).toBe('PARTIAL')
     await scheduler.stop()
   })
 

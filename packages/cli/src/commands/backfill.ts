@@ -1,9 +1,9 @@
 import cliProgress from 'cli-progress'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { createLogger, DAILY_DATASETS, SOURCES, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
+import { createLogger, DAILY_DATASETS, loadConfig, SOURCES, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
 import {
-  createCollectors, formatDuration, notLoaded, wasHeld, notRunLine, outcomeLine, progressLine, REPROCESS_MODES, runBackfill,
-  type BackfillSummary, type JobResult, type PlannedPartition, type ProgressSnapshot, type ReprocessMode,
+  createCollectors, formatDuration, loadSourcePlan, notLoaded, wasHeld, notRunLine, outcomeLine, progressLine, REPROCESS_MODES, runBackfill,
+  type BackfillSummary, type PartitionResult, type PlannedPartition, type ProgressSnapshot, type ReprocessMode,
 } from '@kmd/pipeline'
 import { withDatabase } from '../context.ts'
 import { parseTradeDate } from './run.ts'
@@ -12,7 +12,7 @@ interface BackfillCliOptions {
   dataset: DailyDataset
   from: string
   to: string
-  source: SourceName
+  source?: SourceName
   concurrency?: number
   reprocess: ReprocessMode
   dryRun?: boolean
@@ -31,7 +31,7 @@ export function registerBackfill(program: Command): void {
     .addOption(new Option('--dataset <dataset>', 'dataset to load').choices(DAILY_DATASETS).makeOptionMandatory())
     .requiredOption('--from <YYYY-MM-DD>', 'first trade date (KST), included', parseTradeDate)
     .requiredOption('--to <YYYY-MM-DD>', 'last trade date (KST), included', parseTradeDate)
-    .addOption(new Option('--source <source>', 'source to collect from').choices(SOURCES).default('krx'))
+    .addOption(new Option('--source <source>', 'only this source (default: the source plan: primary, fallbacks, gap fills)').choices(SOURCES))
     .option('--concurrency <n>', `partitions at once (default: 1 on the embedded database, ${SERVER_DEFAULT_CONCURRENCY} on a server)`, parseConcurrency)
     .addOption(
       new Option('--reprocess <mode>', 'missing: not complete (never loaded, or loaded short); incomplete: only those loaded short; failed: latest run FAILED, ABORTED or ABANDONED; all: everything')
@@ -54,7 +54,7 @@ export function registerBackfill(program: Command): void {
             return await runBackfill(
               { database, logger: jobLogger, collectors: createCollectors(config, jobLogger), completenessThreshold: config.completenessThreshold, signal: stop.signal },
               {
-                dataset: options.dataset, source: options.source, from: options.from, to: options.to, reprocess: options.reprocess,
+                dataset: options.dataset, plan: loadSourcePlan(config.sourcePlanJson), source: options.source, from: options.from, to: options.to, reprocess: options.reprocess,
                 concurrency, dryRun: options.dryRun,
                 onPlanned: options.dryRun ? printPlanned : undefined,
                 onRun: (run, progress) => reporter?.onRun(run, progress),
@@ -65,11 +65,16 @@ export function registerBackfill(program: Command): void {
             stop.dispose()
           }
         },
-        { required: options.source === 'krx' && !options.dryRun ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : [] },
+        { required: !options.dryRun && firstSource(options.dataset, options.source) === 'krx' ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : [] },
       )
       printSummary(summary)
       process.exitCode = backfillExitCode(summary)
     })
+}
+
+/** The source a backfill asks first: the pinned one, or the plan's primary (SOURCE_PLAN applied). */
+function firstSource(dataset: DailyDataset, pinned: SourceName | undefined): SourceName {
+  return pinned ?? loadSourcePlan(loadConfig(process.env).sourcePlanJson)[dataset].primary
 }
 
 function parseConcurrency(value: string): number {
@@ -94,15 +99,18 @@ function printPlanned(partition: PlannedPartition): void {
   console.log(`${partition.action === 'run' ? 'run ' : 'skip'}  ${partition.key}  ${partition.reason}`)
 }
 
-/** A line for a run that did not load its partition (FAILED, ABORTED, PARTIAL, held by another run); undefined otherwise. */
-function notLoadedLine(result: JobResult): string | undefined {
-  if (wasHeld(result)) return `SKIPPED (held) ${result.tradeDate}: ${result.message ?? ''}`
-  if (result.status === 'FAILED' || result.status === 'ABORTED' || result.status === 'PARTIAL') return `${result.status} ${result.tradeDate}: ${result.message ?? ''}`
-  return undefined
+/** A line for a partition its runs did not load (FAILED, ABORTED, PARTIAL, held by another run); undefined otherwise. */
+function notLoadedLine(partition: PartitionResult): string | undefined {
+  const { final } = partition
+  if (wasHeld(final)) return `SKIPPED (held) ${final.tradeDate}: ${final.message ?? ''}`
+  if (partition.status !== 'FAILED' && partition.status !== 'ABORTED' && partition.status !== 'PARTIAL') return undefined
+  const tried = partition.attempts.map((run) => `${run.source} ${run.status}`).join(', ')
+  const missing = partition.completeness && partition.completeness.missingCount > 0 ? `${partition.completeness.missingCount} of ${partition.completeness.expectedCount} expected keys missing; ` : ''
+  return `${partition.status} ${final.tradeDate} (${tried}): ${missing}${final.message ?? ''}`
 }
 
 interface Reporter {
-  onRun(result: JobResult, progress: ProgressSnapshot): void
+  onRun(partition: PartitionResult, progress: ProgressSnapshot): void
   log(line: string): void
   /** The logger the runs write to while this reporter shows progress. */
   logger(base: Logger): Logger
@@ -226,7 +234,7 @@ export function printSummary(s: BackfillSummary): void {
     })
   }
   console.table(rows)
-  const again = `pnpm etl backfill --dataset ${s.dataset} --source ${s.source} --from ${s.from} --to ${s.to}`
+  const again = `pnpm etl backfill --dataset ${s.dataset}${s.pinned ? ` --source ${s.pinned}` : ''} --from ${s.from} --to ${s.to}`
   if (s.aborted) console.log(`resume with: ${again}`)
   if (s.dryRun || s.aborted) return
   if (s.statuses.FAILED + s.statuses.ABORTED > 0) console.log(`re-run the failed partitions with: ${again} --reprocess failed`)

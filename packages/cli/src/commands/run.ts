@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { DATASETS, SOURCES, type Dataset, type SourceName } from '@kmd/core'
-import { createCollectors, loadSourcePlan, runJob, runWithFallback, type JobResult } from '@kmd/pipeline'
+import { createCollectors, loadSourcePlan, planWith, runWithFallback, type JobResult } from '@kmd/pipeline'
 import { withDatabase } from '../context.ts'
 
 export function parseTradeDate(value: string): string {
@@ -18,21 +18,19 @@ export function registerRun(program: Command): void {
     .requiredOption('--date <YYYY-MM-DD>', 'trade date (KST)', parseTradeDate)
     .addOption(new Option('--source <source>', 'only this source (default: the source plan, with fallbacks)').choices(SOURCES))
     .action(async (options: { dataset: Dataset; date: string; source?: SourceName }) => {
-      const results = await withDatabase(
+      const partition = await withDatabase(
         async ({ config, logger, database }) => {
           const deps = { database, logger, collectors: createCollectors(config, logger), completenessThreshold: config.completenessThreshold }
-          if (options.source) return [await runJob(deps, { dataset: options.dataset, source: options.source, tradeDate: options.date, trigger: 'manual' })]
-          const outcome = await runWithFallback(deps, loadSourcePlan(config.sourcePlanJson), { dataset: options.dataset, tradeDate: options.date, trigger: 'manual' })
-          return outcome.attempts
+          const plan = planWith(loadSourcePlan(config.sourcePlanJson), options.dataset, options.source)
+          return runWithFallback(deps, plan, { dataset: options.dataset, tradeDate: options.date, trigger: 'manual' })
         },
         { required: options.source === 'krx' ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : [] },
       )
-      console.log(results.map(describeResult).join('\n'))
+      console.log(partition.attempts.map(describeResult).join('\n'))
       // Non-zero when the partition is not loaded, or loaded short of its expected keys.
-      const last = results[results.length - 1]!
-      const incomplete = results.findLast((result) => result.completeness)?.completeness
-      if (incomplete && !incomplete.complete) console.log(`${last.dataset} ${last.tradeDate} is incomplete: ${incomplete.missingCount} of ${incomplete.expectedCount} expected keys missing (${incomplete.missingSample.slice(0, 3).join(', ')}…)`)
-      if (last.status === 'FAILED' || (incomplete && !incomplete.complete)) process.exitCode = 1
+      const { final, completeness } = partition
+      if (completeness && !completeness.complete) console.log(`${final.dataset} ${final.tradeDate} is incomplete: ${completeness.missingCount} of ${completeness.expectedCount} expected keys missing (${completeness.missingSample.slice(0, 3).join(', ')}…)`)
+      if (partition.status === 'FAILED' || (completeness && !completeness.complete)) process.exitCode = 1
     })
 }
 

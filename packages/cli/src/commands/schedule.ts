@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { createLogger, loadConfig, type EnvironmentVariable, type Logger } from '@kmd/core'
 import { openDatabase } from '@kmd/db'
-import { createCollectors } from '@kmd/pipeline'
+import { createCollectors, loadSourcePlan } from '@kmd/pipeline'
 import { Scheduler, SchedulerMetrics, createWebhookSender, loadJobs, seoulTime, startHealthServer, type SlotRecord } from '@kmd/scheduler'
 import { describeResult } from './run.ts'
 
@@ -11,8 +11,11 @@ export function registerSchedule(program: Command): void {
     .description('run the job table on its cron slots (Korea time) in the foreground, with /healthz and /metrics on SCHEDULER_PORT')
     .option('--once', 'run the due and missed (catch-up) slots, wait for them, and exit')
     .action(async (options: { once?: boolean }) => {
-      const jobs = await loadJobs(loadConfig(process.env).scheduler.scheduleFile)
-      const required: EnvironmentVariable[] = jobs.some((job) => job.source === 'krx') ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : []
+      const environment = loadConfig(process.env)
+      const jobs = await loadJobs(environment.scheduler.scheduleFile)
+      const sourcePlan = loadSourcePlan(environment.sourcePlanJson)
+      // KRX credentials are needed when some job asks KRX first.
+      const required: EnvironmentVariable[] = jobs.some((job) => (job.source ?? sourcePlan[job.dataset].primary) === 'krx') ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : []
       const config = loadConfig(process.env, { required })
       const logger = createLogger({ level: config.logLevel })
       const database = await openDatabase(config)
@@ -20,6 +23,7 @@ export function registerSchedule(program: Command): void {
         database,
         logger,
         jobs,
+        sourcePlan,
         collectors: createCollectors(config, logger),
         completenessThreshold: config.completenessThreshold,
         catchUpHours: config.scheduler.catchUpHours,
@@ -83,5 +87,7 @@ async function runForeground(scheduler: Scheduler, logger: Logger, port: number,
 
 function describeRecord(record: SlotRecord): string {
   const head = `${record.job} ${seoulTime(record.slot)}`
-  return record.result ? `${head}: ${describeResult(record.result)}` : `${head}: ${record.outcome}`
+  if (!record.partition) return `${head}: ${record.outcome}`
+  const runs = record.partition.attempts.map(describeResult).join('\n')
+  return record.partition.attempts.length > 1 ? `${head}: ${record.outcome}\n${runs}` : `${head}: ${runs}`
 }
