@@ -1,39 +1,21 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { sql } from 'kysely'
 import { tradingDaysBetween } from '@kmd/core'
-import { openTestDatabase, type TestDatabase } from '@kmd/db/testing'
 import { acquireRunLease, claimPartition } from '@kmd/pipeline'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
-import { runCli, type CliResult } from './run-cli.ts'
+import { migratedCliTarget, runCli, type CliResult } from './run-cli.ts'
 
-let target: TestDatabase
 let simulator: RunningSimulator
-let env: Record<string, string | undefined>
-let dataDir: string | undefined
+let cli: Awaited<ReturnType<typeof migratedCliTarget>>
 
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, stockCount: 30 })
-  target = await openTestDatabase()
-  const krx = { KRX_BASE_URL: simulator.url, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '500', LOG_LEVEL: 'warn' }
-  if (target.url) {
-    env = { ...krx, DATABASE_URL: target.url }
-  } else {
-    // The embedded engine allows one process per data folder: the CLI gets its own folder.
-    await target.dispose()
-    dataDir = await mkdtemp(join(tmpdir(), 'kmd-cli-backfill-'))
-    env = { ...krx, DATABASE_URL: undefined, EMBEDDED_DATA_DIR: dataDir }
-  }
-  const migrated = await runCli(['migrate'], env)
-  if (migrated.code !== 0) throw new Error(migrated.stderr)
+  cli = await migratedCliTarget(simulator.url, { LOG_LEVEL: 'warn' })
 })
 afterAll(async () => {
-  if (target?.url) await target.dispose()
-  if (dataDir) await rm(dataDir, { recursive: true, force: true })
+  await cli?.dispose()
   await simulator?.stop()
 })
 
@@ -43,8 +25,8 @@ const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.
 /** Starts `etl <args>` and sends it SIGINT once its standard error shows `when`. */
 function runCliAndInterrupt(args: string[], when: RegExp): Promise<CliResult> {
   const childEnv: Record<string, string> = {}
-  for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) childEnv[key] = value
-  if (env.DATABASE_URL === undefined) delete childEnv.DATABASE_URL
+  for (const [key, value] of Object.entries({ ...process.env, ...cli.env })) if (value !== undefined) childEnv[key] = value
+  if (cli.env.DATABASE_URL === undefined) delete childEnv.DATABASE_URL
   return new Promise((resolve) => {
     // Not through the tsx wrapper's process group: the signal goes to the CLI process itself.
     const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env: childEnv })
@@ -66,8 +48,8 @@ function runCliAndInterrupt(args: string[], when: RegExp): Promise<CliResult> {
 /** Starts `etl <args>`, and SIGKILLs it `delayMs` after its standard error shows `when`. */
 function runCliAndKill(args: string[], when: RegExp, delayMs: number): Promise<CliResult> {
   const childEnv: Record<string, string> = {}
-  for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) childEnv[key] = value
-  if (env.DATABASE_URL === undefined) delete childEnv.DATABASE_URL
+  for (const [key, value] of Object.entries({ ...process.env, ...cli.env })) if (value !== undefined) childEnv[key] = value
+  if (cli.env.DATABASE_URL === undefined) delete childEnv.DATABASE_URL
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env: childEnv })
     let stdout = ''
@@ -91,21 +73,21 @@ describe('pnpm etl backfill', () => {
   const args = ['backfill', '--dataset', 'market_cap_daily', '--from', from, '--to', to]
 
   test('--dry-run lists every partition with its reason and loads nothing', async () => {
-    const result = await runCli([...args, '--dry-run'], env)
+    const result = await runCli([...args, '--dry-run'], cli.env)
     expect(result.code).toBe(0)
     for (const day of days) expect(result.stdout).toContain(`run   ${day}  never run`)
     expect(result.stdout).toMatch(/dry run, nothing changed/)
-    const status = JSON.parse((await runCli(['status', '--json'], env)).stdout)
+    const status = JSON.parse((await runCli(['status', '--json'], cli.env)).stdout)
     expect(status.latestRuns).toEqual([])
   })
 
   test('loads the range, prints progress lines and a summary, and a second run skips it all', async () => {
-    const first = await runCli(args, env)
+    const first = await runCli(args, cli.env)
     expect(first.code).toBe(0)
     expect(first.stderr).toMatch(new RegExp(`backfill: ${days.length}/${days.length} partitions \\(100%\\), \\d+ rows, \\d+ rows/s`))
     expect(first.stdout).toMatch(/: finished/)
     expect(first.stdout).toMatch(new RegExp(`SUCCESS\\s*│\\s*${days.length}\\s`))
-    const again = await runCli(args, env)
+    const again = await runCli(args, cli.env)
     expect(again.code).toBe(0)
     expect(again.stdout).toMatch(new RegExp(`not run \\(the log says done\\)\\s*│\\s*${days.length}\\s`))
   })
@@ -117,7 +99,7 @@ describe('pnpm etl backfill', () => {
     expect(stopped.code).toBe(130)
     expect(stopped.stdout).toMatch(/stopped before the end/)
     expect(stopped.stdout).toMatch(/resume with: pnpm etl backfill --dataset market_cap_daily/)
-    const resumed = await runCli(['backfill', ...range], env)
+    const resumed = await runCli(['backfill', ...range], cli.env)
     expect(resumed.code).toBe(0)
     expect(resumed.stdout).toMatch(/: finished/)
     expect(resumed.stdout).toMatch(/not run \(the log says done\)\s*│\s*[1-9]/)
@@ -134,39 +116,40 @@ describe('pnpm etl backfill', () => {
       simulator.faults.clear()
     }
     expect(killed.code).toBe(137)
-    const resumed = await runCli(['backfill', ...range], env)
+    const resumed = await runCli(['backfill', ...range], cli.env)
     expect(resumed.code).toBe(0)
     expect(resumed.stdout).toMatch(/: finished, every planned partition loaded/)
     expect(resumed.stdout).toMatch(/dead runs found RUNNING and marked ABANDONED before planning: 1/)
     expect(resumed.stdout).toMatch(/runs: SUCCESS [1-4] · PARTIAL 0 · FAILED 0 · ABORTED 0 · ABANDONED 0 · skipped \(held\) 0/)
     expect(resumed.stdout).toMatch(/not run: already loaded \(plan\) [1-4] · market closed 0/)
-    const status = JSON.parse((await runCli(['status', '--json'], env)).stdout) as { latestRuns: Array<{ dataset: string; status: string }> }
+    const status = JSON.parse((await runCli(['status', '--json'], cli.env)).stdout) as { latestRuns: Array<{ dataset: string; status: string }> }
     expect(status.latestRuns.filter((run) => run.status === 'RUNNING')).toEqual([])
   }, 240_000) // four CLI processes, each opening the embedded database
 
   test('a partition held by another live process: says so per outcome and exits 1 instead of "finished"', async () => {
-    if (!target.url) return // the embedded database admits one process at a time: nobody else can hold a partition
+    const database = cli.database
+    if (!database) return // the embedded database admits one process at a time: nobody else can hold a partition
     const day = '2025-11-12'
     const holder = '00000000-0000-4000-8000-0000000000cc'
-    const lease = await acquireRunLease(target.database)
+    const lease = await acquireRunLease(database)
     try {
       await sql`insert into data_collection_logs (run_id, dataset, source, partition_key, trade_date, trigger, status, lease_key)
-                values (${holder}, 'market_cap_daily', 'krx', ${day}, ${day}, 'schedule', 'RUNNING', ${lease.key})`.execute(target.database.db)
-      await claimPartition(target.database.db, 'market_cap_daily', day, holder, 'scheduler-host:7')
-      const result = await runCli(['backfill', '--dataset', 'market_cap_daily', '--from', '2025-11-11', '--to', '2025-11-13'], env)
+                values (${holder}, 'market_cap_daily', 'krx', ${day}, ${day}, 'schedule', 'RUNNING', ${lease.key})`.execute(database.db)
+      await claimPartition(database.db, 'market_cap_daily', day, holder, 'scheduler-host:7')
+      const result = await runCli(['backfill', '--dataset', 'market_cap_daily', '--from', '2025-11-11', '--to', '2025-11-13'], cli.env)
       expect(result.code).toBe(1)
       expect(result.stdout).toMatch(/: NOT COMPLETE: 1 of 3 partitions not loaded/)
       expect(result.stdout).toMatch(/runs: SUCCESS 2 · PARTIAL 0 · FAILED 0 · ABORTED 0 · ABANDONED 0 · skipped \(held\) 1/)
       expect(result.stderr).toMatch(new RegExp(`SKIPPED \\(held\\) ${day}: partition already being loaded by scheduler-host:7`))
       expect(result.stdout).not.toMatch(/: finished/)
     } finally {
-      await sql`update data_collection_logs set status = 'ABORTED', finished_at = now() where run_id = ${holder}`.execute(target.database.db)
+      await sql`update data_collection_logs set status = 'ABORTED', finished_at = now() where run_id = ${holder}`.execute(database.db)
       await lease.release()
     }
   })
 
   test('refuses --from after --to', async () => {
-    const result = await runCli(['backfill', '--dataset', 'ohlcv_daily', '--from', '2025-02-01', '--to', '2025-01-01'], env)
+    const result = await runCli(['backfill', '--dataset', 'ohlcv_daily', '--from', '2025-02-01', '--to', '2025-01-01'], cli.env)
     expect(result.code).not.toBe(0)
     expect(result.stderr).toMatch(/--from 2025-02-01 is after --to 2025-01-01/)
   })

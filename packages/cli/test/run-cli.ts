@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { MarketDatabase } from '@kmd/db'
 import { openTestDatabase } from '@kmd/db/testing'
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -30,8 +31,13 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
 /**
  * A migrated database the CLI can open as a separate process, with KRX pointed at `krxUrl`:
  * a server test database, or (embedded, one process per data folder) a folder of its own.
+ * `database` is the test's own connection to it, on a server only (embedded, the CLI's process
+ * is the only one the folder admits).
  */
-export async function migratedCliTarget(krxUrl: string, extra: Record<string, string> = {}): Promise<{ env: Record<string, string | undefined>; dispose(): Promise<void> }> {
+export async function migratedCliTarget(
+  krxUrl: string,
+  extra: Record<string, string> = {},
+): Promise<{ env: Record<string, string | undefined>; database: MarketDatabase | undefined; dispose(): Promise<void> }> {
   const target = await openTestDatabase()
   const krx = { KRX_BASE_URL: krxUrl, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '500', ...extra }
   let dataDir: string | undefined
@@ -48,6 +54,7 @@ export async function migratedCliTarget(krxUrl: string, extra: Record<string, st
   if (migrated.code !== 0) throw new Error(migrated.stderr)
   return {
     env,
+    database: target.url ? target.database : undefined,
     async dispose() {
       if (target.url) await target.dispose()
       if (dataDir) await rm(dataDir, { recursive: true, force: true })
