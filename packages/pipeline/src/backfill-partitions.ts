@@ -1,4 +1,4 @@
-import { isTradingDay, nextTradingDay, type Dataset, type SourceName, type TradeDate } from '@kmd/core'
+import { addDays, isTradingDay, nextTradingDay, type Dataset, type SourceName, type TradeDate } from '@kmd/core'
 
 /**
  * How a source can be asked for history, and so how a backfill cuts a date range into
@@ -129,11 +129,6 @@ function lastTradingDayOnOrBefore(end: TradeDate, first: TradeDate): TradeDate {
   let day = end
   while (day > first && !isTradingDay(day)) day = addDays(day, -1)
   return day
-}
-
-function addDays(date: TradeDate, days: number): TradeDate {
-  const ms = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000
-  return new Date(ms).toISOString().slice(0, 10)
 }
 
 // 2024-02-29 plus one year is 2025-03-01 in Date arithmetic; clamp to the month's last day instead.

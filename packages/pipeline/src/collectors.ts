@@ -19,7 +19,7 @@ import {
   type KisFetcher,
 } from '@kmd/collector-hts'
 import { collectInfomaxStocks, createInfomaxClient, infomaxDailyCollectors, type InfomaxFetcher } from '@kmd/collector-infomax'
-import type { AppConfig, CollectedBatch, Dataset, Logger, SourceName, TradeDate } from '@kmd/core'
+import { addDays, type AppConfig, type CollectedBatch, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
 
 /** What the pipeline hands a collector besides the date: facts only the database knows. */
 export interface CollectContext {
@@ -86,12 +86,6 @@ export function infomaxCollectors(client: InfomaxFetcher, logger: Logger): Parti
     investor_trading: (date) => daily.investor_trading(date),
     stocks: (date) => collectInfomaxStocks(client, { asOf: date }, { logger }),
   }
-}
-
-function addDays(date: TradeDate, days: number): TradeDate {
-  const next = new Date(`${date}T00:00:00Z`)
-  next.setUTCDate(next.getUTCDate() + days)
-  return next.toISOString().slice(0, 10)
 }
 
 /**

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { CsvError, parse } from 'csv-parse/sync'
 import { sql } from 'kysely'
-import { isRetryable, MarketDataError, type CanonicalRecord, type CollectedBatch, type FloatingSharesValues, type Logger, type TradeDate } from '@kmd/core'
+import { isRetryable, MarketDataError, seoulDate, type CanonicalRecord, type CollectedBatch, type FloatingSharesValues, type Logger, type TradeDate } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { finishRun, promoteBatch, type RunTrigger } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
@@ -93,7 +93,7 @@ export interface ImportDeps {
  */
 export async function importFloatingShares(deps: ImportDeps, request: ImportRequest): Promise<ImportResult> {
   const { database } = deps
-  const importDate = request.importDate ?? todayInKorea()
+  const importDate = request.importDate ?? seoulDate()
   const fileName = basename(request.file)
   const partitionKey = `${fileName}@${importDate}`
   const runId = randomUUID()
@@ -264,9 +264,4 @@ async function quarantinedRows(database: MarketDatabase, batchId: string, limit:
     order by row_number
     limit ${limit}`.execute(database.db)
   return rows.map((row) => ({ line: row.line, stockCode: row.stock_code, effectiveDate: row.effective_date, reasons: row.reject_reasons }))
-}
-
-/** Today's date in Korea (KST), the day an import is dated by default. */
-export function todayInKorea(now = new Date()): TradeDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
 }

@@ -3,14 +3,18 @@
  * scheduler loop only asks "which slots fall in this window?" and tests can ask the same with
  * any instant they like.
  *
- * Korea has kept UTC+9 without daylight saving since 1988, so Asia/Seoul wall time is the UTC
- * instant plus nine hours, for every date the project handles.
+ * Asia/Seoul wall time is the UTC instant plus nine hours all year (`SEOUL_OFFSET_MS`, core).
  *
  * Expressions have five fields: minute hour day-of-month month day-of-week, each `*`, a
  * number, a range `a-b`, either of those followed by a step `/n`, or a comma list of those;
  * months and weekdays may be named (JAN, MON). Day-of-week 0 and 7 are Sunday. Both day fields must match (the
  * rule node-cron fires by, unlike Vixie cron's "either").
  */
+
+import { SEOUL_OFFSET_MS, seoulDate } from '@kmd/core'
+
+// A slot's trade date is its calendar day in Korea: re-exported for the scheduler's callers.
+export { seoulDate }
 
 export interface CronSpec {
   readonly expression: string
@@ -22,7 +26,6 @@ export interface CronSpec {
   readonly daysOfWeek: ReadonlySet<number>
 }
 
-export const SEOUL_OFFSET_MS = 9 * 3_600_000
 const MS_PER_DAY = 86_400_000
 const MS_PER_MINUTE = 60_000
 
@@ -101,10 +104,6 @@ function fieldValue(expression: string, text: string, rule: FieldRule): number {
   return value
 }
 
-/** The calendar day in Korea (`YYYY-MM-DD`) of an instant: a slot's trade date. */
-export function seoulDate(instant: Date): string {
-  return new Date(instant.getTime() + SEOUL_OFFSET_MS).toISOString().slice(0, 10)
-}
 
 /** `2026-11-18T18:30+09:00`: an instant as Korea wall time, for logs and alerts. */
 export function seoulTime(instant: Date): string {

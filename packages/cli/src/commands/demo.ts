@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { sql } from 'kysely'
-import { createLogger, DAILY_DATASETS, lastTradingDays, loadConfig, type Dataset } from '@kmd/core'
+import { createLogger, DAILY_DATASETS, lastTradingDays, loadConfig, seoulDate, type Dataset } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
 import { createCollectors, loadSourcePlan, runWithFallback, type JobResult } from '@kmd/pipeline'
 import { migrate } from './migrate.ts'
@@ -21,10 +21,6 @@ export function registerDemo(program: Command): void {
     })
 }
 
-/** Today's date in Seoul, where the market keeps its calendar. */
-export function todayInSeoul(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(now)
-}
 
 async function runDemo(dayCount: number): Promise<void> {
   const { startSimulator } = await import('@kmd/source-simulator')
@@ -54,7 +50,7 @@ async function runDemo(dayCount: number): Promise<void> {
     database = await openDatabase(config)
     console.log((await migrate(database, config.minuteBarsRetentionDays)).join('\n'))
 
-    const days = lastTradingDays(dayCount, todayInSeoul())
+    const days = lastTradingDays(dayCount, seoulDate())
     const lastDay = days[days.length - 1]!
     const collectors = createCollectors(config, logger)
     const plan = loadSourcePlan(config.sourcePlanJson)

@@ -1,4 +1,4 @@
-import type { TradeDate } from '@kmd/core'
+import { addDays, seoulDate, type TradeDate } from '@kmd/core'
 import { parseCompactDate } from '../krx/wire-format.ts'
 
 /**
@@ -13,13 +13,6 @@ export interface DateWindow {
 
 const DAY_MS = 86_400_000
 
-export function koreanToday(now: Date): TradeDate {
-  return new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 10)
-}
-
-export function addDays(date: TradeDate, days: number): TradeDate {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
-}
 
 /** Calendar days from `from` to `to`, both counted. */
 export function spanInDays(from: TradeDate, to: TradeDate): number {
@@ -32,7 +25,7 @@ export function spanInDays(from: TradeDate, to: TradeDate): number {
  * malformed date is refused.
  */
 export function historyWindow(query: Record<string, string>, now: Date, maxDays: number): DateWindow | undefined {
-  const to = query.endDate ? parseCompactDate(query.endDate) : koreanToday(now)
+  const to = query.endDate ? parseCompactDate(query.endDate) : seoulDate(now)
   if (to === undefined) return undefined
   const from = query.startDate ? parseCompactDate(query.startDate) : addDays(to, -(maxDays - 1))
   if (from === undefined || from > to || spanInDays(from, to) > maxDays) return undefined
@@ -41,7 +34,7 @@ export function historyWindow(query: Record<string, string>, now: Date, maxDays:
 
 /** A date filter without a span limit (delisting dates); `defaultDays` back from the end when no start is given. */
 export function dateFilter(query: Record<string, string>, now: Date, defaultDays: number): DateWindow | undefined {
-  const to = query.endDate ? parseCompactDate(query.endDate) : koreanToday(now)
+  const to = query.endDate ? parseCompactDate(query.endDate) : seoulDate(now)
   if (to === undefined) return undefined
   const from = query.startDate ? parseCompactDate(query.startDate) : addDays(to, -defaultDays)
   return from === undefined || from > to ? undefined : { from, to }
@@ -49,7 +42,7 @@ export function dateFilter(query: Record<string, string>, now: Date, defaultDays
 
 /** A single date (`date=YYYYMMDD`); without one, the day before today. */
 export function singleDate(text: string | undefined, now: Date): TradeDate | undefined {
-  return text ? parseCompactDate(text) : addDays(koreanToday(now), -1)
+  return text ? parseCompactDate(text) : addDays(seoulDate(now), -1)
 }
 
 /** `code=005930,000660`: one or more codes; empty entries are ignored, none at all is refused. */

@@ -1,9 +1,9 @@
-import { calendarCovers, holidayName, isTradingDay, type TradeDate } from '@kmd/core'
+import { addDays, calendarCovers, holidayName, isTradingDay, type TradeDate } from '@kmd/core'
 import { parseCompactDate } from '../krx/wire-format.ts'
 import type { SimulatorResponse } from '../http-io.ts'
 import { RECORDED_FILES, type KisRecordings } from './recorded.ts'
 import type { KisSimulatorSettings } from './settings.ts'
-import { addDays, compactDate, kisError, kisJson, OK_ENVELOPE } from './wire.ts'
+import { compactDate, kisError, kisJson, OK_ENVELOPE } from './wire.ts'
 
 const YEAR_END_CLOSING = '연말 휴장일'
 // KIS pads the context keys to 20 characters.

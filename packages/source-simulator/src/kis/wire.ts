@@ -48,12 +48,6 @@ export function compactDate(date: TradeDate): string {
   return date.replace(/-/g, '')
 }
 
-/** Days after a date, as `YYYY-MM-DD`. */
-export function addDays(date: TradeDate, days: number): TradeDate {
-  const at = new Date(`${date}T00:00:00Z`)
-  at.setUTCDate(at.getUTCDate() + days)
-  return at.toISOString().slice(0, 10)
-}
 
 /** Won to KIS's 백만원 units, rounded half away from zero. */
 export function toMillions(won: number): number {

@@ -1,4 +1,4 @@
-import type { TradeDate } from '@kmd/core'
+import { seoulDate, type TradeDate } from '@kmd/core'
 import { htmlResponse, type ParsedRequest, type SimulatorResponse } from '../http-io.ts'
 import type { SyntheticMarket } from '../krx/synthetic-market.ts'
 import { DAILY_PRICE_PATH, dailyPricePage } from './daily-price-page.ts'
@@ -38,12 +38,9 @@ export class NaverRoutes {
     const name = request.path === DAILY_PRICE_PATH ? 'sise_day' : 'frgn'
     const recorded = this.recorded.find(name, code, page)
     if (recorded) return { status: 200, headers: { 'content-type': NAVER_CONTENT_TYPE }, body: recorded }
-    const today = koreanDate(this.context.now())
+    const today = seoulDate(this.context.now())
     const html = request.path === DAILY_PRICE_PATH ? dailyPricePage(this.history, code, page, today) : investorNetPage(this.history, code, page, today)
     return eucKrPage(html)
   }
 }
 
-function koreanDate(now: Date): TradeDate {
-  return new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 10)
-}

@@ -1,6 +1,7 @@
 import { INFOMAX_ERRORS } from '../envelope.ts'
 import { CASH_LINE } from '../etf-universe.ts'
-import { compactDateNumber, koreanToday, singleDate } from '../params.ts'
+import { seoulDate } from '@kmd/core'
+import { compactDateNumber, singleDate } from '../params.ts'
 import type { Endpoint, Row } from './types.ts'
 
 /**
@@ -11,7 +12,7 @@ import type { Endpoint, Row } from './types.ts'
  * A closed day, or an ETF it does not know, answers no rows.
  */
 export const etfPort: Endpoint = (query, context) => {
-  const date = query.date ? singleDate(query.date, context.now) : koreanToday(context.now)
+  const date = query.date ? singleDate(query.date, context.now) : seoulDate(context.now)
   const sort = query.sort ?? 'value'
   if (!query.code || !date || (sort !== 'value' && sort !== 'volume')) return { error: INFOMAX_ERRORS.params }
   const etf = context.market.etfs.find((candidate) => candidate.code === query.code)
