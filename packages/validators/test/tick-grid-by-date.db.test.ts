@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
+import type { Market } from '@kmd/core'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { validateBatch, type CheckResult, type ValidationOutcome } from '../src/index.ts'
 import { bar, marks, newTarget, stage } from './staging.ts'
@@ -28,7 +29,7 @@ const price = (text: string) => (won(text) > 0 ? won(text) : null)
 async function listAsOnTheDay(rows: Array<Record<string, string>>): Promise<void> {
   await db()
     .insertInto('stocks')
-    .values(rows.map((row) => ({ stock_code: row.ISU_SRT_CD!, isin: row.ISU_CD!, name: row.ISU_ABBRV!, market: row.MKT_NM!, listing_date: '2000-01-04', source: 'test' })))
+    .values(rows.map((row) => ({ stock_code: row.ISU_SRT_CD!, isin: row.ISU_CD!, name: row.ISU_ABBRV!, market: row.MKT_NM as Market, listing_date: '2000-01-04', source: 'test' })))
     .onConflict((conflict) => conflict.column('stock_code').doNothing())
     .execute()
 }
