@@ -102,7 +102,7 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
   const limit = dailyLimitOn(target.tradeDate)
   const outside = (price: RawBuilder<unknown>, lower: RawBuilder<unknown>, upper: RawBuilder<unknown>) => outsideBand(price, lower, upper, target.tradeDate)
   const sessionList = sql`${`{${sessions.join(',')}}`}::date[]`
-  // One limit move per session: (1 ± 30%)^k, computed once per row (numeric power is costly).
+  // One limit move per session: (1 ± limit)^k, computed once per row (numeric power is costly).
   const factor = (step: number) => sql`case when x.sessions_back = 1 then ${sql.lit(String(step))}::numeric else power(${sql.lit(String(step))}::numeric, x.sessions_back) end`
   const adjustedLower = sql`(b.close - b.change) * ${sql.lit(String(1 - limit))}::numeric`
   const adjustedUpper = sql`(b.close - b.change) * ${sql.lit(String(1 + limit))}::numeric`
