@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { ConfigError, createLogger, loadConfig, type CollectedBatch } from '@kmd/core'
+import { ConfigError, createLogger, loadConfig, tickSize, type CollectedBatch } from '@kmd/core'
 import { createKrxClient } from '@kmd/collector-crawler'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
-import { tickSize } from '@kmd/validators'
 import { krxCollectors, loadSourcePlan, runWithFallback, type CollectorRegistry, type PipelineDeps } from '../src/index.ts'
 
 const testDb = useMigratedDatabase()
@@ -90,7 +89,7 @@ describe('cross-source check', () => {
     const first = await runWithFallback(deps({ krx }), plan, { dataset: 'ohlcv_daily', tradeDate })
     expect(first.deliveredBy).toBe('krx')
     const codes = (await testDb.current.database.db.selectFrom('ohlcv_daily').select(['stock_code', 'close']).where('time', '=', tradeDate).orderBy('stock_code').limit(2).execute())
-    const overrides = Object.fromEntries(codes.map((c) => [c.stock_code, String(Number(c.close) + tickSize(Number(c.close)))]))
+    const overrides = Object.fromEntries(codes.map((c) => [c.stock_code, String(Number(c.close) + tickSize(Number(c.close), 'KOSPI', tradeDate))]))
     const second = await runWithFallback(deps({ naver: secondSource(overrides) }), loadSourcePlan('{"ohlcv_daily":{"primary":"naver"}}'), { dataset: 'ohlcv_daily', tradeDate })
     expect(second.deliveredBy).toBe('naver')
     const check = await testDb.current.database.db

@@ -1,8 +1,8 @@
-import { previousTradingDay } from '@kmd/core'
+import { previousTradingDay, type Market } from '@kmd/core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startSimulator, type RunningSimulator } from '../src/index.ts'
 import { isinCheckDigit } from '../src/krx/isin.ts'
-import { isOnTickGrid, lowerLimit, upperLimit } from '../src/krx/tick-size.ts'
+import { SessionGrid } from '../src/krx/session-grid.ts'
 import { DAY_PRICES_BLD, krxNumber, loggedInClient, type KrxTestClient, type Row } from './krx-test-client.ts'
 
 const FIELDS = [
@@ -11,6 +11,10 @@ const FIELDS = [
 ]
 // 2024-03-04 is a Monday after the 삼일절 holiday: its previous trading day is Thursday 2024-02-29.
 const SESSIONS = ['20240229', '20240304', '20240305', '20240306', '20240307', '20240308', '20240311', '20240312']
+// Sessions under the older rules: the KOSPI and KOSDAQ tick tables, and the ±15% limit before
+// 2015-06-15 up to the day it became ±30%. (2021-01-04 is the recorded real answer, not synthetic.)
+const SESSIONS_2022 = ['20220404', '20220405', '20220406', '20220407', '20220408', '20220411', '20220412', '20220413']
+const SESSIONS_2015 = ['20150609', '20150610', '20150611', '20150612', '20150615', '20150616', '20150617', '20150618']
 const PINNED_CLOCK = () => new Date('2026-01-25T11:27:14Z')
 
 let simulator: RunningSimulator
@@ -20,12 +24,14 @@ const days = new Map<string, Row[]>()
 beforeAll(async () => {
   simulator = await startSimulator({ seed: 11, clock: PINNED_CLOCK })
   client = await loggedInClient(simulator.url)
-  for (const day of SESSIONS) days.set(day, await client.dayPrices(day))
+  for (const day of [...SESSIONS, ...SESSIONS_2022, ...SESSIONS_2015]) days.set(day, await client.dayPrices(day))
 })
 afterAll(() => simulator.stop())
 
 const byCode = (rows: Row[]) => new Map(rows.map((row) => [row.ISU_SRT_CD!, row]))
 const traded = (row: Row) => row.FLUC_TP_CD !== '0'
+/** The KRX price rules of a row's stock on a session (`YYYYMMDD`). */
+const gridOf = (row: Row, day: string) => new SessionGrid(row.MKT_NM as Market, `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}`)
 
 describe('the synthetic listing', () => {
   test('a trading day lists about 2,700 stocks: ~950 KOSPI, ~1,650 KOSDAQ, ~120 KONEX, with unique codes', () => {
@@ -66,19 +72,25 @@ describe('the synthetic listing', () => {
   })
 })
 
-describe('synthetic prices across sessions', () => {
-  test('every close is on the tick grid and within ±30% of the previous trading day\'s close', () => {
+describe.each([
+  ['2024 (one tick table, ±30%)', SESSIONS],
+  ['2022 (KOSPI and KOSDAQ tick tables)', SESSIONS_2022],
+  ['2015 (±15% until 2015-06-15)', SESSIONS_2015],
+])('synthetic prices across sessions of %s', (_, sessions) => {
+  test('every close is on the tick grid of its market and day and within the day\'s limit of the previous trading day\'s close', () => {
     const problems: string[] = []
-    for (let i = 1; i < SESSIONS.length; i++) {
-      const previous = byCode(days.get(SESSIONS[i - 1]!)!)
-      for (const row of days.get(SESSIONS[i]!)!) {
+    for (let i = 1; i < sessions.length; i++) {
+      const previous = byCode(days.get(sessions[i - 1]!)!)
+      for (const row of days.get(sessions[i]!)!) {
+        const grid = gridOf(row, sessions[i]!)
         const close = krxNumber(row.TDD_CLSPRC)
         const previousClose = krxNumber(previous.get(row.ISU_SRT_CD!)!.TDD_CLSPRC)
         const change = traded(row) ? close - previousClose : 0
         const rate = ((100 * change) / previousClose).toFixed(2).replace(/^-0\.00$/, '0.00')
-        if (!isOnTickGrid(close)) problems.push(`${SESSIONS[i]} ${row.ISU_SRT_CD}: ${close} is off the grid`)
-        if (close > previousClose * 1.3 || close < previousClose * 0.7) problems.push(`${SESSIONS[i]} ${row.ISU_SRT_CD}: ${previousClose} -> ${close}`)
-        if (krxNumber(row.CMPPREVDD_PRC) !== change || row.FLUC_RT !== rate) problems.push(`${SESSIONS[i]} ${row.ISU_SRT_CD}: change ${row.CMPPREVDD_PRC} ${row.FLUC_RT}`)
+        const limit = grid.limitPercent / 100
+        if (!grid.isOnGrid(close)) problems.push(`${sessions[i]} ${row.ISU_SRT_CD}: ${close} is off the grid`)
+        if (close > previousClose * (1 + limit) || close < previousClose * (1 - limit)) problems.push(`${sessions[i]} ${row.ISU_SRT_CD}: ${previousClose} -> ${close}`)
+        if (krxNumber(row.CMPPREVDD_PRC) !== change || row.FLUC_RT !== rate) problems.push(`${sessions[i]} ${row.ISU_SRT_CD}: change ${row.CMPPREVDD_PRC} ${row.FLUC_RT}`)
       }
     }
     expect(problems).toEqual([])
@@ -86,14 +98,15 @@ describe('synthetic prices across sessions', () => {
 
   test('FLUC_TP_CD follows the change: 1 up, 2 down, 3 flat, 4 and 5 exactly at the limits', () => {
     const seen = new Set<string>()
-    for (let i = 1; i < SESSIONS.length; i++) {
-      const previous = byCode(days.get(SESSIONS[i - 1]!)!)
-      for (const row of days.get(SESSIONS[i]!)!) {
+    for (let i = 1; i < sessions.length; i++) {
+      const previous = byCode(days.get(sessions[i - 1]!)!)
+      for (const row of days.get(sessions[i]!)!) {
         if (!traded(row)) continue
+        const grid = gridOf(row, sessions[i]!)
         const close = krxNumber(row.TDD_CLSPRC)
         const previousClose = krxNumber(previous.get(row.ISU_SRT_CD!)!.TDD_CLSPRC)
         const expected =
-          close > previousClose ? (close === upperLimit(previousClose) ? '4' : '1') : close < previousClose ? (close === lowerLimit(previousClose) ? '5' : '2') : '3'
+          close > previousClose ? (close === grid.upperLimit(previousClose) ? '4' : '1') : close < previousClose ? (close === grid.lowerLimit(previousClose) ? '5' : '2') : '3'
         expect(row.FLUC_TP_CD).toBe(expected)
         seen.add(row.FLUC_TP_CD!)
       }
@@ -103,18 +116,31 @@ describe('synthetic prices across sessions', () => {
 
   test('open, high, low and close are consistent and the value lies within volume × [low, high]', () => {
     const problems: string[] = []
-    for (const day of SESSIONS) {
+    for (const day of sessions) {
       for (const row of days.get(day)!.filter(traded)) {
+        const grid = gridOf(row, day)
         const [open, high, low, close, volume, value] = [
           row.TDD_OPNPRC, row.TDD_HGPRC, row.TDD_LWPRC, row.TDD_CLSPRC, row.ACC_TRDVOL, row.ACC_TRDVAL,
         ].map(krxNumber) as [number, number, number, number, number, number]
         const where = `${day} ${row.ISU_SRT_CD} o${open} h${high} l${low} c${close} v${volume} ${value}`
         if (!(low > 0 && low <= Math.min(open, close) && high >= Math.max(open, close))) problems.push(`OHLC ${where}`)
-        if (![open, high, low].every(isOnTickGrid)) problems.push(`grid ${where}`)
+        if (![open, high, low].every((price) => grid.isOnGrid(price))) problems.push(`grid ${where}`)
         if (!(volume > 0 && value >= volume * low && value <= volume * high)) problems.push(`value ${where}`)
       }
     }
     expect(problems).toEqual([])
+  })
+})
+
+describe('synthetic prices of single sessions', () => {
+  test('before 2023-01-25 KOSDAQ prices above 200,000 move in steps of 100, KOSPI prices in steps of 500', () => {
+    const high = (market: string) => SESSIONS_2022.flatMap((day) => days.get(day)!)
+      .filter((row) => row.MKT_NM === market && traded(row))
+      .map((row) => krxNumber(row.TDD_CLSPRC))
+      .filter((close) => close >= 200_000 && close < 500_000)
+    expect(high('KOSDAQ').some((close) => close % 500 !== 0)).toBe(true)
+    expect(high('KOSPI').length).toBeGreaterThan(0)
+    expect(high('KOSPI').every((close) => close % 500 === 0)).toBe(true)
   })
 
   test('market cap is close × listed shares', () => {

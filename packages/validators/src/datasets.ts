@@ -1,4 +1,4 @@
-import type { Dataset } from '@kmd/core'
+import { MARKETS, type Dataset } from '@kmd/core'
 
 /** A column whose value must match a regular expression; `says` finishes `schema: <column> "<value>" …`. */
 export interface ColumnFormat {
@@ -62,7 +62,6 @@ export const STOCK_CODE_PATTERN = '^[0-9A-Z]{6}$'
 export const INDEX_CODE_PATTERN = '^[0-9]/[0-9A-Z]{3}$'
 const STOCK_CODE_SAYS = 'is not six digits or capital letters'
 const stockCode = (column: string): ColumnFormat => ({ column, pattern: STOCK_CODE_PATTERN, says: STOCK_CODE_SAYS })
-const MARKETS = ['KOSPI', 'KOSDAQ', 'KONEX'] as const
 
 const DAILY = { nonBlankColumns: [], batchDateColumn: 'time', keyDateColumn: 'time', choices: [], bounds: [] } as const
 

@@ -4,7 +4,6 @@ export type { CompletenessBasis, Coverage, CoverageRequest } from './expected-ke
 export { rulesFor } from './rule-sets.ts'
 export { IDENTICAL_COPY_REASON } from './rules/duplicate-key.ts'
 export { weekdaysTrade } from './rules/calendar.ts'
-export { KRX_TICK_BANDS, tickSize } from './krx-tick.ts'
 export type {
   CheckResult,
   Rule,

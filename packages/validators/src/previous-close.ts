@@ -1,11 +1,17 @@
+import { dailyLimitPercent, KRX_DAILY_LIMITS } from '@kmd/core'
 import { sql, type RawBuilder } from 'kysely'
-import { tickSizeSql } from './krx-tick.ts'
+import { toleranceTickSql } from './krx-tick.ts'
 import { batchParam, dateParam } from './sql-parts.ts'
 import type { RuleContext } from './types.ts'
 
-/** KRX's daily price limit (since 2015-06-15): ±30% of the base price. */
-export const LIMIT_PERCENT = 30
-export const DAILY_LIMIT = LIMIT_PERCENT / 100
+/** KRX's daily price limit on a trade date, as a fraction of the base price (core's dated table). */
+export const dailyLimitOn = (tradeDate: string): number => dailyLimitPercent(tradeDate) / 100
+
+/** The limit in force today, the rules' recorded threshold when a check does not say which it applied. */
+export const CURRENT_DAILY_LIMIT = KRX_DAILY_LIMITS[0]!.percent / 100
+
+/** `±30% since 2015-06-15, ±15% since 1998-12-07`, for rule descriptions. */
+export const DAILY_LIMITS_TEXT = KRX_DAILY_LIMITS.map((era) => `±${era.percent}% since ${era.since}`).join(', ')
 
 /**
  * A stock whose latest production close is more than this many market sessions old is judged
@@ -49,8 +55,9 @@ export async function previousSessions(context: RuleContext): Promise<string[]> 
  *   prev_close, prev_time   the stock's latest close in production before the trade date;
  *   sessions_back           calendar sessions from that close to the trade date (1 = the
  *                           previous session; more when production lacks the days between);
- *   lower, upper            the price band: prev_close × (1 ∓ 30%)^sessions_back (a gap of k
- *                           sessions allows k limit moves), before the one-tick tolerance;
+ *   lower, upper            the price band: prev_close × (1 ∓ limit)^sessions_back, the limit
+ *                           of the trade date (a gap of k sessions allows k limit moves),
+ *                           before the one-tick tolerance;
  *   base                    the price the day is measured against: prev_close, or close − change
  *                           on a corporate-action day;
  *   close_off, range_off    the close / any of open, high, low beyond the band (+1 tick of
@@ -73,7 +80,8 @@ export async function previousSessions(context: RuleContext): Promise<string[]> 
  *   is never trusted. Limitation: an ex-rights day before the new shares are listed (the share
  *   count has not changed yet) is not excepted; such rows are rejected and wait in quarantine.
  * The share-count lookups run only for rows that disagree with production, so a normal day
- * costs two hash joins.
+ * costs two hash joins. The tolerance tick is the largest any market has at the price that day
+ * (toleranceTickSql), so the stock's market is not needed here.
  */
 export async function judgedBars(context: RuleContext): Promise<RawBuilder<unknown>> {
   // Three rules read the same judgement: computed once per validation, into a temporary table
@@ -91,11 +99,13 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
   const { target } = context
   const tradeDate = dateParam(target.tradeDate)
   const previousSession = sessions[0] ?? null
+  const limit = dailyLimitOn(target.tradeDate)
+  const outside = (price: RawBuilder<unknown>, lower: RawBuilder<unknown>, upper: RawBuilder<unknown>) => outsideBand(price, lower, upper, target.tradeDate)
   const sessionList = sql`${`{${sessions.join(',')}}`}::date[]`
-  // One limit move per session: (1 ± 30%)^k, computed once per row (numeric power is costly).
+  // One limit move per session: (1 ± limit)^k, computed once per row (numeric power is costly).
   const factor = (step: number) => sql`case when x.sessions_back = 1 then ${sql.lit(String(step))}::numeric else power(${sql.lit(String(step))}::numeric, x.sessions_back) end`
-  const adjustedLower = sql`(b.close - b.change) * ${sql.lit(String(1 - DAILY_LIMIT))}::numeric`
-  const adjustedUpper = sql`(b.close - b.change) * ${sql.lit(String(1 + DAILY_LIMIT))}::numeric`
+  const adjustedLower = sql`(b.close - b.change) * ${sql.lit(String(1 - limit))}::numeric`
+  const adjustedUpper = sql`(b.close - b.change) * ${sql.lit(String(1 + limit))}::numeric`
   return sql`
     with batch as materialized (
       select s.row_number, s.stock_code, s.open, s.high, s.low, s.close, s.change, s.volume, s.trading_value
@@ -120,7 +130,7 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
       where q.prev_close is null
     ),
     gapped as (
-      select p.*, x.sessions_back, p.prev_close * ${factor(1 - DAILY_LIMIT)} as lower, p.prev_close * ${factor(1 + DAILY_LIMIT)} as upper,
+      select p.*, x.sessions_back, p.prev_close * ${factor(1 - limit)} as lower, p.prev_close * ${factor(1 + limit)} as upper,
              p.trading_value::numeric / nullif(p.volume, 0) as average
       from priced p
       cross join lateral (
@@ -159,7 +169,7 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
                when b.prev_close is null or b.listing_date = ${tradeDate} then 'new_listing'
                when b.listing_date > b.prev_time or b.sessions_back > ${sessions.length} then 'relisting'
                when x.shares_before <> x.shares_now and b.change is not null and b.close - b.change > 0
-                    and abs(b.change) <= ${DAILY_LIMIT}::numeric * (b.close - b.change) + ${tickSizeSql(sql`b.close`)}
+                    and abs(b.change) <= ${limit}::numeric * (b.close - b.change) + ${toleranceTickSql(sql`b.close`, target.tradeDate)}
                     and ${outside(sql`b.high`, adjustedLower, adjustedUpper)} is not true
                     and ${outside(sql`b.low`, adjustedLower, adjustedUpper)} is not true
                     then 'corporate_action'
@@ -174,8 +184,8 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
 }
 
 /** True when `price` lies beyond [lower − tick, upper + tick], the tick being the price's own; null when either is missing. */
-function outside(price: RawBuilder<unknown>, lower: RawBuilder<unknown>, upper: RawBuilder<unknown>) {
-  const tick = tickSizeSql(price)
+function outsideBand(price: RawBuilder<unknown>, lower: RawBuilder<unknown>, upper: RawBuilder<unknown>, tradeDate: string) {
+  const tick = toleranceTickSql(price, tradeDate)
   // Inside [lower, upper] needs no tick: the CASE runs only for the few prices near or beyond.
   return sql<boolean>`((${price} > ${upper} or ${price} < ${lower}) and (${price} > ${upper} + ${tick} or ${price} < ${lower} - ${tick}))`
 }

@@ -1,4 +1,3 @@
-import { lowerLimit, upperLimit } from '../krx/tick-size.ts'
 import { formatRate, parseCompactDate } from '../krx/wire-format.ts'
 import type { SimulatorResponse } from '../http-io.ts'
 import type { KisMarketView, StockSession } from './market-view.ts'
@@ -67,8 +66,8 @@ function snapshot({ session, quote, index }: StockSession, view: KisMarketView):
     stck_prpr: String(quote.close),
     stck_shrn_iscd: stock.code,
     prdy_vol: String(previous?.volume ?? 0),
-    stck_mxpr: String(upperLimit(quote.previousClose)),
-    stck_llam: String(lowerLimit(quote.previousClose)),
+    stck_mxpr: String(quote.upperLimit),
+    stck_llam: String(quote.lowerLimit),
     stck_oprc: String(quote.open),
     stck_hgpr: String(quote.high),
     stck_lwpr: String(quote.low),

@@ -1,6 +1,7 @@
 import { unitHash } from './random.ts'
-import { lowerLimit, roundToTick, upperLimit } from './tick-size.ts'
-import type { ListedStock } from './universe.ts'
+import { SessionGrid } from './session-grid.ts'
+import { TradingDayIndex } from './trading-day-index.ts'
+import { MARKET_NAMES, type ListedStock } from './universe.ts'
 
 /**
  * Closing prices as a pure function of (seed, stock, trading-day number), computed in O(1)
@@ -10,7 +11,9 @@ import type { ListedStock } from './universe.ts'
  * 1 to 1,280 sessions, like a random walk seen at several scales) and a market-wide component,
  * plus rare limit moves that fade out over 30 sessions. Every layer moves a bounded amount per
  * session (at most 2 x amplitude / period), about 10% in total at the most volatile, which keeps
- * each close well inside the ±30% band around the previous one.
+ * each close inside the day's limit band around the previous one (±30%; ±15% before 2015-06-15,
+ * where the clamp in dailyQuote guards the rare larger step). Prices lie on the tick table of
+ * the stock's market on the session's date.
  */
 
 export type DayEvent = 'none' | 'halt' | 'limitUp' | 'limitDown'
@@ -41,12 +44,17 @@ const EVENT_SALT = 1
 const HALT_CHANCE = 0.004
 const LIMIT_UP_CHANCE = 0.003
 const LIMIT_DOWN_CHANCE = 0.0012
-const LIMIT_UP_JUMP = Math.log(1.3)
-const LIMIT_DOWN_JUMP = Math.log(0.7)
 const JUMP_FADE_SESSIONS = 30
 
 export class PricePath {
+  private readonly days = new TradingDayIndex()
+
   constructor(private readonly seed: number) {}
+
+  /** The price rules of a stock's session n: its market's tick table and the limit of that day. */
+  grid(stock: ListedStock, n: number): SessionGrid {
+    return new SessionGrid(MARKET_NAMES[stock.market], this.days.dateOf(n))
+  }
 
   /**
    * What happens to a stock in session n. Events never fall on two sessions in a row, so the
@@ -59,21 +67,21 @@ export class PricePath {
 
   /** The close of session n as the path defines it (before the quote's own sanity clamp). */
   close(stock: ListedStock, n: number): number {
-    if (stock.suspended) return roundToTick(stock.basePrice)
+    if (stock.suspended) return this.grid(stock, n).round(stock.basePrice)
     switch (this.event(stock, n)) {
       case 'none':
         return this.pathClose(stock, n)
       case 'halt':
         return this.pathClose(stock, n - 1)
       case 'limitUp':
-        return upperLimit(this.pathClose(stock, n - 1))
+        return this.grid(stock, n).upperLimit(this.pathClose(stock, n - 1))
       case 'limitDown':
-        return lowerLimit(this.pathClose(stock, n - 1))
+        return this.grid(stock, n).lowerLimit(this.pathClose(stock, n - 1))
     }
   }
 
   private pathClose(stock: ListedStock, n: number): number {
-    return roundToTick(Math.exp(this.logPrice(stock, n)))
+    return this.grid(stock, n).round(Math.exp(this.logPrice(stock, n)))
   }
 
   private logPrice(stock: ListedStock, n: number): number {
@@ -83,7 +91,8 @@ export class PricePath {
     for (let age = 0; age < JUMP_FADE_SESSIONS; age++) {
       const event = this.event(stock, n - age)
       if (event === 'limitUp' || event === 'limitDown') {
-        const jump = event === 'limitUp' ? LIMIT_UP_JUMP : LIMIT_DOWN_JUMP
+        const limit = this.grid(stock, n - age).limitPercent / 100
+        const jump = Math.log(event === 'limitUp' ? 1 + limit : 1 - limit)
         level += jump * (1 - age / JUMP_FADE_SESSIONS)
       }
     }

@@ -9,6 +9,7 @@ const EPOCH_YEAR = 2015
 export class TradingDayIndex {
   private readonly daysInYear = new Map<number, number>()
   private readonly ordinals = new Map<TradeDate, number>()
+  private readonly dates = new Map<number, TradeDate>()
 
   /** The number of a trading day; the caller checks that `date` is one. */
   ordinal(date: TradeDate): number {
@@ -21,6 +22,26 @@ export class TradingDayIndex {
     ordinal += tradingDaysOfYearBefore(date)
     this.ordinals.set(date, ordinal)
     return ordinal
+  }
+
+  /** The trading day numbered `n`: the inverse of `ordinal`. */
+  dateOf(n: number): TradeDate {
+    const cached = this.dates.get(n)
+    if (cached !== undefined) return cached
+    // January 1st is never a trading day, so its ordinal is the number of the year's first session.
+    let year = EPOCH_YEAR + Math.floor(n / 250)
+    while (this.ordinal(`${year}-01-01`) > n) year--
+    while (this.ordinal(`${year + 1}-01-01`) <= n) year++
+    let ordinal = this.ordinal(`${year}-01-01`)
+    const day = new Date(Date.UTC(year, 0, 1))
+    for (;;) {
+      const text = day.toISOString().slice(0, 10)
+      if (isTradingDay(text) && ordinal++ === n) {
+        this.dates.set(n, text)
+        return text
+      }
+      day.setUTCDate(day.getUTCDate() + 1)
+    }
   }
 
   private tradingDaysIn(year: number): number {

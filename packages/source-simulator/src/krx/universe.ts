@@ -1,3 +1,4 @@
+import type { Market } from '@kmd/core'
 import { createRandom, logUniform, pick } from './random.ts'
 import { isinCheckDigit } from './isin.ts'
 import { koreanCompanyName, spacName } from './korean-names.ts'
@@ -10,7 +11,7 @@ import { koreanCompanyName, spacName } from './korean-names.ts'
 
 export type MarketId = 'STK' | 'KSQ' | 'KNX'
 
-export const MARKET_NAMES: Record<MarketId, string> = { STK: 'KOSPI', KSQ: 'KOSDAQ', KNX: 'KONEX' }
+export const MARKET_NAMES: Record<MarketId, Market> = { STK: 'KOSPI', KSQ: 'KOSDAQ', KNX: 'KONEX' }
 
 export interface ListedStock {
   /** Stable key of the stock in every hash that concerns it. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
-import { tickSizeSql } from '../krx-tick.ts'
-import { DAILY_LIMIT, exceptedText, judgedBars } from '../previous-close.ts'
+import { toleranceTickSql } from '../krx-tick.ts'
+import { CURRENT_DAILY_LIMIT, dailyLimitOn, exceptedText, judgedBars } from '../previous-close.ts'
 import { show } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -17,13 +17,15 @@ import type { Rule } from '../types.ts'
 export const averagePriceRule: Rule = {
   name: 'average_price',
   severity: 'reject',
-  threshold: DAILY_LIMIT,
-  description: 'trading_value / volume within the ±30% (+1 tick) band around the previous production close',
+  threshold: CURRENT_DAILY_LIMIT,
+  description: "trading_value / volume within the day's price-limit band (+1 tick) around the previous production close",
   async check(context) {
     const judged = await judgedBars(context)
+    const limit = dailyLimitOn(context.target.tradeDate)
+    const tick = toleranceTickSql(sql`x.average`, context.target.tradeDate)
     const corporate = sql`x.exception = 'corporate_action'`
     const outside = sql`case when ${corporate}
-      then x.average > x.base * ${1 + DAILY_LIMIT}::numeric + ${tickSizeSql(sql`x.average`)} or x.average < x.base * ${1 - DAILY_LIMIT}::numeric - ${tickSizeSql(sql`x.average`)}
+      then x.average > x.base * ${1 + limit}::numeric + ${tick} or x.average < x.base * ${1 - limit}::numeric - ${tick}
       else x.average_off and x.exception is null end`
     const found = await flagRows(context, {
       column: 'reject_reasons',
@@ -38,9 +40,12 @@ export const averagePriceRule: Rule = {
         from (${judged}) x
         where x.volume > 0 and x.trading_value > 0 and not coalesce(x.close_off, false)`,
     })
-    return findingOf(found, {
-      clean: `${rowsText(found.checkedCount, 'traded bar')}: average price within the day's band; ${exceptedText(found.notes)}`,
-      flagged: `${rowsText(found.issueCount, 'traded bar')} of ${found.checkedCount} have an average price outside the day's band; ${exceptedText(found.notes)}`,
-    })
+    return {
+      ...findingOf(found, {
+        clean: `${rowsText(found.checkedCount, 'traded bar')}: average price within the day's band; ${exceptedText(found.notes)}`,
+        flagged: `${rowsText(found.issueCount, 'traded bar')} of ${found.checkedCount} have an average price outside the day's band; ${exceptedText(found.notes)}`,
+      }),
+      threshold: limit,
+    }
   },
 }

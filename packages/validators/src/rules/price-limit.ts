@@ -1,16 +1,18 @@
-import { sql } from 'kysely'
+import { dailyLimitPercent } from '@kmd/core'
+import { sql, type RawBuilder } from 'kysely'
 import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
-import { DAILY_LIMIT, exceptedText, judgedBars } from '../previous-close.ts'
-import { tickSizeSql } from '../krx-tick.ts'
+import { CURRENT_DAILY_LIMIT, DAILY_LIMITS_TEXT, dailyLimitOn, exceptedText, judgedBars } from '../previous-close.ts'
+import { toleranceTickSql } from '../krx-tick.ts'
 import { col, show, showDate } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
 /**
- * KRX stops a stock's price at ±30% of its base price: every trade of the day, so the close and
- * the open, high and low. The limit price is truncated to the
- * tick of its band, so a real move is at most 30%; we allow one tick of the close's band on top
- * (0.3 × previous close + tick), which forgives a source that rounds the limit instead of
- * truncating while staying far tighter than a flat margin.
+ * KRX stops a stock's price at the daily limit around its base price in force on the day
+ * (core's dated KRX_DAILY_LIMITS): every trade of the day, so the close and the open, high and
+ * low. The limit price is truncated to the tick of its band, so a real move is at most the
+ * limit; we allow one tick of the price's band on top (limit × previous close + tick), which
+ * forgives a source that rounds the limit instead of truncating while staying far tighter than
+ * a flat margin.
  *
  * The base is production's previous close, never the row's own change or change_rate (a close
  * multiplied by three arrives with its original change_rate). When production's latest close
@@ -22,16 +24,18 @@ import type { Rule } from '../types.ts'
 export const priceLimitRule: Rule = {
   name: 'price_limit',
   severity: 'reject',
-  threshold: DAILY_LIMIT,
-  description: 'close (and open, high, low) within ±30% (+1 tick) of the previous production close; new listings, re-listings and corporate actions (share count changed) excepted',
+  threshold: CURRENT_DAILY_LIMIT,
+  description: `close (and open, high, low) within the daily price limit of the trade date (${DAILY_LIMITS_TEXT}; +1 tick) of the previous production close; new listings, re-listings and corporate actions (share count changed) excepted`,
   async check(context) {
     const judged = await judgedBars(context)
+    const limit = dailyLimitOn(context.target.tradeDate)
+    const tick = (price: RawBuilder<unknown>) => toleranceTickSql(price, context.target.tradeDate)
     // One reason per row: the close when it is beyond the band, else the first of high, low,
     // open that is (a high multiplied while the close stayed).
     const offPrice = (name: 'open' | 'high' | 'low' | 'close') => {
       const price = col('x', name)
       return [
-        sql`(${price} > x.upper + ${tickSizeSql(price)} or ${price} < x.lower - ${tickSizeSql(price)})`,
+        sql`(${price} > x.upper + ${tick(price)} or ${price} < x.lower - ${tick(price)})`,
         sql`${sql.lit(`price_limit: ${name} `)} || ${show(price)} || ' is ' || case when ${price} > x.prev_close then '+' else '' end
           || round((${price} / x.prev_close - 1) * 100, 1)::text || '% vs previous close ' || ${show(sql`x.prev_close`)}
           || ' (' || ${showDate(sql`x.prev_time`)}
@@ -54,9 +58,13 @@ export const priceLimitRule: Rule = {
     const relisted = found.notes['relisting'] ?? 0
     const compared = found.checkedCount - excepted - relisted
     const says = `${exceptedText(found.notes)}`
-    return findingOf(found, {
-      clean: `${rowsText(compared)} within ±30% (+1 tick) of the previous production close; ${says}`,
-      flagged: `${rowsText(found.issueCount)} of ${compared} moved beyond ±30% (+1 tick) of the previous production close; ${says}`,
-    })
+    const band = `±${dailyLimitPercent(context.target.tradeDate)}% (+1 tick)`
+    return {
+      ...findingOf(found, {
+        clean: `${rowsText(compared)} within ${band} of the previous production close; ${says}`,
+        flagged: `${rowsText(found.issueCount)} of ${compared} moved beyond ${band} of the previous production close; ${says}`,
+      }),
+      threshold: limit,
+    }
   },
 }

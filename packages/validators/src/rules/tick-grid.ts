@@ -1,11 +1,9 @@
+import { TICKS_KNOWN_SINCE, tickEraOn } from '@kmd/core'
 import { sql, type RawBuilder } from 'kysely'
 import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
-import { tickSizeSql } from '../krx-tick.ts'
-import { batchParam, col, reasonsWhen, show, stagingTable } from '../sql-parts.ts'
+import { oneTableForAllMarkets, tickSizeSql } from '../krx-tick.ts'
+import { batchParam, col, dateParam, reasonsWhen, show, stagingTable } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
-
-/** The first day of the unified KOSPI/KOSDAQ tick table `krx-tick.ts` holds. */
-export const UNIFIED_TICKS_SINCE = '2023-01-25'
 
 /** The price columns each daily dataset carries. */
 const PRICE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
@@ -13,48 +11,69 @@ const PRICE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   market_cap_daily: ['close'],
 }
 
+const MARKET_UNKNOWN = 'market_unknown'
+
 /**
  * Every KRX stock price is a whole multiple of the tick of its band (호가가격단위): a price
  * with decimals or between ticks was corrupted on the way (a 3-decimal close would otherwise
- * be rounded silently by the production column). The bands are `krx-tick.ts`'s, valid since
- * 2023-01-25; earlier days (separate KOSPI and KOSDAQ tables) are not judged, and the message
- * says so.
+ * be rounded silently by the production column). The table is the one in force on the trade
+ * date (core's krx-price-rules.ts): one for all markets since 2023-01-25; KOSPI's and KOSDAQ's
+ * (KONEX with KOSDAQ) from 2011-01-03; earlier days are not judged, and the message says so.
+ *
+ * Where the tables differ by market, a row's market is the stock master's when the master lists
+ * the stock on or before the trade date: its listing_date is the listing on its current market
+ * (a stock moved from KOSDAQ to KOSPI carries its KOSPI date), so on earlier days it may have
+ * traded elsewhere. Those rows, and stocks the master lacks, are judged on the grid shared by
+ * all markets of the day (each market's ticks are multiples of it), which no real price fails;
+ * the message counts them.
  */
 export const tickGridRule: Rule = {
   name: 'tick_grid',
   severity: 'reject',
   threshold: null,
-  description: 'prices are whole multiples of the KRX tick of their band (trade dates since 2023-01-25)',
+  description: `prices are whole multiples of the KRX tick of their band, in the table of the trade date and market (trade dates since ${TICKS_KNOWN_SINCE})`,
   async check(context) {
     const { spec, target } = context
     const columns = PRICE_COLUMNS[spec.dataset] ?? []
-    if (target.tradeDate < UNIFIED_TICKS_SINCE || columns.length === 0) {
+    const era = tickEraOn(target.tradeDate)
+    if (!era || columns.length === 0) {
       return {
         passed: true,
         checkedCount: 0,
         issueCount: 0,
         sample: [],
-        message: columns.length === 0 ? `${spec.dataset} has no prices` : `not checked: ${target.tradeDate} is before the unified tick table of ${UNIFIED_TICKS_SINCE}`,
+        message: columns.length === 0 ? `${spec.dataset} has no prices` : `not checked: ${target.tradeDate} is before ${TICKS_KNOWN_SINCE}, the first day whose KRX tick table is known`,
       }
     }
+    const byMarket = !oneTableForAllMarkets(era)
+    const market = sql`st.market`
     const cases = columns.map((name): readonly [RawBuilder<unknown>, RawBuilder<unknown>] => {
       const price = col('s', name)
-      const tick = tickSizeSql(price)
+      const tick = tickSizeSql(price, era, market)
+      const where = byMarket ? sql` || ' on ' || coalesce(${market}, 'any market')` : sql``
       return [
         sql`${price} > 0 and mod(${price}, ${tick}) <> 0`,
-        sql`${sql.lit(`tick_grid: ${name} `)} || ${show(price)} || ' is not a multiple of the tick ' || ${tick} || ' at that price'`,
+        sql`${sql.lit(`tick_grid: ${name} `)} || ${show(price)} || ' is not a multiple of the tick ' || ${tick} || ' at that price'${where}`,
       ]
     })
     const found = await flagRows(context, {
       column: 'reject_reasons',
-      checked: sql`
-        select s.row_number, ${reasonsWhen(cases)} as reasons, null::text as note
-        from ${stagingTable(spec)} s
-        where s.batch_id = ${batchParam(target.batchId)}`,
+      checked: byMarket
+        ? sql`
+          select s.row_number, ${reasonsWhen(cases)} as reasons, case when ${market} is null then ${sql.lit(MARKET_UNKNOWN)} end as note
+          from ${stagingTable(spec)} s
+          left join stocks st on st.stock_code = s.stock_code and st.listing_date <= ${dateParam(target.tradeDate)}
+          where s.batch_id = ${batchParam(target.batchId)}`
+        : sql`
+          select s.row_number, ${reasonsWhen(cases)} as reasons, null::text as note
+          from ${stagingTable(spec)} s
+          where s.batch_id = ${batchParam(target.batchId)}`,
     })
+    const unknown = found.notes[MARKET_UNKNOWN] ?? 0
+    const says = byMarket ? `; ${rowsText(unknown)} judged on the grid all markets share (the stock's market on ${target.tradeDate} is not known)` : ''
     return findingOf(found, {
-      clean: `all ${rowsText(found.checkedCount)} priced on the KRX tick grid`,
-      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have a price off the KRX tick grid`,
+      clean: `all ${rowsText(found.checkedCount)} priced on the KRX tick grid${says}`,
+      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have a price off the KRX tick grid${says}`,
     })
   },
 }
