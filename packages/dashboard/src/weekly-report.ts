@@ -1,5 +1,5 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { holidayName } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { readHeatMap, type DatasetHeatMap, type DayStatus } from './heat-map.ts'
@@ -8,7 +8,7 @@ import { datesBetween, previousIsoWeek, seoulDateOf, type IsoWeek } from './iso-
 import { formatInteger, heatMaps, page } from './layout.ts'
 import { ruleTable, volumeChart } from './pages.ts'
 import { readRuleActivity, type RuleActivity } from './quality.ts'
-import { readDailyVolume, sampleKeys, type DailyVolume } from './run-history.ts'
+import { readDailyVolume, type DailyVolume } from './run-history.ts'
 
 export interface FailedRun {
   tradeDate: string
@@ -159,12 +159,16 @@ ${report.volume.length === 0 ? html`<p class="muted">No finished runs this week.
   return page({ title: `data-quality report ${report.week.id}`, body, assets: 'inline', nav: false })
 }
 
-/** Writes `report-<week>.html` and `report-<week>.md` into `directory` (each whole or not at all). */
-export async function writeWeeklyReport(report: WeeklyReport, directory: string): Promise<{ htmlPath: string; markdownPath: string; markdown: string }> {
-  await mkdir(directory, { recursive: true })
+/** Where the scheduler and `etl report` put a week's report by default: `<dir>/report-2025-W52.html`. */
+export function reportPath(directory: string, week: IsoWeek): string {
+  return join(directory, `report-${week.id}.html`)
+}
+
+/** Writes the HTML file and the Markdown summary beside it (`.md`), each whole or not at all. */
+export async function writeWeeklyReport(report: WeeklyReport, htmlPath: string): Promise<{ htmlPath: string; markdownPath: string; markdown: string }> {
+  await mkdir(dirname(htmlPath), { recursive: true })
   const markdown = renderReportMarkdown(report)
-  const htmlPath = join(directory, `report-${report.week.id}.html`)
-  const markdownPath = join(directory, `report-${report.week.id}.md`)
+  const markdownPath = `${htmlPath.replace(/\.html?$/i, '')}.md`
   await writeWhole(htmlPath, renderReportHtml(report))
   await writeWhole(markdownPath, markdown)
   return { htmlPath, markdownPath, markdown }
