@@ -25,6 +25,7 @@ th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical
 th { background: #f0f3f6; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 code, .key { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
+td.key { word-break: break-all; max-width: 640px; }
 .muted { color: #6b7280; }
 .heat-maps { display: flex; flex-wrap: wrap; gap: 28px; }
 .heat-map .grid { display: grid; grid-auto-flow: column; grid-template-rows: repeat(5, 16px); gap: 3px; }

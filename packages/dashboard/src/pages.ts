@@ -29,6 +29,7 @@ export function volumeChart(volume: readonly DailyVolume[], title: string): Safe
     dates: volume.map((day) => day.tradeDate),
     leftLabel: 'rows promoted',
     rightLabel: 'success %',
+    zeroBased: ['left', 'right'],
     series: [
       { label: 'rows promoted', values: volume.map((day) => day.rowsPromoted), style: 'bars', color: '#3b82f6' },
       { label: 'success rate %', values: volume.map((day) => (day.successRate === null ? null : Math.round(day.successRate * 1000) / 10)), axis: 'right', color: '#16a34a' },
@@ -104,6 +105,7 @@ ${chart({
     dates,
     leftLabel: 'price (KRW)',
     rightLabel: 'volume',
+    zeroBased: ['right'],
     height: 300,
     series: [
       { label: 'close', values: stock.bars.map((bar) => bar.close), color: '#1f2937' },

@@ -113,6 +113,8 @@ const ROUTES: Record<string, Route> = {
   },
   '/assets/uPlot.iife.min.js': async () => ({ type: 'text/javascript; charset=utf-8', body: chartAssets().script }),
   '/assets/uPlot.min.css': async () => ({ type: 'text/css; charset=utf-8', body: chartAssets().stylesheet }),
+  // Browsers ask for it on every first visit; an empty icon keeps the logs quiet.
+  '/favicon.ico': async () => ({ type: 'image/x-icon', body: '' }),
 }
 
 function required(url: URL, name: string, pattern: RegExp, what: string): string {
