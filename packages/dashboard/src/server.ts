@@ -90,12 +90,14 @@ const ROUTES: Record<string, Route> = {
   },
   '/day': async ({ url, database, now, options }) => {
     const date = required(url, 'date', DATE, 'a date YYYY-MM-DD')
+    isoWeekday(date) // a RangeError (400) for a day the calendar lacks, e.g. 2025-02-30
     const dataset = optional(url, 'dataset')
     if (dataset !== undefined && !(DAILY_DATASETS as readonly string[]).includes(dataset)) throw new BadRequest(`dataset must be one of ${DAILY_DATASETS.join(', ')} (got "${dataset}")`)
     const today = seoulDateOf(now)
-    // The heat-map around the day: the weeks up to it (or up to today, when that is later).
-    const end = date > today ? date : today
-    const range = weeksUpTo(end, options.weeks ?? DEFAULT_WEEKS)
+    // The heat-map around the day: the overview's weeks when they hold it, else the weeks up to it.
+    const weeks = options.weeks ?? DEFAULT_WEEKS
+    const recent = weeksUpTo(today, weeks)
+    const range = date >= recent.from && date <= recent.to ? recent : weeksUpTo(date, weeks)
     const [detail, heat] = await Promise.all([readDay(database, date, dataset), readHeatMap(database, { ...range, today })])
     return { type: HTML, body: page({ title: `${date} runs and checks`, body: dayBody(detail, heat), assets: 'linked' }) }
   },

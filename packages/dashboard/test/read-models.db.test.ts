@@ -1,7 +1,8 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import type { RunningSimulator } from '@kmd/source-simulator'
-import { parseIsoWeek, readDay, readHeatMap, readStock, readWeeklyReport, renderReportHtml, renderReportMarkdown, type DatasetHeatMap } from '../src/index.ts'
+import { openDashboardDatabase, parseIsoWeek, readDay, readHeatMap, readStock, readWeeklyReport, renderReportHtml, renderReportMarkdown, type DatasetHeatMap } from '../src/index.ts'
 import { startSmallMarket } from './load.ts'
 
 const testDb = useMigratedDatabase()
@@ -81,5 +82,18 @@ describe('dashboard read models over real runs', () => {
     expect(page).toContain('uPlot')
     expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=/)
     expect(page).toContain('ohlc_consistency')
+  })
+})
+
+describe('the dashboard connection', () => {
+  // On a server: the test's own database; embedded: a fresh in-memory engine opened the same way.
+  test('refuses to write', async () => {
+    const reader = await openDashboardDatabase({ dashboard: { host: '127.0.0.1', databaseUrl: undefined }, databaseUrl: testDb.current.url, embeddedDataDir: 'memory://' })
+    try {
+      await expect(sql`create table dashboard_write_attempt (x integer)`.execute(reader.db)).rejects.toThrow(/read-only transaction/)
+      expect((await sql<{ one: number }>`select 1 as one`.execute(reader.db)).rows).toEqual([{ one: 1 }])
+    } finally {
+      await reader.close()
+    }
   })
 })
