@@ -21,8 +21,7 @@ export async function readDailyVolume(database: MarketDatabase, range: { from: s
       sql<number>`count(*) filter (where status = 'SUCCESS')`.as('succeeded'),
       sql<number>`coalesce(sum(records_promoted), 0)`.as('rows_promoted'),
     ])
-    .where('trade_date', '>=', range.from)
-    .where('trade_date', '<=', range.to)
+    .where((eb) => eb.between('trade_date', range.from, range.to))
     .where('status', 'not in', ['SKIPPED', 'RUNNING'])
     .groupBy('trade_date')
     .orderBy('trade_date')

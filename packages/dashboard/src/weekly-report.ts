@@ -51,8 +51,7 @@ export async function readWeeklyReport(database: MarketDatabase, week: IsoWeek, 
   const failed = await db
     .selectFrom('data_collection_logs')
     .select(['run_id', 'trade_date', 'dataset', 'source', 'status', 'error_message'])
-    .where('trade_date', '>=', range.from)
-    .where('trade_date', '<=', range.to)
+    .where((eb) => eb.between('trade_date', range.from, range.to))
     .where('status', 'in', ['FAILED', 'ABANDONED'])
     .orderBy('trade_date')
     .orderBy('started_at')
@@ -63,8 +62,7 @@ export async function readWeeklyReport(database: MarketDatabase, week: IsoWeek, 
   const incomplete = await db
     .selectFrom('partition_completeness')
     .select(['trade_date', 'dataset', 'missing_count', 'expected_count', 'missing_sample'])
-    .where('trade_date', '>=', range.from)
-    .where('trade_date', '<=', range.to)
+    .where((eb) => eb.between('trade_date', range.from, range.to))
     .where('complete', '=', false)
     .orderBy('trade_date')
     .orderBy('dataset')
