@@ -58,7 +58,7 @@ const READ_ONLY = 'set default_transaction_read_only = on'
 async function openServer(databaseUrl: string, poolSize: number, timeouts: DatabaseTimeouts, readOnly: boolean): Promise<MarketDatabase> {
   const { pool, kyselyPool, verify } = serverPool(databaseUrl, poolSize, timeouts)
   // Set per session as it opens (not a start-up parameter, which pgbouncer would refuse); the
-  // client runs it before any query it is given.
+  // client runs it before any query it is given, and a session too broken to take it fails that query.
   if (readOnly) pool.on('connect', (client) => void client.query(READ_ONLY).catch(() => undefined))
   await verify()
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool }) })
