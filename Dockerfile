@@ -8,6 +8,9 @@ COPY packages ./packages
 RUN pnpm install --frozen-lockfile
 COPY migrations ./migrations
 COPY sql ./sql
+# The weekly data-quality reports; compose mounts a volume here (it takes this owner).
+RUN mkdir -p /reports && chown node:node /reports
+ENV REPORT_DIR=/reports
 USER node
 # node directly (not pnpm), so SIGTERM reaches the command and the scheduler can shut down cleanly.
 ENTRYPOINT ["node", "--import", "tsx", "packages/cli/src/main.ts"]

@@ -2,11 +2,13 @@
 import { Command, CommanderError } from 'commander'
 import { ConfigError } from '@kmd/core'
 import { registerBackfill } from './commands/backfill.ts'
+import { registerDashboard } from './commands/dashboard.ts'
 import { registerDemo } from './commands/demo.ts'
 import { registerGrantReader } from './commands/grant-reader.ts'
 import { registerImport } from './commands/import.ts'
 import { registerMigrate } from './commands/migrate.ts'
 import { registerQuality } from './commands/quality.ts'
+import { registerReport } from './commands/report.ts'
 import { registerRun } from './commands/run.ts'
 import { registerSchedule } from './commands/schedule.ts'
 import { registerSimulator } from './commands/simulator.ts'
@@ -26,6 +28,8 @@ registerSchedule(program)
 registerGrantReader(program)
 registerStatus(program)
 registerQuality(program)
+registerDashboard(program)
+registerReport(program)
 registerDemo(program)
 registerSimulator(program)
 

@@ -55,7 +55,7 @@ describe('pnpm etl schedule', () => {
     expect(result.stderr).toMatch(/jobs\.ohlcv_daily\.cron: invalid cron expression "30 25 \* \* \*": hour/)
   })
 
-  test('in the foreground it serves /healthz and /metrics, and SIGTERM stops it with exit 0', async () => {
+  test('in the foreground it serves /healthz, /metrics and the dashboard, and SIGTERM stops it with exit 0', async () => {
     const childEnv: Record<string, string> = {}
     for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) childEnv[key] = value
     if (env.DATABASE_URL === undefined) delete childEnv.DATABASE_URL
@@ -88,6 +88,10 @@ describe('pnpm etl schedule', () => {
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
       expect(metrics).toMatch(/^kmd_scheduler_last_tick_timestamp_seconds \d+/m)
       expect(metrics).toMatch(/^kmd_job_runs_total\{dataset="ohlcv_daily",status="SUCCESS"\} 0$/m)
+      // The dashboard, on loopback (DASHBOARD_HOST's default).
+      const dashboard = await fetch(`http://127.0.0.1:${port}/`)
+      expect(dashboard.status).toBe(200)
+      expect(await dashboard.text()).toContain('Completeness per trading day')
     } finally {
       child.kill('SIGTERM')
     }

@@ -78,6 +78,11 @@ export const environmentSchema = z.object({
   ALERT_WEBHOOK_URL: optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value), { message: 'must be an http(s) URL' }),
   COMPLETENESS_THRESHOLD: number().gt(0, 'must be greater than 0').max(1, 'must be at most 1').default(DEFAULT_COMPLETENESS_THRESHOLD),
   ALERT_PARTIAL_REJECT_RATIO: number().min(0, 'must be at least 0').max(1, 'must be at most 1').default(0.01),
+  DASHBOARD_HOST: z.string().trim().min(1, 'must be a host name or address').default('127.0.0.1'),
+  DASHBOARD_DATABASE_URL: optionalText.refine((value) => value === undefined || isPostgresUrl(value), {
+    message: 'must be a URL like postgres://reader:password@host:5432/database',
+  }),
+  REPORT_DIR: z.string().trim().min(1).default('.data/reports'),
 })
 
 export type Environment = z.infer<typeof environmentSchema>
@@ -138,6 +143,14 @@ export interface AppConfig {
     /** PARTIAL runs rejecting more than this share of fetched rows raise an alert. */
     partialRejectRatio: number
   }
+  dashboard: {
+    /** Address the dashboard listens on; 127.0.0.1 unless it is meant to be reached from elsewhere. */
+    host: string
+    /** A read-only login (e.g. one made by `etl grant-reader`); undefined: the pipeline's own database, opened read-only. */
+    databaseUrl: string | undefined
+  }
+  /** Where the weekly data-quality report is written. */
+  reportDir: string
 }
 
 export type EnvironmentVariable = keyof Environment
@@ -196,6 +209,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sourcePlanJson: e.SOURCE_PLAN,
     scheduler: { scheduleFile: e.SCHEDULE_FILE, catchUpHours: e.SCHEDULE_CATCH_UP_HOURS, port: e.SCHEDULER_PORT },
     alerts: { webhookUrl: e.ALERT_WEBHOOK_URL, partialRejectRatio: e.ALERT_PARTIAL_REJECT_RATIO },
+    dashboard: { host: e.DASHBOARD_HOST, databaseUrl: e.DASHBOARD_DATABASE_URL },
+    reportDir: e.REPORT_DIR,
   }
 }
 

@@ -29,6 +29,8 @@ export interface MarketDatabase {
 export type DatabaseSettings = Pick<AppConfig, 'databaseUrl' | 'embeddedDataDir' | 'databasePoolSize'> & {
   /** Server connection limits; each one unset comes from the environment (DATABASE_*_TIMEOUT_MS). */
   timeouts?: Partial<DatabaseTimeouts>
+  /** Every transaction read-only (`default_transaction_read_only`): for readers such as the dashboard. */
+  readOnly?: boolean
 }
 
 // Return int8 and numeric as JS values we can compare: bigint columns hold share counts and
@@ -47,12 +49,17 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
  */
 export async function openDatabase(settings: DatabaseSettings): Promise<MarketDatabase> {
   return settings.databaseUrl
-    ? openServer(settings.databaseUrl, settings.databasePoolSize, { ...databaseTimeouts(), ...settings.timeouts })
-    : openEmbedded(settings.embeddedDataDir)
+    ? openServer(settings.databaseUrl, settings.databasePoolSize, { ...databaseTimeouts(), ...settings.timeouts }, settings.readOnly ?? false)
+    : openEmbedded(settings.embeddedDataDir, settings.readOnly ?? false)
 }
 
-async function openServer(databaseUrl: string, poolSize: number, timeouts: DatabaseTimeouts): Promise<MarketDatabase> {
+const READ_ONLY = 'set default_transaction_read_only = on'
+
+async function openServer(databaseUrl: string, poolSize: number, timeouts: DatabaseTimeouts, readOnly: boolean): Promise<MarketDatabase> {
   const { pool, kyselyPool, verify } = serverPool(databaseUrl, poolSize, timeouts)
+  // Set per session as it opens (not a start-up parameter, which pgbouncer would refuse); the
+  // client runs it before any query it is given, and a session too broken to take it fails that query.
+  if (readOnly) pool.on('connect', (client) => void client.query(READ_ONLY).catch(() => undefined))
   await verify()
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool }) })
   const url = new URL(databaseUrl)
@@ -66,7 +73,7 @@ async function openServer(databaseUrl: string, poolSize: number, timeouts: Datab
   }
 }
 
-async function openEmbedded(dataDir: string): Promise<MarketDatabase> {
+async function openEmbedded(dataDir: string, readOnly: boolean): Promise<MarketDatabase> {
   const inMemory = dataDir.startsWith('memory://')
   const path = inMemory ? dataDir : resolve(dataDir)
   if (!inMemory) await mkdir(path, { recursive: true })
@@ -86,6 +93,7 @@ async function openEmbedded(dataDir: string): Promise<MarketDatabase> {
     // A reopened data folder has the extension installed but not loaded: without this, the
     // hypertables' insert hooks are missing and every insert fails on the root table.
     await pglite.exec(`load 'timescaledb'`)
+    if (readOnly) await pglite.exec(READ_ONLY)
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   } catch (error) {
     folderLock?.release()

@@ -1,4 +1,5 @@
 import { isTradingDay } from '@kmd/core'
+import type { FreshnessTarget } from '@kmd/dashboard'
 import type { MarketDatabase } from '@kmd/db'
 import { latestSlotAtOrBefore, seoulDate } from './cron-slots.ts'
 import type { JobDefinition } from './schedule-config.ts'
@@ -57,5 +58,14 @@ export function staleJobs(jobs: readonly JobDefinition[], freshness: readonly Da
     if (!expected) return []
     const latestTradeDate = latest.get(job.dataset) ?? null
     return latestTradeDate !== null && latestTradeDate >= expected.tradeDate ? [] : [{ job, expected, latestTradeDate }]
+  })
+}
+
+/** Each scheduled job's freshness promise at `now`, as the dashboard shows it (jobs without a limit left out). */
+export function freshnessTargets(jobs: readonly JobDefinition[], now: Date): FreshnessTarget[] {
+  return jobs.flatMap((job) => {
+    const expected = expectedLoad(job, now)
+    if (!expected || job.staleAfterHours === undefined) return []
+    return [{ dataset: job.dataset, job: job.name, staleAfterHours: job.staleAfterHours, expectedTradeDate: expected.tradeDate, dueBy: new Date(expected.slot.getTime() + job.staleAfterHours * 3_600_000) }]
   })
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from '@kmd/core'
+import type { DashboardHandler } from '@kmd/dashboard'
 import type { Scheduler } from './scheduler.ts'
 
 export interface HealthServer {
@@ -17,6 +18,11 @@ export interface HealthServerOptions {
   port: number
   /** 0.0.0.0 in a container so the port can be published; 127.0.0.1 in tests. */
   host?: string
+  /**
+   * The dashboard on the same port, answered only on connections to `host` (DASHBOARD_HOST:
+   * 127.0.0.1 by default, so only this machine's loopback; 0.0.0.0 for every address).
+   */
+  dashboard?: { handle: DashboardHandler; host: string }
 }
 
 /**
@@ -26,7 +32,7 @@ export interface HealthServerOptions {
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
   const { scheduler, logger } = options
   const server = createServer((request, response) => {
-    handle(scheduler, request, response).catch((error: unknown) => {
+    handle(scheduler, options.dashboard, request, response).catch((error: unknown) => {
       logger.error({ err: error, path: request.url }, 'health server request failed')
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' })
       response.end('internal error\n')
@@ -49,7 +55,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   }
 }
 
-async function handle(scheduler: Scheduler, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(scheduler: Scheduler, dashboard: HealthServerOptions['dashboard'], request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = new URL(request.url ?? '/', 'http://localhost').pathname
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n')
@@ -67,5 +73,20 @@ async function handle(scheduler: Scheduler, request: IncomingMessage, response: 
     response.end(text)
     return
   }
-  response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /healthz or /metrics\n')
+  if (dashboard) {
+    if (!servesAddress(dashboard.host, request.socket.localAddress)) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: the dashboard answers on ${dashboard.host} only (DASHBOARD_HOST); try /healthz or /metrics\n`)
+      return
+    }
+    if (await dashboard.handle(request, response)) return
+  }
+  response.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: try ${dashboard ? '/, ' : ''}/healthz or /metrics\n`)
+}
+
+/** Whether a connection that arrived on `localAddress` may see what is bound to `host`. */
+export function servesAddress(host: string, localAddress: string | undefined): boolean {
+  if (host === '0.0.0.0' || host === '::') return true
+  const local = (localAddress ?? '').replace(/^::ffff:/, '')
+  if (host === 'localhost') return local === '127.0.0.1' || local === '::1'
+  return local === host.replace(/^\[|\]$/g, '')
 }

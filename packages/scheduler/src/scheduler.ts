@@ -13,6 +13,7 @@ import type { JobDefinition } from './schedule-config.ts'
 import { abandonedSlots, claimSlot, finishSlot, isReclaimable, slotRows, type SlotOutcome } from './slot-claims.ts'
 import { runSlot, type RunnableJob, type SlotRecord, type SlotRunContext } from './slot-runner.ts'
 import type { WebhookSender } from './webhook.ts'
+import { runDueWeeklyReports, type WeeklyReportTask } from './weekly-report-job.ts'
 
 export interface SchedulerOptions {
   database: MarketDatabase
@@ -37,6 +38,8 @@ export interface SchedulerOptions {
   refreshAggregates?: boolean
   /** Share of a partition's expected keys below which the day is incomplete (COMPLETENESS_THRESHOLD). */
   completenessThreshold?: number
+  /** Writes the weekly data-quality report on its Monday slot; without it no report is scheduled. */
+  weeklyReport?: WeeklyReportTask
 }
 
 export interface SlotRef {
@@ -54,6 +57,8 @@ export interface TickReport {
   staleAlerts: string[]
   /** Slots whose replica died mid-run, found at this tick and marked ABANDONED (claimable again). */
   abandoned: SlotRef[]
+  /** ISO weeks whose data-quality report this instance wrote. */
+  reports: string[]
 }
 
 export interface HealthReport {
@@ -217,7 +222,7 @@ export class Scheduler {
   }
 
   private async tickNow(now: Date): Promise<TickReport> {
-    const report: TickReport = { at: now, started: [], skippedOverrun: [], staleAlerts: [], abandoned: [] }
+    const report: TickReport = { at: now, started: [], skippedOverrun: [], staleAlerts: [], abandoned: [], reports: [] }
     if (this.stopped) return report
     const { db } = this.options.database
     // Runs and slots of processes that died (a replica killed mid-slot) become ABANDONED, and claimable.
@@ -264,6 +269,11 @@ export class Scheduler {
     report.staleAlerts = await checkFreshness({
       database: this.options.database, jobs: this.jobs, metrics: this.metrics, holder: this.instanceId, now, alert: (alert) => this.sendAlert(alert),
     })
+    if (this.options.weeklyReport) {
+      report.reports = await runDueWeeklyReports({
+        db, task: this.options.weeklyReport, logger: this.options.logger, webhook: this.options.webhook, holder: this.instanceId, after, now,
+      })
+    }
     this.lastTick = now
     this.metrics.lastTick.set(now.getTime() / 1000)
     return report

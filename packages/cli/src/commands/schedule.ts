@@ -1,14 +1,15 @@
 import type { Command } from 'commander'
-import { createLogger, loadConfig, type EnvironmentVariable, type Logger } from '@kmd/core'
-import { openDatabase } from '@kmd/db'
+import { createLogger, loadConfig, type AppConfig, type EnvironmentVariable, type Logger } from '@kmd/core'
+import { openDatabase, type MarketDatabase } from '@kmd/db'
 import { createCollectors, loadSourcePlan } from '@kmd/pipeline'
-import { Scheduler, SchedulerMetrics, createWebhookSender, loadJobs, seoulTime, startHealthServer, type SlotRecord } from '@kmd/scheduler'
+import { createDashboardHandler, openDashboardDatabase, readWeeklyReport, reportPath, writeWeeklyReport } from '@kmd/dashboard'
+import { Scheduler, SchedulerMetrics, createWebhookSender, freshnessTargets, loadJobs, seoulTime, startHealthServer, type JobDefinition, type SlotRecord } from '@kmd/scheduler'
 import { describeResult } from './run.ts'
 
 export function registerSchedule(program: Command): void {
   program
     .command('schedule')
-    .description('run the job table on its cron slots (Korea time) in the foreground, with /healthz and /metrics on SCHEDULER_PORT')
+    .description('run the job table on its cron slots (Korea time) and the weekly report in the foreground, with /healthz, /metrics and the dashboard on SCHEDULER_PORT')
     .option('--once', 'run the due and missed (catch-up) slots, wait for them, and exit')
     .action(async (options: { once?: boolean }) => {
       const environment = loadConfig(process.env)
@@ -19,6 +20,13 @@ export function registerSchedule(program: Command): void {
       const config = loadConfig(process.env, { required })
       const logger = createLogger({ level: config.logLevel })
       const database = await openDatabase(config)
+      // The dashboard and the report read through a read-only connection of their own; the
+      // embedded engine allows one per data folder, so there they share the pipeline's.
+      const readerDatabase = config.databaseUrl || config.dashboard.databaseUrl ? await openDashboardDatabase(config) : database
+      const closeDatabases = async () => {
+        if (readerDatabase !== database) await readerDatabase.close()
+        await database.close()
+      }
       const scheduler = new Scheduler({
         database,
         logger,
@@ -30,12 +38,15 @@ export function registerSchedule(program: Command): void {
         partialRejectRatio: config.alerts.partialRejectRatio,
         webhook: config.alerts.webhookUrl ? createWebhookSender({ url: config.alerts.webhookUrl, logger }) : undefined,
         metrics: new SchedulerMetrics({ defaultMetrics: !options.once }),
+        weeklyReport: {
+          write: async (week) => writeWeeklyReport(await readWeeklyReport(readerDatabase, week), reportPath(config.reportDir, week)),
+        },
       })
       if (options.once) {
-        await runOnce(scheduler, database.close.bind(database))
+        await runOnce(scheduler, closeDatabases)
         return
       }
-      await runForeground(scheduler, logger, config.scheduler.port, () => database.close())
+      await runForeground(scheduler, logger, { port: config.scheduler.port, dashboard: dashboardOn(config, readerDatabase, jobs) }, closeDatabases)
     })
 }
 
@@ -59,10 +70,19 @@ async function runOnce(scheduler: Scheduler, closeDatabase: () => Promise<void>)
  * (each ends ABORTED before promotion or finishes the promotion it began), the HTTP server and
  * the database closed, exit 0. A second signal exits at once with 1.
  */
-async function runForeground(scheduler: Scheduler, logger: Logger, port: number, closeDatabase: () => Promise<void>): Promise<void> {
-  // 0.0.0.0 so the port can be published from a container.
-  const server = await startHealthServer({ scheduler, logger, port, host: '0.0.0.0' })
-  logger.info({ port: server.port, instance: scheduler.instanceId }, 'scheduler listening: GET /healthz, GET /metrics')
+function dashboardOn(config: AppConfig, database: MarketDatabase, jobs: readonly JobDefinition[]) {
+  return { host: config.dashboard.host, handle: createDashboardHandler({ database, freshnessTargets: (now) => freshnessTargets(jobs, now) }) }
+}
+
+async function runForeground(
+  scheduler: Scheduler,
+  logger: Logger,
+  http: { port: number; dashboard: ReturnType<typeof dashboardOn> },
+  closeDatabase: () => Promise<void>,
+): Promise<void> {
+  // 0.0.0.0 so the port can be published from a container; the dashboard answers on DASHBOARD_HOST only.
+  const server = await startHealthServer({ scheduler, logger, port: http.port, host: '0.0.0.0', dashboard: http.dashboard })
+  logger.info({ port: server.port, instance: scheduler.instanceId, dashboardHost: http.dashboard.host }, 'scheduler listening: GET /healthz, GET /metrics, the dashboard at /')
   scheduler.start()
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', resolve)

@@ -1,0 +1,60 @@
+import { sql } from 'kysely'
+import type { MarketDatabase } from '@kmd/db'
+
+export interface DailyBar {
+  date: string
+  open: number | null
+  high: number | null
+  low: number | null
+  close: number
+  volume: number
+}
+
+export interface StockWarning {
+  date: string
+  dataset: string
+  checkName: string
+  severity: string
+  reason: string
+}
+
+export interface StockView {
+  code: string
+  name: string | null
+  bars: DailyBar[]
+  /** Findings of validation rules that name this stock in their samples, in the range. */
+  warnings: StockWarning[]
+}
+
+/** Accepts KRX stock codes only: six characters, digits and capitals (`005930`, `0041B0`). */
+export const STOCK_CODE_PATTERN = /^[0-9A-Z]{6}$/
+
+/** One stock's daily bars over the range and the validation findings about it. */
+export async function readStock(database: MarketDatabase, code: string, range: { from: string; to: string }): Promise<StockView> {
+  if (!STOCK_CODE_PATTERN.test(code)) throw new RangeError(`not a KRX stock code (six characters, digits and capitals): "${code}"`)
+  const { db } = database
+  const stock = await db.selectFrom('stocks').select('name').where('stock_code', '=', code).executeTakeFirst()
+  const bars = await db
+    .selectFrom('ohlcv_daily')
+    .select(['time', 'open', 'high', 'low', 'close', 'volume'])
+    .where('stock_code', '=', code)
+    .where('time', '>=', range.from)
+    .where('time', '<=', range.to)
+    .orderBy('time')
+    .execute()
+  // Sample keys read `005930@2025-12-22` or `005930/individual@2025-12-22`.
+  const { rows: warnings } = await sql<{ trade_date: string; dataset: string; check_name: string; severity: string; reason: string }>`
+    select to_char(q.trade_date, 'YYYY-MM-DD') as trade_date, q.dataset, q.check_name, q.severity, coalesce(s.entry ->> 'reason', q.message, '') as reason
+    from data_quality_checks q
+    cross join lateral jsonb_array_elements(case when jsonb_typeof(q.sample) = 'array' then q.sample else '[]'::jsonb end) as s (entry)
+    where not q.passed and q.trade_date between ${range.from} and ${range.to}
+      and (s.entry ->> 'key' like ${`${code}@%`} or s.entry ->> 'key' like ${`${code}/%`})
+    order by q.trade_date, q.id`.execute(db)
+  const number = (value: string | null) => (value === null ? null : Number(value))
+  return {
+    code,
+    name: stock?.name ?? null,
+    bars: bars.map((bar) => ({ date: bar.time, open: number(bar.open), high: number(bar.high), low: number(bar.low), close: Number(bar.close), volume: Number(bar.volume) })),
+    warnings: warnings.map((row) => ({ date: row.trade_date, dataset: row.dataset, checkName: row.check_name, severity: row.severity, reason: row.reason })),
+  }
+}
