@@ -1,3 +1,5 @@
+import { addDays } from '@kmd/core'
+
 /** Calendar arithmetic on `YYYY-MM-DD` dates and ISO weeks (`2025-W52`): pure, no clock, no time zone. */
 
 const DAY_MS = 86_400_000
@@ -22,10 +24,6 @@ function toUtc(date: string): number {
 
 function fromUtc(time: number): string {
   return new Date(time).toISOString().slice(0, 10)
-}
-
-export function addDays(date: string, days: number): string {
-  return fromUtc(toUtc(date) + days * DAY_MS)
 }
 
 /** 1 = Monday … 7 = Sunday. */
@@ -64,9 +62,4 @@ export function parseIsoWeek(text: string): IsoWeek {
 
 export function previousIsoWeek(week: IsoWeek): IsoWeek {
   return isoWeekOf(addDays(week.monday, -7))
-}
-
-/** The date in Seoul, where the market keeps its calendar, at an instant. */
-export function seoulDateOf(instant: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(instant)
 }

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { DAILY_DATASETS, type Logger } from '@kmd/core'
+import { addDays, DAILY_DATASETS, seoulDate, type Logger } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { chartAssets } from './charts.ts'
 import { readFreshness, type FreshnessTarget } from './freshness.ts'
 import { readHeatMap } from './heat-map.ts'
-import { addDays, isoWeekday, seoulDateOf } from './iso-week.ts'
+import { isoWeekday } from './iso-week.ts'
 import { page } from './layout.ts'
 import { dayBody, overviewBody, quarantineBody, stockBody } from './pages.ts'
 import { readQuarantine, readRuleActivity } from './quality.ts'
@@ -75,7 +75,7 @@ const HTML = 'text/html; charset=utf-8'
 const ROUTES: Record<string, Route> = {
   '/': async ({ url, database, now, options }) => {
     const weeks = weeksParameter(url, options.weeks ?? DEFAULT_WEEKS)
-    const today = seoulDateOf(now)
+    const today = seoulDate(now)
     const range = weeksUpTo(today, weeks)
     const week = { from: addDays(today, -6), to: today }
     const [heatMaps, volume, freshness, slowest, rules] = await Promise.all([
@@ -93,7 +93,7 @@ const ROUTES: Record<string, Route> = {
     isoWeekday(date) // a RangeError (400) for a day the calendar lacks, e.g. 2025-02-30
     const dataset = optional(url, 'dataset')
     if (dataset !== undefined && !(DAILY_DATASETS as readonly string[]).includes(dataset)) throw new BadRequest(`dataset must be one of ${DAILY_DATASETS.join(', ')} (got "${dataset}")`)
-    const today = seoulDateOf(now)
+    const today = seoulDate(now)
     // The heat-map around the day: the overview's weeks when they hold it, else the weeks up to it.
     const weeks = options.weeks ?? DEFAULT_WEEKS
     const recent = weeksUpTo(today, weeks)
@@ -109,7 +109,7 @@ const ROUTES: Record<string, Route> = {
   },
   '/stock': async ({ url, database, now, options }) => {
     const code = required(url, 'code', /^.+$/, 'a stock code').trim().toUpperCase()
-    const range = weeksUpTo(seoulDateOf(now), weeksParameter(url, options.weeks ?? DEFAULT_WEEKS))
+    const range = weeksUpTo(seoulDate(now), weeksParameter(url, options.weeks ?? DEFAULT_WEEKS))
     const stock = await readStock(database, code, range)
     return { type: HTML, body: page({ title: `${code} daily bars`, body: stockBody(stock, range), assets: 'linked' }) }
   },

@@ -1,10 +1,10 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { holidayName } from '@kmd/core'
+import { holidayName, seoulDate } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { readHeatMap, type DatasetHeatMap, type DayStatus } from './heat-map.ts'
 import { html } from './html.ts'
-import { datesBetween, previousIsoWeek, seoulDateOf, type IsoWeek } from './iso-week.ts'
+import { datesBetween, previousIsoWeek, type IsoWeek } from './iso-week.ts'
 import { formatInteger, heatMaps, page } from './layout.ts'
 import { ruleTable, volumeChart } from './pages.ts'
 import { readRuleActivity, type RuleActivity } from './quality.ts'
@@ -47,7 +47,7 @@ export async function readWeeklyReport(database: MarketDatabase, week: IsoWeek, 
   const { db } = database
   const previousWeek = previousIsoWeek(week)
   const range = { from: week.monday, to: week.sunday }
-  const heat = await readHeatMap(database, { ...range, today: seoulDateOf(now) })
+  const heat = await readHeatMap(database, { ...range, today: seoulDate(now) })
   const failed = await db
     .selectFrom('data_collection_logs')
     .select(['run_id', 'trade_date', 'dataset', 'source', 'status', 'error_message'])

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
-import { loadConfig } from '@kmd/core'
-import { isoWeekOf, openDashboardDatabase, parseIsoWeek, previousIsoWeek, readWeeklyReport, reportPath, seoulDateOf, writeWeeklyReport, type IsoWeek } from '@kmd/dashboard'
+import { loadConfig, seoulDate } from '@kmd/core'
+import { isoWeekOf, openDashboardDatabase, parseIsoWeek, previousIsoWeek, readWeeklyReport, reportPath, writeWeeklyReport, type IsoWeek } from '@kmd/dashboard'
 
 export function registerReport(program: Command): void {
   program
@@ -11,7 +11,7 @@ export function registerReport(program: Command): void {
     .option('--out <file.html>', 'where to write the HTML (default: REPORT_DIR/report-<week>.html); the Markdown goes beside it as .md')
     .action(async (options: { week?: IsoWeek; out?: string }) => {
       const config = loadConfig(process.env)
-      const week = options.week ?? previousIsoWeek(isoWeekOf(seoulDateOf(new Date())))
+      const week = options.week ?? previousIsoWeek(isoWeekOf(seoulDate(new Date())))
       const database = await openDashboardDatabase(config)
       try {
         const report = await readWeeklyReport(database, week)
