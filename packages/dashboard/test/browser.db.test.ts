@@ -9,7 +9,8 @@ import { startDashboardServer, type DashboardServer } from '../src/index.ts'
 import { startSmallMarket } from './load.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
-const SCREENSHOT = fileURLToPath(new URL('../../../docs/dashboard.png', import.meta.url))
+// The README's picture is redrawn on request (UPDATE_SCREENSHOTS=1), so a plain test run leaves the tree clean.
+const SCREENSHOT = fileURLToPath(new URL(process.env.UPDATE_SCREENSHOTS === '1' ? '../../../docs/dashboard.png' : '../../../test-results/dashboard.png', import.meta.url))
 
 const testDb = useMigratedDatabase()
 let simulator: RunningSimulator
