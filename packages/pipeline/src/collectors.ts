@@ -18,8 +18,16 @@ import {
   createKisClient,
   type KisFetcher,
 } from '@kmd/collector-hts'
-import { collectInfomaxStocks, createInfomaxClient, infomaxDailyCollectors, type InfomaxFetcher } from '@kmd/collector-infomax'
-import { addDays, type AppConfig, type CollectedBatch, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
+import {
+  collectInfomaxFloatingShares,
+  collectInfomaxIndexComponents,
+  collectInfomaxStocks,
+  createInfomaxClient,
+  infomaxDailyCollectors,
+  INFOMAX_INDEX_CODES,
+  type InfomaxFetcher,
+} from '@kmd/collector-infomax'
+import { addDays, seoulDate, type AppConfig, type CollectedBatch, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
 
 /** What the pipeline hands a collector besides the date: facts only the database knows. */
 export interface CollectContext {
@@ -42,7 +50,7 @@ const SHARED_ANSWER_TTL_MS = 60_000
  * if asked for within a minute, so a night's load asks KRX once per day while a later re-run
  * still fetches afresh. Only the latest answer is kept, so a long backfill holds one day.
  */
-export function krxCollectors(client: KrxScreenFetcher): Partial<Record<Dataset, Collector>> {
+export function krxCollectors(client: KrxScreenFetcher, options: { indexes?: readonly string[] } = {}): Partial<Record<Dataset, Collector>> {
   const unclaimed = new Map<TradeDate, { answer: Promise<OhlcvAndMarketCap>; waitingFor: 'ohlcv' | 'marketCap'; expiresAt: number }>()
   const priceScreen = (date: TradeDate, part: 'ohlcv' | 'marketCap'): Promise<OhlcvAndMarketCap> => {
     const pending = unclaimed.get(date)
@@ -60,7 +68,7 @@ export function krxCollectors(client: KrxScreenFetcher): Partial<Record<Dataset,
     investor_trading: (date) => collectInvestorTrading(client, date),
     stocks: (date) => collectStockMaster(client, date),
     sectors: (date) => collectSectors(client, date),
-    index_components: (date) => collectIndexComponents(client, date),
+    index_components: (date) => collectIndexComponents(client, date, { indexes: options.indexes }),
     etf_portfolios: (date) => collectEtfPortfolios(client, date),
   }
 }
@@ -77,15 +85,33 @@ export function kisCollectors(client: KisFetcher): Partial<Record<Dataset, Colle
   }
 }
 
-/** The vendor API: daily prices and flows in 30-day windows, and the stock master. */
-export function infomaxCollectors(client: InfomaxFetcher, logger: Logger): Partial<Record<Dataset, Collector>> {
+/**
+ * The vendor API: daily prices and flows in 30-day windows, the stock master, free-float shares
+ * of the listed stocks, and today's index constituents (`indexes`: KRX index ids such as
+ * `1/028`, as KRX_INDEXES names them).
+ */
+export function infomaxCollectors(client: InfomaxFetcher, logger: Logger, options: { indexes?: readonly string[] } = {}): Partial<Record<Dataset, Collector>> {
   const daily = infomaxDailyCollectors(client, { logger })
   return {
     ohlcv_daily: (date) => daily.ohlcv_daily(date),
     market_cap_daily: (date) => daily.market_cap_daily(date),
     investor_trading: (date) => daily.investor_trading(date),
     stocks: (date) => collectInfomaxStocks(client, { asOf: date }, { logger }),
+    floating_shares: async (date, context) => collectInfomaxFloatingShares(client, { codes: await context.stockCodes(), date }, { logger }),
+    index_components: async (date) => {
+      // The endpoint takes no date: its answer is today's membership, never a past day's.
+      const today = seoulDate()
+      if (date !== today) throw new RangeError(`Infomax answers today's index constituents only (${today}); it cannot load ${date}`)
+      return collectInfomaxIndexComponents(client, { asOf: date, indexCodes: options.indexes?.map(infomaxIndexCode) })
+    },
   }
+}
+
+/** The Infomax code of a KRX index id (`1/028` → `K2G01P`); an index Infomax has no code for is named. */
+function infomaxIndexCode(krxIndex: string): string {
+  const found = Object.entries(INFOMAX_INDEX_CODES).find(([, index]) => index.indexCode === krxIndex)
+  if (!found) throw new RangeError(`KRX_INDEXES: Infomax has no known code for index ${krxIndex} (known: ${Object.values(INFOMAX_INDEX_CODES).map((index) => index.indexCode).join(', ')})`)
+  return found[0]
 }
 
 /**
@@ -97,10 +123,10 @@ export function infomaxCollectors(client: InfomaxFetcher, logger: Logger): Parti
 export function createCollectors(config: AppConfig, logger: Logger): CollectorRegistry {
   const naver = createNaverClient(config, { logger })
   const registry: CollectorRegistry = {
-    krx: krxCollectors(createKrxClient(config, { logger })),
+    krx: krxCollectors(createKrxClient(config, { logger }), { indexes: config.krxIndexes }),
     naver: { ohlcv_daily: async (date, context) => collectNaverOhlcvForDate(naver, date, await context.stockCodes()) },
   }
   if (config.kis.appKey && config.kis.appSecret) registry.kis = kisCollectors(createKisClient(config, { logger }))
-  if (config.infomax.apiToken) registry.infomax = infomaxCollectors(createInfomaxClient(config, { logger }), logger)
+  if (config.infomax.apiToken) registry.infomax = infomaxCollectors(createInfomaxClient(config, { logger }), logger, { indexes: config.krxIndexes })
   return registry
 }

@@ -40,6 +40,8 @@ export const DEFAULT_JOBS: Readonly<Record<string, JobDefaults>> = {
   ohlcv_daily: { dataset: 'ohlcv_daily', cron: '30 18 * * 1-5', staleAfterHours: 6 },
   market_cap_daily: { dataset: 'market_cap_daily', cron: '30 18 * * 1-5', staleAfterHours: 6 },
   investor_trading: { dataset: 'investor_trading', cron: '0 19 * * 1-5', staleAfterHours: 6 },
+  // Before the open, after the master: free-float shares of the listed stocks (the vendor's, per the plan).
+  floating_shares: { dataset: 'floating_shares', cron: '40 7 * * 1-5', staleAfterHours: 6 },
   // Monday before the open: the portfolio deposit files of the week's first session.
   etf_portfolios: { dataset: 'etf_portfolios', cron: '30 7 * * 1', staleAfterHours: 24 },
 }

@@ -16,6 +16,7 @@ describe('schedule configuration', () => {
       ohlcv_daily: '30 18 * * 1-5',
       market_cap_daily: '30 18 * * 1-5',
       investor_trading: '0 19 * * 1-5',
+      floating_shares: '40 7 * * 1-5',
       etf_portfolios: '30 7 * * 1',
     })
     // No default job pins a source: each follows the source plan.

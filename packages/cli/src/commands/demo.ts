@@ -9,7 +9,7 @@ const DEMO_MEMBER = { id: 'demo', password: 'demo-password' }
 
 // Reference data is loaded once, as of the last day; floating shares come from the vendor
 // (field unverified) or `etl import floating-shares`, so the demo leaves them out.
-const REFERENCE_DATASETS: readonly Dataset[] = ['market_calendar', 'stocks', 'sectors', 'index_components', 'etf_portfolios']
+const REFERENCE_DATASETS: readonly Dataset[] = ['market_calendar', 'stocks', 'sectors', 'index_components', 'floating_shares', 'etf_portfolios']
 
 export function registerDemo(program: Command): void {
   program
