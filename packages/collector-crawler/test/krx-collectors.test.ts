@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import {
-  KRX_INVESTOR_TYPES,
   KRX_SCREENS,
   collectInvestorTrading,
   collectMarketCapDaily,
@@ -94,19 +93,6 @@ describe('collectInvestorTrading', () => {
     expect(samsung.map((record) => record.values.investor_type)).toEqual(['financial_investment', 'individual'])
     const keys = batch.records.map((record) => `${record.values.stock_code}/${record.values.investor_type}`)
     expect(new Set(keys).size).toBe(keys.length)
-    expect(KRX_INVESTOR_TYPES.map((type) => type.investorType)).toEqual([
-      'financial_investment',
-      'insurance',
-      'investment_trust',
-      'private_equity',
-      'bank',
-      'other_financial',
-      'pension_fund',
-      'other_corporation',
-      'individual',
-      'foreign',
-      'other_foreign',
-    ])
   })
 
   it('reports a closed market when no answer holds a single traded share', async () => {

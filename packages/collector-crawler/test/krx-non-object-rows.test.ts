@@ -135,7 +135,7 @@ describe('a closed day with an element that is not an object', () => {
 describe('the other KRX screens with an element that is not an object', () => {
   it.each(JUNK)('MDCSTAT02401 investor trading with %j: one parse-error record, request kept in raw', (junk, shown) => {
     const name = 'mdcstat02401-netbuy-0-00'
-    const request = { mktId: 'STK', invstTpCd: '8000', investorType: 'foreign' }
+    const request = { mktId: 'STK', invstTpCd: '8000', investorType: 'foreign' as const }
     const clean = investorTradingFromAnswers([{ ...request, rows: recordedRows(name) }], '2021-01-22')
     const batch = investorTradingFromAnswers([{ ...request, rows: rowsWithJunk(name, junk, 3) }], '2021-01-22')
     expect(batch.nonTradingDay).toBe(false)

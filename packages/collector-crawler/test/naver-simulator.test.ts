@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { lastTradingDays, SchemaViolationError } from '@kmd/core'
+import { INVESTOR_TYPE_DEFINITIONS, lastTradingDays, SchemaViolationError } from '@kmd/core'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
 import {
   BROWSER_USER_AGENT,
-  KRX_INVESTOR_TYPES,
   NAVER_PATHS,
   collectInvestorTrading,
   collectNaverInvestorNet,
@@ -115,7 +114,7 @@ describe('Naver institution/foreigner net volumes against the simulator', () => 
   it('matches KRX: 기관 is the seven institutional groups, 외국인 is 외국인 plus 기타외국인', async () => {
     const krx = createKrxClient({ krx: { baseUrl: simulator.url, memberId: MEMBER.id, memberPassword: MEMBER.password, maxRequestsPerSecond: 1_000 } })
     const flows = await collectInvestorTrading(krx, TRADING_DAY)
-    const institutional = new Set<string>(KRX_INVESTOR_TYPES.slice(0, 7).map((type) => type.investorType))
+    const institutional = new Set<string>(INVESTOR_TYPE_DEFINITIONS.filter((type) => type.isInstitution).map((type) => type.investorType))
     const client = naverClient()
     for (const code of codes.slice(0, 4)) {
       const [day] = (await collectNaverInvestorNet(client, { stockCode: code, from: TRADING_DAY, to: TRADING_DAY })).records

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { detectCapabilities, migrateToLatest, MIGRATIONS_DIR, type Capabilities } from '../src/index.ts'
+import { detectCapabilities, INVESTOR_TYPE_DEFINITIONS, migrateToLatest, MIGRATIONS_DIR, type Capabilities } from '../src/index.ts'
 import { openTestDatabase, type TestDatabase } from '../src/testing/index.ts'
 
 const TIME_SERIES_TABLES = ['ohlcv_daily', 'market_cap_daily', 'investor_trading', 'ohlcv_minute']
@@ -185,5 +185,12 @@ describe('migrations', () => {
     const monthly = await db().selectFrom('ohlcv_monthly').selectAll().where('stock_code', '=', '035720').execute()
     expect(monthly).toHaveLength(1)
     expect(monthly[0]).toMatchObject({ open: '100.00', high: '130.00', low: '90.00', close: '100.00', volume: '4000' })
+  })
+
+  test('investor_types holds exactly the investor vocabulary the code maps sources onto', async () => {
+    const rows = await db().selectFrom('investor_types').select(['investor_type', 'krx_code', 'name_ko', 'is_institution', 'is_pension']).orderBy('display_order').execute()
+    expect(rows).toEqual(
+      INVESTOR_TYPE_DEFINITIONS.map((type) => ({ investor_type: type.investorType, krx_code: type.krxCode, name_ko: type.nameKo, is_institution: type.isInstitution, is_pension: type.isPension })),
+    )
   })
 })

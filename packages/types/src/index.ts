@@ -16,20 +16,30 @@ type Json = ColumnType<unknown, string, string>
 
 export type Market = 'KOSPI' | 'KOSDAQ' | 'KONEX'
 
-export const INVESTOR_TYPES = [
-  'financial_investment',
-  'insurance',
-  'investment_trust',
-  'private_equity',
-  'bank',
-  'other_financial',
-  'pension_fund',
-  'other_corporation',
-  'individual',
-  'foreign',
-  'other_foreign',
+/**
+ * The eleven leaf investor groups KRX reports, as the `investor_types` table holds them: the
+ * code stored in `investor_trading.investor_type`, KRX's `invstTpCd`, the Korean name, and
+ * whether the group counts among institutions (기관) and pension funds. 기관합계 (7050) and 전체
+ * (9999) are sums of these leaves, derived downstream, never stored. Every source maps its own
+ * labels onto these codes; this list is the one definition.
+ */
+export const INVESTOR_TYPE_DEFINITIONS = [
+  { investorType: 'financial_investment', krxCode: '1000', nameKo: '금융투자', isInstitution: true, isPension: false },
+  { investorType: 'insurance', krxCode: '2000', nameKo: '보험', isInstitution: true, isPension: false },
+  { investorType: 'investment_trust', krxCode: '3000', nameKo: '투신', isInstitution: true, isPension: false },
+  { investorType: 'private_equity', krxCode: '3100', nameKo: '사모', isInstitution: true, isPension: false },
+  { investorType: 'bank', krxCode: '4000', nameKo: '은행', isInstitution: true, isPension: false },
+  { investorType: 'other_financial', krxCode: '5000', nameKo: '기타금융', isInstitution: true, isPension: false },
+  { investorType: 'pension_fund', krxCode: '6000', nameKo: '연기금 등', isInstitution: true, isPension: true },
+  { investorType: 'other_corporation', krxCode: '7100', nameKo: '기타법인', isInstitution: false, isPension: false },
+  { investorType: 'individual', krxCode: '8000', nameKo: '개인', isInstitution: false, isPension: false },
+  { investorType: 'foreign', krxCode: '9000', nameKo: '외국인', isInstitution: false, isPension: false },
+  { investorType: 'other_foreign', krxCode: '9001', nameKo: '기타외국인', isInstitution: false, isPension: false },
 ] as const
-export type InvestorType = (typeof INVESTOR_TYPES)[number]
+export type InvestorTypeDefinition = (typeof INVESTOR_TYPE_DEFINITIONS)[number]
+export type InvestorType = InvestorTypeDefinition['investorType']
+/** The codes alone, in display order. */
+export const INVESTOR_TYPES: readonly InvestorType[] = INVESTOR_TYPE_DEFINITIONS.map((definition) => definition.investorType)
 
 export const RUN_STATUSES = ['RUNNING', 'SUCCESS', 'PARTIAL', 'FAILED', 'SKIPPED', 'ABORTED', 'ABANDONED'] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]

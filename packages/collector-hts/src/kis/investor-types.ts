@@ -1,3 +1,5 @@
+import type { InvestorType } from '@kmd/core'
+
 /**
  * KIS's investor cut (FHPTJ04160001) mapped onto KRX's eleven leaf groups, the codes of the
  * `investor_types` table. The README explains each choice.
@@ -37,7 +39,7 @@ const foreignGroup = (prefix: string): KisGroupFields => ({
 })
 
 export interface KisInvestorMapping {
-  investorType: string
+  investorType: InvestorType
   /** KIS's group(s), as named in its field prefixes. */
   kisGroup: string
   nameKo: string

@@ -1,3 +1,5 @@
+import type { InvestorType } from '@kmd/core'
+
 /**
  * Infomax's investor labels → the eleven leaf groups of KRX (`investor_types`). Labels that
  * are sums of others are not stored: institution totals and the like are derived downstream
@@ -9,20 +11,7 @@
  * shows otherwise (the eleven leaves net to a non-zero sum that 정부 accounts for, which the
  * investor_zero_sum validator would reject), fold 정부 into pension_fund here instead.
  */
-export type LeafInvestorType =
-  | 'financial_investment'
-  | 'insurance'
-  | 'investment_trust'
-  | 'private_equity'
-  | 'bank'
-  | 'other_financial'
-  | 'pension_fund'
-  | 'other_corporation'
-  | 'individual'
-  | 'foreign'
-  | 'other_foreign'
-
-export type InvestorLabelMeaning = { store: LeafInvestorType } | { skip: string }
+export type InvestorLabelMeaning = { store: InvestorType } | { skip: string }
 
 export const INFOMAX_INVESTOR_LABELS: Readonly<Record<string, InvestorLabelMeaning>> = {
   금융투자: { store: 'financial_investment' },

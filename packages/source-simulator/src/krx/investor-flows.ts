@@ -1,3 +1,4 @@
+import { INVESTOR_TYPE_DEFINITIONS, type InvestorTypeDefinition } from '@kmd/core'
 import type { DailyQuote } from './daily-quote.ts'
 import { apportion } from './apportion.ts'
 import { unitHash } from './random.ts'
@@ -9,14 +10,16 @@ import type { MarketId } from './universe.ts'
  * the session's volume and value: their net volumes and net values sum to exactly zero.
  */
 
-/** The eleven leaf groups, in KRX order: 금융투자 보험 투신 사모 은행 기타금융 연기금 기타법인 개인 외국인 기타외국인. */
-export const LEAF_INVESTOR_TYPES = ['1000', '2000', '3000', '3100', '4000', '5000', '6000', '7100', '8000', '9000', '9001'] as const
+type LeafCode = InvestorTypeDefinition['krxCode']
+/** The eleven leaf groups' KRX codes, in KRX order (the vocabulary is core's). */
+export const LEAF_INVESTOR_TYPES: readonly LeafCode[] = INVESTOR_TYPE_DEFINITIONS.map((type) => type.krxCode)
 /** The seven groups that make up 기관합계 (7050). */
-export const INSTITUTIONAL_TYPES = LEAF_INVESTOR_TYPES.slice(0, 7)
+export const INSTITUTIONAL_TYPES: readonly LeafCode[] = INVESTOR_TYPE_DEFINITIONS.filter((type) => type.isInstitution).map((type) => type.krxCode)
 export const INSTITUTIONS_TOTAL = '7050'
 export const ALL_INVESTORS = '9999'
-export const INVESTOR_TYPES = [...LEAF_INVESTOR_TYPES, INSTITUTIONS_TOTAL, ALL_INVESTORS] as const
-export type InvestorType = (typeof INVESTOR_TYPES)[number]
+/** The `invstTpCd` values the screen answers: the leaves and the two sums. */
+export type InvestorType = LeafCode | typeof INSTITUTIONS_TOTAL | typeof ALL_INVESTORS
+export const INVESTOR_TYPES: readonly InvestorType[] = [...LEAF_INVESTOR_TYPES, INSTITUTIONS_TOTAL, ALL_INVESTORS]
 
 // Typical shares of turnover per market; individuals dominate KOSDAQ and KONEX.
 const BASE_WEIGHTS: Record<MarketId, readonly number[]> = {

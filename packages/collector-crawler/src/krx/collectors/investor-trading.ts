@@ -1,6 +1,5 @@
-import { isTradingDay, type CanonicalRecord, type CollectedBatch, type InvestorTradingValues, type TradeDate } from '@kmd/core'
+import { INVESTOR_TYPE_DEFINITIONS, isTradingDay, type CanonicalRecord, type CollectedBatch, type InvestorTradingValues, type InvestorType, type TradeDate } from '@kmd/core'
 import type { KrxRow, KrxScreenFetcher } from '../client.ts'
-import { KRX_INVESTOR_TYPES } from '../investor-types.ts'
 import { toKrxRequestDate } from '../parse.ts'
 import { investorTradingRecordOf } from '../rows.ts'
 import { KRX_MARKETS, KRX_SCREENS } from '../screens.ts'
@@ -10,7 +9,7 @@ import { isStandInRow } from '@kmd/core'
 export interface InvestorTradingAnswer {
   mktId: string
   invstTpCd: string
-  investorType: string
+  investorType: InvestorType
   rows: readonly KrxRow[]
 }
 
@@ -23,7 +22,7 @@ export async function collectInvestorTrading(client: KrxScreenFetcher, tradeDate
   const day = toKrxRequestDate(tradeDate)
   const answers: InvestorTradingAnswer[] = []
   for (const mktId of KRX_MARKETS) {
-    for (const { krxCode, investorType } of KRX_INVESTOR_TYPES) {
+    for (const { krxCode, investorType } of INVESTOR_TYPE_DEFINITIONS) {
       const rows = await client.fetchScreen(KRX_SCREENS.investorTradingByStock, { strtDd: day, endDd: day, mktId, invstTpCd: krxCode })
       answers.push({ mktId, invstTpCd: krxCode, investorType, rows })
     }
