@@ -24,7 +24,8 @@ export function registerDemo(program: Command): void {
 
 async function runDemo(dayCount: number): Promise<void> {
   const { startSimulator } = await import('@kmd/source-simulator')
-  const simulator = await startSimulator({ port: 0, members: { [DEMO_MEMBER.id]: DEMO_MEMBER.password } })
+  // The vendor's 60 requests a minute would hold the demo's free-float load (136 requests) for two minutes: lifted on loopback.
+  const simulator = await startSimulator({ port: 0, members: { [DEMO_MEMBER.id]: DEMO_MEMBER.password }, infomax: { rateLimit: false } })
   const config = loadConfig({
     ...process.env,
     KRX_BASE_URL: simulator.url,
