@@ -39,6 +39,21 @@ const KIS_ENVIRONMENTS = {
 /** Below this share of a partition's expected keys delivered, a run is PARTIAL (COMPLETENESS_THRESHOLD). */
 export const DEFAULT_COMPLETENESS_THRESHOLD = 0.99
 
+const DAY_MS = 24 * 60 * 60_000
+// Database limits in whole milliseconds; 0 turns a server-side limit off where the minimum allows it.
+const milliseconds = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, `must be a whole number of milliseconds from ${min} to ${max}`)
+      .transform(Number)
+      .refine((value) => value >= min && value <= max, `must be a whole number of milliseconds from ${min} to ${max}`)
+      .default(String(fallback)),
+  )
+export const TIMESCALE_MODES = ['auto', 'on', 'off'] as const
+
 const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
 
 /**
@@ -51,6 +66,14 @@ export const environmentSchema = z.object({
   }),
   EMBEDDED_DATA_DIR: z.string().trim().min(1).default('.data/pglite'),
   DATABASE_POOL_SIZE: wholeNumber(1, 100, 10),
+  DATABASE_CONNECT_TIMEOUT_MS: milliseconds(100, 600_000, 10_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(0, 7 * DAY_MS, 60 * 60_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: milliseconds(0, DAY_MS, 10 * 60_000),
+  PIPELINE_LOCK_TIMEOUT_MS: milliseconds(1, DAY_MS, 5 * 60_000),
+  TIMESCALEDB: z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
+    z.enum(TIMESCALE_MODES, { errorMap: () => ({ message: 'must be auto, on or off' }) }).default('auto'),
+  ),
   LOG_LEVEL: z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
   MINUTE_BARS_RETENTION_DAYS: wholeNumber(1, 36_500, 730),
   KRX_BASE_URL: z.string().trim().url('must be an http(s) URL').default('https://data.krx.co.kr'),
@@ -87,7 +110,22 @@ export const environmentSchema = z.object({
 
 export type Environment = z.infer<typeof environmentSchema>
 
+/** The database's own limits and TimescaleDB choice, read wherever a connection is opened. */
+export interface DatabaseSettings {
+  /** TCP connect plus the start-up handshake of one connection. */
+  connectTimeoutMs: number
+  /** Server-side `statement_timeout` of the pipeline's sessions: generous for bulk loads, but finite; 0 = none. */
+  statementTimeoutMs: number
+  /** Server-side `idle_in_transaction_session_timeout`; 0 = none. */
+  idleInTransactionTimeoutMs: number
+  /** Longest wait for another session's hold of a pipeline lock. */
+  pipelineLockTimeoutMs: number
+  /** `auto`: TimescaleDB when the server can; `on`: insist on it; `off`: plain tables and materialized views. */
+  timescaledb: (typeof TIMESCALE_MODES)[number]
+}
+
 export interface AppConfig {
+  database: DatabaseSettings
   /** Server connection string; undefined means the embedded database. */
   databaseUrl: string | undefined
   embeddedDataDir: string
@@ -160,23 +198,55 @@ export interface LoadConfigOptions {
   required?: readonly EnvironmentVariable[]
 }
 
+// One line per bad variable, its value shown unless it is a secret.
+function problemsOf(error: z.ZodError | undefined, env: Record<string, string | undefined>): string[] {
+  return (error?.issues ?? []).map((issue) => {
+    const name = issue.path.join('.')
+    const given = env[name]
+    const shown = given === undefined ? 'missing' : `got "${isSecretVariable(name) ? '***' : maskSecretsInText(given)}"`
+    return `${name}: ${issue.message} (${shown})`
+  })
+}
+
+const databaseSchema = environmentSchema.pick({
+  DATABASE_CONNECT_TIMEOUT_MS: true,
+  DATABASE_STATEMENT_TIMEOUT_MS: true,
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: true,
+  PIPELINE_LOCK_TIMEOUT_MS: true,
+  TIMESCALEDB: true,
+})
+
+function databaseSettingsOf(e: z.infer<typeof databaseSchema>): DatabaseSettings {
+  return {
+    connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    pipelineLockTimeoutMs: e.PIPELINE_LOCK_TIMEOUT_MS,
+    timescaledb: e.TIMESCALEDB,
+  }
+}
+
+/**
+ * The database variables alone, for the places that open connections without a whole
+ * configuration (the db package, tests, benchmarks); the same schema as `loadConfig`'s.
+ */
+export function loadDatabaseSettings(env: Record<string, string | undefined> = process.env): DatabaseSettings {
+  const parsed = databaseSchema.safeParse(env)
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error, env))
+  return databaseSettingsOf(parsed.data)
+}
+
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, options: LoadConfigOptions = {}): AppConfig {
   const parsed = environmentSchema.safeParse(env)
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => {
-        const name = issue.path.join('.')
-        const given = env[name]
-        const shown = given === undefined ? 'missing' : `got "${isSecretVariable(name) ? '***' : maskSecretsInText(given)}"`
-        return `${name}: ${issue.message} (${shown})`
-      })
+  const problems = problemsOf(parsed.success ? undefined : parsed.error, env)
   for (const name of options.required ?? []) {
     if ((env[name] ?? '').trim() === '') problems.push(`${name}: required for this command but not set`)
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
   return {
+    database: databaseSettingsOf(e),
     databaseUrl: e.DATABASE_URL,
     embeddedDataDir: e.EMBEDDED_DATA_DIR,
     databasePoolSize: e.DATABASE_POOL_SIZE,
