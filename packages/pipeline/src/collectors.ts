@@ -19,6 +19,7 @@ import {
   type KisFetcher,
 } from '@kmd/collector-hts'
 import {
+  collectInfomaxEtfPortfolios,
   collectInfomaxFloatingShares,
   collectInfomaxIndexComponents,
   collectInfomaxStocks,
@@ -27,12 +28,37 @@ import {
   INFOMAX_INDEX_CODES,
   type InfomaxFetcher,
 } from '@kmd/collector-infomax'
+import type { Kysely } from 'kysely'
+import type { Database } from '@kmd/db'
+import { expectedStockCodes } from '@kmd/validators'
 import { addDays, seoulDate, type AppConfig, type CollectedBatch, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
 
 /** What the pipeline hands a collector besides the date: facts only the database knows. */
 export interface CollectContext {
   /** Active stock codes, for sources that answer one stock per request (broker API, Naver). */
   stockCodes(): Promise<string[]>
+  /**
+   * The ETFs whose portfolios production holds for the latest earlier day, for a source that
+   * cannot list ETFs itself (the vendor API answers one PDF per code it is given).
+   */
+  knownEtfCodes(): Promise<string[]>
+}
+
+/** The collect context of one partition: the listed stocks (or a gap fill's), the known ETFs. */
+export function collectContextFor(db: Kysely<Database>, tradeDate: TradeDate, onlyStocks: readonly string[] | undefined): CollectContext {
+  return {
+    stockCodes: async () => (onlyStocks ? [...onlyStocks] : expectedStockCodes(db, tradeDate)),
+    knownEtfCodes: async () => {
+      const rows = await db
+        .selectFrom('etf_portfolios')
+        .select('etf_code')
+        .distinct()
+        .where('trade_date', '=', (eb) => eb.selectFrom('etf_portfolios').select((inner) => inner.fn.max('trade_date').as('latest')).where('trade_date', '<', tradeDate))
+        .orderBy('etf_code')
+        .execute()
+      return rows.map((row) => row.etf_code)
+    },
+  }
 }
 
 /** Fetches and parses one partition; never touches the database. */
@@ -87,7 +113,7 @@ export function kisCollectors(client: KisFetcher): Partial<Record<Dataset, Colle
 
 /**
  * The vendor API: daily prices and flows in 30-day windows, the stock master, free-float shares
- * of the listed stocks, and today's index constituents (`indexes`: KRX index ids such as
+ * of the listed stocks, the PDFs of the ETFs production knows, and today's index constituents (`indexes`: KRX index ids such as
  * `1/028`, as KRX_INDEXES names them).
  */
 export function infomaxCollectors(client: InfomaxFetcher, logger: Logger, options: { indexes?: readonly string[] } = {}): Partial<Record<Dataset, Collector>> {
@@ -98,6 +124,11 @@ export function infomaxCollectors(client: InfomaxFetcher, logger: Logger, option
     investor_trading: (date) => daily.investor_trading(date),
     stocks: (date) => collectInfomaxStocks(client, { asOf: date }, { logger }),
     floating_shares: async (date, context) => collectInfomaxFloatingShares(client, { codes: await context.stockCodes(), date }, { logger }),
+    etf_portfolios: async (date, context) => {
+      const etfCodes = await context.knownEtfCodes()
+      if (etfCodes.length === 0) throw new RangeError(`Infomax cannot list ETFs, and production holds no portfolios before ${date} to say which to ask for: load them from KRX first`)
+      return collectInfomaxEtfPortfolios(client, { etfCodes, date }, { logger })
+    },
     index_components: async (date) => {
       // The endpoint takes no date: its answer is today's membership, never a past day's.
       const today = seoulDate()

@@ -4,9 +4,9 @@ import { EmptyAnswerError, isRetryable, isTradingDay as isKrxTradingDay, holiday
 import type { MarketDatabase } from '@kmd/db'
 import { finishRun, promoteBatch, type RunTrigger } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
-import { DEFAULT_COMPLETENESS_THRESHOLD, expectedStockCodes, hasCompleteness, validateBatch } from '@kmd/validators'
+import { DEFAULT_COMPLETENESS_THRESHOLD, hasCompleteness, validateBatch } from '@kmd/validators'
 import { heldMessage, openRun } from './claims.ts'
-import type { CollectorRegistry } from './collectors.ts'
+import { collectContextFor, type CollectorRegistry } from './collectors.ts'
 import { recordPartitionCompleteness, remeasureDependents, type PartitionCompleteness } from './completeness-ledger.ts'
 
 export interface JobSpec {
@@ -107,8 +107,7 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     if (!collect) throw new Error(`source "${job.source}" has no collector for ${job.dataset}`)
     const aborted = await stopIfAborted('collecting')
     if (aborted) return aborted
-    const stockCodes = async () => (job.onlyStocks ? [...job.onlyStocks] : expectedStockCodes(database.db, job.tradeDate))
-    const batch = narrowTo(await timed('collect', () => collect(job.tradeDate, { stockCodes })), job.onlyStocks)
+    const batch = narrowTo(await timed('collect', () => collect(job.tradeDate, collectContextFor(database.db, job.tradeDate, job.onlyStocks))), job.onlyStocks)
     result.fetched = batch.records.length
     // The calendar says the market traded (closedReason above): an answer that looks closed is
     // short, not a holiday, and is worth retrying and asking the next source.

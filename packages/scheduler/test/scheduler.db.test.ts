@@ -119,6 +119,29 @@ describe('scheduler slots', () => {
     await scheduler.stop()
   })
 
+  test('a slot whose primary source fails loads from the fallback, its log row naming the source that failed', async () => {
+    const standIn = perStockStandIn(collectors.krx!.ohlcv_daily!, 'naver')
+    const sourcePlan = loadSourcePlan(JSON.stringify({ ohlcv_daily: { primary: 'krx', fallbacks: ['naver'] } }))
+    const scheduler = makeScheduler(database(), { ...collectors, naver: { ohlcv_daily: standIn.collect } }, { jobs: jobsNamed('ohlcv_daily'), sourcePlan, catchUpHours: 0 })
+    await scheduler.tick(new Date('2026-11-30T09:30:00Z')) // the previous session: the stocks the fallback is asked for
+    await scheduler.idle()
+    // KRX answers 500 to both of its client's attempts, then recovers for the fallback's own fetch.
+    simulator.faults.inject({ kind: 'http500', match: { bld: 'MDCSTAT01501' }, times: 2 })
+    await scheduler.tick(new Date('2026-12-01T09:30:00Z'))
+    await scheduler.idle()
+
+    const logs = await database().db.selectFrom('data_collection_logs').select(['source', 'status', 'trigger', 'fallback_from', 'records_promoted'])
+      .where('dataset', '=', 'ohlcv_daily').where('partition_key', '=', '2026-12-01').orderBy('id').execute()
+    expect(logs).toEqual([
+      expect.objectContaining({ source: 'krx', status: 'FAILED', trigger: 'schedule' }),
+      expect.objectContaining({ source: 'naver', status: 'SUCCESS', trigger: 'schedule', fallback_from: ['krx'], records_promoted: STOCKS }),
+    ])
+    const slot = (await slotRowsOf(database(), 'ohlcv_daily')).find((row) => row.slot.toISOString() === '2026-12-01T09:30:00.000Z')
+    expect(slot?.outcome).toBe('SUCCESS')
+    expect(await productionCount(database(), 'ohlcv_daily', '2026-12-01')).toBe(STOCKS)
+    await scheduler.stop()
+  })
+
   test('a job pinned to one source asks no other: its short day stays PARTIAL in the slot and the log', async () => {
     const standIn = perStockStandIn(collectors.krx!.ohlcv_daily!, 'naver')
     const sourcePlan = loadSourcePlan(JSON.stringify({ ohlcv_daily: { primary: 'krx', fallbacks: ['naver'] } }))
