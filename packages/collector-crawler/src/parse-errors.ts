@@ -1,5 +1,5 @@
 import { describeTextProblem, textProblemsOf } from '@kmd/core'
-import type { Parsed } from './krx/parse.ts'
+import type { Parsed } from '@kmd/core'
 
 /**
  * Collects one row's parse problems: a value that does not parse becomes null and a message

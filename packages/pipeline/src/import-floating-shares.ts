@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { CsvError, parse } from 'csv-parse/sync'
 import { sql } from 'kysely'
-import { isRetryable, MarketDataError, seoulDate, type CanonicalRecord, type CollectedBatch, type FloatingSharesValues, type Logger, type TradeDate } from '@kmd/core'
+import { isRetryable, MarketDataError, seoulDate, type Parsed, type CanonicalRecord, type CollectedBatch, type FloatingSharesValues, type Logger, type TradeDate } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { finishRun, promoteBatch, type RunTrigger } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
@@ -235,7 +235,6 @@ function recordOf(fields: string[], line: number, positions: Positions, width: n
   return { values, raw, parseErrors }
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string }
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
 const problem = (text: string): Parsed<never> => ({ ok: false, problem: text })
 

@@ -3,7 +3,7 @@ export { KrxSession, type KrxCredentials } from './session.ts'
 export { KrxLoggedOutError, isLogoutAnswer, isMaintenancePage } from './responses.ts'
 export { KRX_PATHS, BROWSER_USER_AGENT } from './endpoints.ts'
 export { KRX_SCREENS, KRX_MARKETS, dataKeyOf, type KrxMarket } from './screens.ts'
-export { parseKrxDate, parseKrxDecimal, parseKrxInteger, signByFlucCode, toKrxRequestDate, RowReader, type Parsed } from './parse.ts'
+export { parseKrxDate, parseKrxDecimal, parseKrxInteger, signByFlucCode, toKrxRequestDate, RowReader } from './parse.ts'
 export { investorTradingRecordOf, marketCapRecordOf, ohlcvRecordOf } from './rows.ts'
 export {
   collectMarketCapDaily,

@@ -1,4 +1,4 @@
-import type { Decimal, TradeDate } from '@kmd/core'
+import type { Decimal, Parsed, TradeDate } from '@kmd/core'
 import { ParseErrors } from '../parse-errors.ts'
 import type { KrxRow } from './client.ts'
 import { standInProblem } from '@kmd/core'
@@ -9,7 +9,6 @@ import { standInProblem } from '@kmd/core'
  * `YYYY/MM/DD`. A value that does not parse becomes null plus a message; it never throws,
  * so one bad cell cannot cost the rest of the batch.
  */
-export type Parsed<T> = { ok: true; value: T | null } | { ok: false; problem: string }
 
 const NUMBER = /^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/
 const KRX_DATE = /^(\d{4})\/(\d{2})\/(\d{2})$/

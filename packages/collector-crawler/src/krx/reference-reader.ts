@@ -1,5 +1,6 @@
 import type { Decimal, TradeDate } from '@kmd/core'
-import { parseKrxDate, parseKrxDecimal, RowReader, type Parsed } from './parse.ts'
+import type { Parsed } from '@kmd/core'
+import { parseKrxDate, parseKrxDecimal, RowReader } from './parse.ts'
 
 // KRX writes "no par value" (무액면) where a par value would be; that is a fact, not a gap.
 const NO_PAR_VALUE = '무액면'

@@ -1,4 +1,4 @@
-import type { Parsed } from './parse.ts'
+import type { Parsed } from '@kmd/core'
 
 /**
  * KRX short codes and ISINs. A Korean share's ISIN is `KR7` + a five-character issuer code +

@@ -1,5 +1,6 @@
 import type { Decimal, TradeDate } from '@kmd/core'
-import { parseKrxDecimal, parseKrxInteger, type Parsed } from '../krx/parse.ts'
+import type { Parsed } from '@kmd/core'
+import { parseKrxDecimal, parseKrxInteger } from '../krx/parse.ts'
 
 /**
  * Naver's values: dates `YYYY.MM.DD`, numbers with thousands separators and, on the investor

@@ -14,7 +14,6 @@ export {
   signByChangeCode,
   toKisDate,
   type KisRow,
-  type Parsed,
 } from './parse.ts'
 export { calendarRecordOf, investorTradingRecordsOf, ohlcvRecordOf } from './rows.ts'
 export { outputRows } from './output.ts'

@@ -1,4 +1,4 @@
-import { describeTextProblem, textProblemsOf, type Decimal, type TradeDate } from '@kmd/core'
+import { describeTextProblem, textProblemsOf, type Decimal, type Parsed, type TradeDate } from '@kmd/core'
 import { standInProblem } from '@kmd/core'
 
 /**
@@ -7,7 +7,6 @@ import { standInProblem } from '@kmd/core'
  * 백만원. A value that does not parse becomes null plus a message; nothing throws, so one bad
  * cell cannot cost the rest of the batch. A thousands separator is a change of format here.
  */
-export type Parsed<T> = { ok: true; value: T | null } | { ok: false; problem: string }
 
 /** One row of a KIS output array: KIS's field names, string values. */
 export type KisRow = Readonly<Record<string, unknown>>
