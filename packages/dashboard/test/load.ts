@@ -1,5 +1,5 @@
 import { createLogger, loadConfig, type Dataset } from '@kmd/core'
-import { createKrxClient } from '@kmd/collector-crawler'
+import { createKrxClient } from '@kmd/collector-krx'
 import type { MarketDatabase } from '@kmd/db'
 import { krxCollectors, runJob, type JobResult } from '@kmd/pipeline'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'

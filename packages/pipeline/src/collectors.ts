@@ -2,22 +2,21 @@ import {
   collectEtfPortfolios,
   collectIndexComponents,
   collectInvestorTrading,
-  collectNaverOhlcvForDate,
   collectOhlcvAndMarketCap,
   collectSectors,
   collectStockMaster,
   createKrxClient,
-  createNaverClient,
   type KrxScreenFetcher,
   type OhlcvAndMarketCap,
-} from '@kmd/collector-crawler'
+} from '@kmd/collector-krx'
+import { collectNaverOhlcvForDate, createNaverClient } from '@kmd/collector-naver'
 import {
   collectInvestorTradingForDate as collectKisInvestorTrading,
   collectMarketCalendar,
   collectOhlcvDailyForDate as collectKisOhlcv,
   createKisClient,
   type KisFetcher,
-} from '@kmd/collector-hts'
+} from '@kmd/collector-kis'
 import {
   collectInfomaxEtfPortfolios,
   collectInfomaxFloatingShares,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ConfigError, createLogger, loadConfig, tickSize, type CollectedBatch } from '@kmd/core'
-import { createKrxClient } from '@kmd/collector-crawler'
+import { createKrxClient } from '@kmd/collector-krx'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
 import { krxCollectors, loadSourcePlan, runWithFallback, type CollectorRegistry, type PipelineDeps } from '../src/index.ts'

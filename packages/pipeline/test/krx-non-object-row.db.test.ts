@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { createLogger } from '@kmd/core'
-import { KRX_SCREENS, rowsOf, type KrxScreenFetcher } from '@kmd/collector-crawler'
+import { KRX_SCREENS, rowsOf, type KrxScreenFetcher } from '@kmd/collector-krx'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { krxCollectors, runJob } from '../src/index.ts'
 

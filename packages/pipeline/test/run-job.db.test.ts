@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { createLogger, loadConfig, previousTradingDay } from '@kmd/core'
-import { createKrxClient } from '@kmd/collector-crawler'
+import { createKrxClient } from '@kmd/collector-krx'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
 import { rulesFor } from '@kmd/validators'

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { sql } from 'kysely'
 import { DAILY_DATASETS, createLogger, loadConfig, type Logger } from '@kmd/core'
-import { createKrxClient } from '@kmd/collector-crawler'
+import { createKrxClient } from '@kmd/collector-krx'
 import type { MarketDatabase } from '@kmd/db'
 import { krxCollectors, type CollectorRegistry } from '@kmd/pipeline'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { createLogger, loadConfig, type TradeDate } from '@kmd/core'
-import { createKrxClient } from '@kmd/collector-crawler'
+import { createKrxClient } from '@kmd/collector-krx'
 import type { MarketDatabase } from '@kmd/db'
 import { DEFAULT_SOURCE_PLAN, krxCollectors, runJob, runWithFallback, type JobResult, type PipelineDeps } from '../../src/index.ts'
 import { honestPayload, payloadsFor, type Payload } from './mutations.ts'
