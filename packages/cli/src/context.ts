@@ -10,11 +10,25 @@ export interface CommandContext {
 /** Loads configuration (failing fast on bad variables), opens the database, always closes it. */
 export async function withDatabase<T>(work: (context: CommandContext) => Promise<T>, options: LoadConfigOptions = {}): Promise<T> {
   const config = loadConfig(process.env, options)
-  const logger = createLogger({ level: config.logLevel })
+  const logger = commandLogger(config)
   const database = await openDatabase(config)
   try {
     return await work({ config, logger, database })
   } finally {
     await database.close()
   }
+}
+
+const LEVELS_BY_SEVERITY = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
+
+/**
+ * The logger of a command: a command people read (`people`) prints its own lines on stdout, so
+ * its logs are short readable lines on stderr, warnings and worse; a service (`service`) logs
+ * JSON lines at LOG_LEVEL for a log collector. LOG_FORMAT chooses either way.
+ */
+export function commandLogger(config: AppConfig, audience: 'people' | 'service' = 'people'): Logger {
+  const format = config.logFormat ?? (audience === 'people' ? 'human' : 'json')
+  if (format === 'json') return createLogger({ level: config.logLevel, format })
+  const atLeastWarn = LEVELS_BY_SEVERITY.indexOf(config.logLevel) < LEVELS_BY_SEVERITY.indexOf('warn') ? 'warn' : config.logLevel
+  return createLogger({ level: atLeastWarn, format })
 }

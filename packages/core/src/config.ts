@@ -2,6 +2,9 @@ import { z } from 'zod'
 import { ConfigError } from './errors.ts'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+/** json: one JSON object a line, for log collectors; human: one short readable line, for a terminal. */
+export const LOG_FORMATS = ['json', 'human'] as const
+export type LogFormat = (typeof LOG_FORMATS)[number]
 
 function isPostgresUrl(value: string): boolean {
   try {
@@ -52,6 +55,7 @@ export const environmentSchema = z.object({
   EMBEDDED_DATA_DIR: z.string().trim().min(1).default('.data/pglite'),
   DATABASE_POOL_SIZE: wholeNumber(1, 100, 10),
   LOG_LEVEL: z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
+  LOG_FORMAT: z.preprocess(blankAsUnset, z.enum(LOG_FORMATS, { errorMap: () => ({ message: `must be one of ${LOG_FORMATS.join(', ')}` }) }).optional()),
   MINUTE_BARS_RETENTION_DAYS: wholeNumber(1, 36_500, 730),
   KRX_BASE_URL: z.string().trim().url('must be an http(s) URL').default('https://data.krx.co.kr'),
   KRX_MEMBER_ID: optionalText,
@@ -93,6 +97,8 @@ export interface AppConfig {
   embeddedDataDir: string
   databasePoolSize: number
   logLevel: (typeof LOG_LEVELS)[number]
+  /** Unset: the command's own choice (readable lines for commands people read, JSON for services). */
+  logFormat: LogFormat | undefined
   minuteBarsRetentionDays: number
   krx: {
     baseUrl: string
@@ -181,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embeddedDataDir: e.EMBEDDED_DATA_DIR,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     minuteBarsRetentionDays: e.MINUTE_BARS_RETENTION_DAYS,
     krx: {
       baseUrl: e.KRX_BASE_URL,

@@ -143,7 +143,7 @@ function barReporter(): Reporter {
     },
     log: (line) => (bar ? bars.log(`${line}\n`) : console.error(line)),
     // Log lines written straight to the terminal would tear the bar: they go above it, warnings and worse only.
-    logger: (base) => createLogger({ level: base.levelVal < 40 ? 'warn' : base.level, destination: { write: (line: string) => bars.log(line) } }),
+    logger: (base) => createLogger({ level: base.levelVal < 40 ? 'warn' : base.level, format: 'human', destination: { write: (line: string) => bars.log(line) } }),
     done() {
       if (stopped) return
       bars.update() // flushes lines logged since the last redraw

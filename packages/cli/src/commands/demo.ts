@@ -1,8 +1,9 @@
 import type { Command } from 'commander'
 import { sql } from 'kysely'
-import { createLogger, DAILY_DATASETS, lastTradingDays, loadConfig, seoulDate, type Dataset } from '@kmd/core'
+import { DAILY_DATASETS, lastTradingDays, loadConfig, seoulDate, type Dataset } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
 import { createCollectors, loadSourcePlan, runWithFallback, type JobResult } from '@kmd/pipeline'
+import { commandLogger } from '../context.ts'
 import { migrate } from './migrate.ts'
 
 const DEMO_MEMBER = { id: 'demo', password: 'demo-password' }
@@ -43,7 +44,7 @@ async function runDemo(dayCount: number): Promise<void> {
     INFOMAX_MAX_REQUESTS_PER_MINUTE: '60000',
     NAVER_MAX_REQUESTS_PER_SECOND: '100',
   })
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' })
+  const logger = commandLogger(config)
   let database: MarketDatabase | undefined
   try {
     console.log(`source simulator: ${simulator.url}`)

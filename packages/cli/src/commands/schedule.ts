@@ -1,9 +1,10 @@
 import type { Command } from 'commander'
-import { createLogger, loadConfig, type AppConfig, type EnvironmentVariable, type Logger } from '@kmd/core'
+import { loadConfig, type AppConfig, type EnvironmentVariable, type Logger } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
 import { createCollectors, loadSourcePlan } from '@kmd/pipeline'
 import { createDashboardHandler, openDashboardDatabase, readWeeklyReport, reportPath, writeWeeklyReport } from '@kmd/dashboard'
 import { Scheduler, SchedulerMetrics, createWebhookSender, freshnessTargets, loadJobs, seoulTime, startHealthServer, type JobDefinition, type SlotRecord } from '@kmd/scheduler'
+import { commandLogger } from '../context.ts'
 import { describeResult } from './run.ts'
 
 export function registerSchedule(program: Command): void {
@@ -18,7 +19,7 @@ export function registerSchedule(program: Command): void {
       // KRX credentials are needed when some job asks KRX first.
       const required: EnvironmentVariable[] = jobs.some((job) => (job.source ?? sourcePlan[job.dataset].primary) === 'krx') ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : []
       const config = loadConfig(process.env, { required })
-      const logger = createLogger({ level: config.logLevel })
+      const logger = commandLogger(config, 'service')
       const database = await openDatabase(config)
       // The dashboard and the report read through a read-only connection of their own; the
       // embedded engine allows one per data folder, so there they share the pipeline's.
