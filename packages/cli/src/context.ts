@@ -19,6 +19,9 @@ export async function withDatabase<T>(work: (context: CommandContext) => Promise
   }
 }
 
+/** The command will not do what was asked (a day not yet final, a source without its login); the message says why. */
+export class RefusedError extends Error {}
+
 const LEVELS_BY_SEVERITY = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
 
 /**

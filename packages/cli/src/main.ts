@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { Command, CommanderError } from 'commander'
 import { ConfigError } from '@kmd/core'
+import { RefusedError } from './context.ts'
 import { registerBackfill } from './commands/backfill.ts'
 import { registerDashboard } from './commands/dashboard.ts'
 import { registerDemo } from './commands/demo.ts'
@@ -37,6 +38,10 @@ try {
   await program.parseAsync(process.argv)
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode)
+  if (error instanceof RefusedError) {
+    console.error(`refused: ${error.message}`)
+    process.exit(2)
+  }
   if (error instanceof ConfigError) {
     console.error(error.message)
     process.exit(2)

@@ -1,11 +1,11 @@
 import cliProgress from 'cli-progress'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { createLogger, DAILY_DATASETS, loadConfig, SOURCES, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
+import { createLogger, DAILY_DATASETS, loadConfig, SOURCES, unfinishedDateReason, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
 import {
   createCollectors, formatDuration, loadSourcePlan, notLoaded, wasHeld, notRunLine, outcomeLine, progressLine, REPROCESS_MODES, runBackfill,
   type BackfillSummary, type PartitionResult, type PlannedPartition, type ProgressSnapshot, type ReprocessMode,
 } from '@kmd/pipeline'
-import { withDatabase } from '../context.ts'
+import { RefusedError, withDatabase } from '../context.ts'
 import { parseTradeDate } from './run.ts'
 
 interface BackfillCliOptions {
@@ -40,7 +40,9 @@ export function registerBackfill(program: Command): void {
     )
     .option('--dry-run', 'print the plan (partitions to run or skip, and why) and change nothing')
     .action(async (options: BackfillCliOptions) => {
-      if (options.from > options.to) throw new Error(`--from ${options.from} is after --to ${options.to}`)
+      if (options.from > options.to) throw new RefusedError(`--from ${options.from} is after --to ${options.to}`)
+      const unfinished = unfinishedDateReason(options.dataset, options.to, new Date())
+      if (unfinished) throw new RefusedError(`--to ${unfinished}`)
       const summary = await withDatabase(
         async ({ config, logger, database }) => {
           const concurrency = options.concurrency ?? (database.backend === 'embedded' ? 1 : Math.min(SERVER_DEFAULT_CONCURRENCY, config.databasePoolSize))

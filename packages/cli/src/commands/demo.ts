@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { sql } from 'kysely'
-import { DAILY_DATASETS, lastTradingDays, loadConfig, seoulDate, type Dataset } from '@kmd/core'
+import { DAILY_DATASETS, lastClosedSession, lastTradingDays, loadConfig, type Dataset } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
 import { createCollectors, loadSourcePlan, runWithFallback, type JobResult } from '@kmd/pipeline'
 import { commandLogger } from '../context.ts'
@@ -51,7 +51,8 @@ async function runDemo(dayCount: number): Promise<void> {
     database = await openDatabase(config)
     console.log((await migrate(database, config.minuteBarsRetentionDays)).join('\n'))
 
-    const days = lastTradingDays(dayCount, seoulDate())
+    // Days whose sessions are over: today only once its figures are final.
+    const days = lastTradingDays(dayCount, lastClosedSession(new Date()))
     const lastDay = days[days.length - 1]!
     const collectors = createCollectors(config, logger)
     const plan = loadSourcePlan(config.sourcePlanJson)
