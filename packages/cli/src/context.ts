@@ -1,5 +1,6 @@
-import { createLogger, loadConfig, type AppConfig, type LoadConfigOptions, type Logger } from '@kmd/core'
+import { createLogger, loadConfig, type AppConfig, type Dataset, type Logger, type SourceName } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
+import { plannedSources, sourcesPassedOver, type SourcePlan } from '@kmd/pipeline'
 
 export interface CommandContext {
   config: AppConfig
@@ -7,9 +8,13 @@ export interface CommandContext {
   database: MarketDatabase
 }
 
-/** Loads configuration (failing fast on bad variables), opens the database, always closes it. */
-export async function withDatabase<T>(work: (context: CommandContext) => Promise<T>, options: LoadConfigOptions = {}): Promise<T> {
-  const config = loadConfig(process.env, options)
+/**
+ * Loads configuration (failing fast on bad variables), runs `check` on it (a refusal there comes
+ * before any connection or request), opens the database, always closes it.
+ */
+export async function withDatabase<T>(work: (context: CommandContext) => Promise<T>, options: { check?: (config: AppConfig) => void } = {}): Promise<T> {
+  const config = loadConfig(process.env)
+  options.check?.(config)
   const logger = commandLogger(config)
   const database = await openDatabase(config)
   try {
@@ -21,6 +26,22 @@ export async function withDatabase<T>(work: (context: CommandContext) => Promise
 
 /** The command will not do what was asked (a day not yet final, a source without its login); the message says why. */
 export class RefusedError extends Error {}
+
+/** Refuses, naming the variables, when the source a command asks first has no login. */
+export function requireCredentials(config: AppConfig, source: SourceName): void {
+  const unset = config.unsetCredentials[source]
+  if (unset.length > 0) throw new RefusedError(`${source} needs ${unset.join(' and ')}, not set (set ${unset.length > 1 ? 'them' : 'it'} in .env or the environment)`)
+}
+
+/**
+ * For a command that follows the plan: refuses when its primary source has no login, and names
+ * in one warning line the fallbacks passed over for the same reason.
+ */
+export function checkPlanCredentials(config: AppConfig, plan: SourcePlan, dataset: Dataset): void {
+  requireCredentials(config, plan[dataset].primary)
+  const passedOver = sourcesPassedOver(config, plannedSources(plan, dataset))
+  if (passedOver.length > 0) console.error(`warning: ${dataset}: passing over ${passedOver.map(({ source, unset }) => `${source} (${unset.join(', ')} not set)`).join(' and ')}`)
+}
 
 const LEVELS_BY_SEVERITY = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
 

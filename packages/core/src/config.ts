@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ConfigError } from './errors.ts'
+import { SOURCES, type SourceName } from './records.ts'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 /** json: one JSON object a line, for log collectors; human: one short readable line, for a terminal. */
@@ -100,6 +101,8 @@ export interface AppConfig {
   /** Unset: the command's own choice (readable lines for commands people read, JSON for services). */
   logFormat: LogFormat | undefined
   minuteBarsRetentionDays: number
+  /** Per source, its credentials (SOURCE_CREDENTIALS) that are not set; empty: it can be asked. */
+  unsetCredentials: Record<SourceName, readonly EnvironmentVariable[]>
   krx: {
     baseUrl: string
     memberId: string | undefined
@@ -161,26 +164,27 @@ export interface AppConfig {
 
 export type EnvironmentVariable = keyof Environment
 
-export interface LoadConfigOptions {
-  /** Variables the calling command cannot do without (e.g. KRX credentials for a KRX run). */
-  required?: readonly EnvironmentVariable[]
+/** The login each source needs; a source with none unset is the only kind a command may ask. */
+export const SOURCE_CREDENTIALS: Record<SourceName, readonly EnvironmentVariable[]> = {
+  krx: ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'],
+  kis: ['KIS_APP_KEY', 'KIS_APP_SECRET'],
+  infomax: ['INFOMAX_API_TOKEN'],
+  naver: [],
+  file: [],
 }
 
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env, options: LoadConfigOptions = {}): AppConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const parsed = environmentSchema.safeParse(env)
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => {
-        const name = issue.path.join('.')
-        const given = env[name]
-        const shown = given === undefined ? 'missing' : `got "${isSecretVariable(name) ? '***' : maskSecretsInText(given)}"`
-        return `${name}: ${issue.message} (${shown})`
-      })
-  for (const name of options.required ?? []) {
-    if ((env[name] ?? '').trim() === '') problems.push(`${name}: required for this command but not set`)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.')
+      const given = env[name]
+      const shown = given === undefined ? 'missing' : `got "${isSecretVariable(name) ? '***' : maskSecretsInText(given)}"`
+      return `${name}: ${issue.message} (${shown})`
+    })
+    throw new ConfigError(problems)
   }
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
   return {
     databaseUrl: e.DATABASE_URL,
@@ -188,6 +192,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databasePoolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
+    unsetCredentials: Object.fromEntries(
+      SOURCES.map((source) => [source, SOURCE_CREDENTIALS[source].filter((name) => e[name] === undefined)]),
+    ) as unknown as AppConfig['unsetCredentials'],
     minuteBarsRetentionDays: e.MINUTE_BARS_RETENTION_DAYS,
     krx: {
       baseUrl: e.KRX_BASE_URL,

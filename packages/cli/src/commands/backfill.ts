@@ -1,11 +1,11 @@
 import cliProgress from 'cli-progress'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { createLogger, DAILY_DATASETS, loadConfig, SOURCES, unfinishedDateReason, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
+import { createLogger, DAILY_DATASETS, SOURCES, unfinishedDateReason, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
 import {
-  createCollectors, formatDuration, loadSourcePlan, notLoaded, wasHeld, notRunLine, outcomeLine, progressLine, REPROCESS_MODES, runBackfill,
+  createCollectors, formatDuration, loadSourcePlan, planWith, notLoaded, wasHeld, notRunLine, outcomeLine, progressLine, REPROCESS_MODES, runBackfill,
   type BackfillSummary, type PartitionResult, type PlannedPartition, type ProgressSnapshot, type ReprocessMode,
 } from '@kmd/pipeline'
-import { RefusedError, withDatabase } from '../context.ts'
+import { checkPlanCredentials, RefusedError, withDatabase } from '../context.ts'
 import { parseTradeDate } from './run.ts'
 
 interface BackfillCliOptions {
@@ -67,16 +67,12 @@ export function registerBackfill(program: Command): void {
             stop.dispose()
           }
         },
-        { required: !options.dryRun && firstSource(options.dataset, options.source) === 'krx' ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : [] },
+        // A dry run too: its plan is the one of the sources this configuration can ask.
+        { check: (config) => checkPlanCredentials(config, planWith(loadSourcePlan(config.sourcePlanJson), options.dataset, options.source), options.dataset) },
       )
       printSummary(summary)
       process.exitCode = backfillExitCode(summary)
     })
-}
-
-/** The source a backfill asks first: the pinned one, or the plan's primary (SOURCE_PLAN applied). */
-function firstSource(dataset: DailyDataset, pinned: SourceName | undefined): SourceName {
-  return pinned ?? loadSourcePlan(loadConfig(process.env).sourcePlanJson)[dataset].primary
 }
 
 function parseConcurrency(value: string): number {

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { calendarDateProblem, DATASETS, SOURCES, unfinishedDateReason, type Dataset, type SourceName } from '@kmd/core'
+import { calendarDateProblem, DATASETS, SOURCES, unfinishedDateReason, type AppConfig, type Dataset, type SourceName } from '@kmd/core'
 import { createCollectors, loadSourcePlan, planWith, runWithFallback, type JobResult } from '@kmd/pipeline'
-import { RefusedError, withDatabase } from '../context.ts'
+import { checkPlanCredentials, RefusedError, withDatabase } from '../context.ts'
 
 export function parseTradeDate(value: string): string {
   const problem = calendarDateProblem(value)
@@ -19,13 +19,13 @@ export function registerRun(program: Command): void {
     .action(async (options: { dataset: Dataset; date: string; source?: SourceName }) => {
       const unfinished = unfinishedDateReason(options.dataset, options.date, new Date())
       if (unfinished) throw new RefusedError(unfinished)
+      const planOf = (config: AppConfig) => planWith(loadSourcePlan(config.sourcePlanJson), options.dataset, options.source)
       const partition = await withDatabase(
         async ({ config, logger, database }) => {
           const deps = { database, logger, collectors: createCollectors(config, logger), completenessThreshold: config.completenessThreshold }
-          const plan = planWith(loadSourcePlan(config.sourcePlanJson), options.dataset, options.source)
-          return runWithFallback(deps, plan, { dataset: options.dataset, tradeDate: options.date, trigger: 'manual' })
+          return runWithFallback(deps, planOf(config), { dataset: options.dataset, tradeDate: options.date, trigger: 'manual' })
         },
-        { required: options.source === 'krx' ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : [] },
+        { check: (config) => checkPlanCredentials(config, planOf(config), options.dataset) },
       )
       console.log(partition.attempts.map(describeResult).join('\n'))
       // Non-zero when the partition is not loaded, or loaded short of its expected keys.
