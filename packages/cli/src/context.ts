@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { createLogger, loadConfig, type AppConfig, type Dataset, type Logger, type SourceName } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
 import { plannedSources, sourcesPassedOver, type SourcePlan } from '@kmd/pipeline'
@@ -22,6 +23,17 @@ export async function withDatabase<T>(work: (context: CommandContext) => Promise
   } finally {
     await database.close()
   }
+}
+
+/**
+ * Reads `.env` from the working folder, or the file ENV_FILE names (`none`: no file), into the
+ * environment; a variable the environment already sets, even blank, keeps its value.
+ */
+export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): void {
+  const path = env.ENV_FILE ?? '.env'
+  if (path === 'none') return
+  if (existsSync(path)) process.loadEnvFile(path)
+  else if (env.ENV_FILE !== undefined) throw new RefusedError(`ENV_FILE names ${path}, which does not exist`)
 }
 
 /** The command will not do what was asked (a day not yet final, a source without its login); the message says why. */

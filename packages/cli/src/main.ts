@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { Command, CommanderError } from 'commander'
 import { ConfigError } from '@kmd/core'
-import { RefusedError } from './context.ts'
+import { loadEnvFile, RefusedError } from './context.ts'
 import { registerBackfill } from './commands/backfill.ts'
 import { registerDashboard } from './commands/dashboard.ts'
 import { registerDemo } from './commands/demo.ts'
@@ -35,6 +35,7 @@ registerDemo(program)
 registerSimulator(program)
 
 try {
+  loadEnvFile()
   await program.parseAsync(process.argv)
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode)

@@ -24,25 +24,12 @@ export function registerDemo(program: Command): void {
 
 
 async function runDemo(dayCount: number): Promise<void> {
-  const { startSimulator } = await import('@kmd/source-simulator')
+  const { simulatorEnvironment, startSimulator } = await import('@kmd/source-simulator')
   const simulator = await startSimulator({ port: 0, members: { [DEMO_MEMBER.id]: DEMO_MEMBER.password } })
   const config = loadConfig({
     ...process.env,
-    KRX_BASE_URL: simulator.url,
-    KRX_MEMBER_ID: DEMO_MEMBER.id,
-    KRX_MEMBER_PASSWORD: DEMO_MEMBER.password,
-    KIS_BASE_URL: simulator.url,
-    KIS_APP_KEY: 'demo-kis-app-key',
-    KIS_APP_SECRET: 'demo-kis-app-secret',
+    ...simulatorEnvironment(simulator.url, DEMO_MEMBER),
     KIS_TOKEN_CACHE_DIR: process.env.KIS_TOKEN_CACHE_DIR ?? '.data/kis-token-demo',
-    INFOMAX_BASE_URL: simulator.url,
-    INFOMAX_API_TOKEN: 'demo-infomax-token',
-    NAVER_BASE_URL: simulator.url,
-    // The simulator is on loopback; the real sources keep their conservative defaults.
-    KRX_MAX_REQUESTS_PER_SECOND: process.env.KRX_MAX_REQUESTS_PER_SECOND ?? '100',
-    KIS_MAX_REQUESTS_PER_SECOND: '1000',
-    INFOMAX_MAX_REQUESTS_PER_MINUTE: '60000',
-    NAVER_MAX_REQUESTS_PER_SECOND: '100',
   })
   const logger = commandLogger(config)
   let database: MarketDatabase | undefined
