@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { createLogger, loadConfig, type AppConfig, type Dataset, type Logger, type SourceName } from '@kmd/core'
-import { openDatabase, type MarketDatabase } from '@kmd/db'
+import { isMigrated, openDatabase, type MarketDatabase } from '@kmd/db'
 import { plannedSources, sourcesPassedOver, type SourcePlan } from '@kmd/pipeline'
 
 export interface CommandContext {
@@ -11,14 +11,19 @@ export interface CommandContext {
 
 /**
  * Loads configuration (failing fast on bad variables), runs `check` on it (a refusal there comes
- * before any connection or request), opens the database, always closes it.
+ * before any connection or request), opens the database, refuses an unmigrated one unless
+ * `unmigrated` is allowed (`etl migrate`), always closes it.
  */
-export async function withDatabase<T>(work: (context: CommandContext) => Promise<T>, options: { check?: (config: AppConfig) => void } = {}): Promise<T> {
+export async function withDatabase<T>(
+  work: (context: CommandContext) => Promise<T>,
+  options: { check?: (config: AppConfig) => void; unmigrated?: 'allowed' } = {},
+): Promise<T> {
   const config = loadConfig(process.env)
   options.check?.(config)
   const logger = commandLogger(config)
   const database = await openDatabase(config)
   try {
+    if (options.unmigrated !== 'allowed' && !(await isMigrated(database.db))) throw new RefusedError(`the database (${database.location}) is not migrated: run \`pnpm etl migrate\` first`)
     return await work({ config, logger, database })
   } finally {
     await database.close()

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { addDays, seoulDate } from '@kmd/core'
 import { describe, expect, test } from 'vitest'
 import { runCli } from './run-cli.ts'
@@ -53,5 +56,27 @@ describe('etl refuses a source without its login before any request', () => {
   test('run following the plan passes over fallbacks without a login in one warning line', async () => {
     const result = await runCli(['run', '--dataset', 'ohlcv_daily', '--date', '2025-11-11'], { ...noLogin, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password' })
     expect(result.stderr).toContain('warning: ohlcv_daily: passing over kis (KIS_APP_KEY, KIS_APP_SECRET not set) and infomax (INFOMAX_API_TOKEN not set)\n')
+  })
+})
+
+describe('etl says what is wrong with the question', () => {
+  test('quality on a Saturday says it is not a trading day', async () => {
+    const result = await runCli(['quality', '--date', '2026-11-28'], NOWHERE)
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim()).toBe('refused: 2026-11-28 is not a trading day (Saturday): no checks run on it')
+  })
+
+  test('status and quality on a database never migrated say to run migrate', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kmd-unmigrated-'))
+    try {
+      const env = { DATABASE_URL: undefined, EMBEDDED_DATA_DIR: dataDir }
+      for (const command of ['status', 'quality']) {
+        const result = await runCli([command], env)
+        expect(result.code).toBe(2)
+        expect(result.stderr.trim()).toBe(`refused: the database (embedded at ${dataDir}) is not migrated: run \`pnpm etl migrate\` first`)
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 })

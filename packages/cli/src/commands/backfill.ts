@@ -6,6 +6,7 @@ import {
   type BackfillSummary, type PartitionResult, type PlannedPartition, type ProgressSnapshot, type ReprocessMode,
 } from '@kmd/pipeline'
 import { checkPlanCredentials, RefusedError, withDatabase } from '../context.ts'
+import { formatPairs } from '../table.ts'
 import { parseTradeDate } from './run.ts'
 
 interface BackfillCliOptions {
@@ -231,7 +232,7 @@ export function printSummary(s: BackfillSummary): void {
       'aggregates refreshed': s.refreshError ? `failed: ${s.refreshError}` : s.aggregatesRefreshed.join(', ') || '-',
     })
   }
-  console.table(rows)
+  console.log(formatPairs(rows))
   const again = `pnpm etl backfill --dataset ${s.dataset}${s.pinned ? ` --source ${s.pinned}` : ''} --from ${s.from} --to ${s.to}`
   if (s.aborted) console.log(`resume with: ${again}`)
   if (s.dryRun || s.aborted) return
