@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { Command, CommanderError } from 'commander'
 import { ConfigError } from '@kmd/core'
+import { loadEnvFile, RefusedError } from './context.ts'
 import { registerBackfill } from './commands/backfill.ts'
 import { registerDashboard } from './commands/dashboard.ts'
 import { registerDemo } from './commands/demo.ts'
@@ -34,9 +35,14 @@ registerDemo(program)
 registerSimulator(program)
 
 try {
+  loadEnvFile()
   await program.parseAsync(process.argv)
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode)
+  if (error instanceof RefusedError) {
+    console.error(`refused: ${error.message}`)
+    process.exit(2)
+  }
   if (error instanceof ConfigError) {
     console.error(error.message)
     process.exit(2)

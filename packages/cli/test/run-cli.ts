@@ -17,7 +17,8 @@ export interface CliResult {
 
 /** Runs `etl <args>` as a separate process, the way `pnpm etl` does. */
 export function runCli(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<CliResult> {
-  const childEnv: Record<string, string> = {}
+  // A developer's own .env stays out of the tests.
+  const childEnv: Record<string, string> = { ENV_FILE: 'none' }
   for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) childEnv[key] = value
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key]
   return new Promise((resolve) => {

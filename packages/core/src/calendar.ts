@@ -1,5 +1,6 @@
 import { CLOSURE_TABLE_FIRST_YEAR, CLOSURE_TABLE_LAST_YEAR, KRX_WEEKDAY_CLOSURES } from './krx-closures.ts'
-import type { TradeDate } from './records.ts'
+import { seoulDate } from './dates.ts'
+import { DAILY_DATASETS, type Dataset, type TradeDate } from './records.ts'
 
 /**
  * The KRX trading calendar: pure date arithmetic on `YYYY-MM-DD` strings (KST calendar days),
@@ -44,19 +45,22 @@ const CLOSE_1530_SINCE = '2016-08-01'
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/
 const MS_PER_DAY = 86_400_000
 
+/** Why `text` is not a `YYYY-MM-DD` calendar date, naming the part that is wrong; undefined when it is one. */
+export function calendarDateProblem(text: string): string | undefined {
+  const match = DATE_PATTERN.exec(text)
+  if (!match) return `expected a date as YYYY-MM-DD, got "${text}"`
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  if (month < 1 || month > 12) return `${text} is not a calendar date: there is no month ${match[2]}`
+  // Day 0 of the next month is the last day of this one.
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  if (day < 1 || day > daysInMonth) return `${text} is not a calendar date: ${match[1]}-${match[2]} has ${daysInMonth} days`
+  return undefined
+}
+
 /** Day number since 1970-01-01 of a `YYYY-MM-DD` string; throws on anything else. */
 function dayNumber(date: TradeDate): number {
-  const match = typeof date === 'string' ? DATE_PATTERN.exec(date) : null
-  if (match) {
-    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
-    const ms = Date.UTC(year, month - 1, day)
-    const back = new Date(ms)
-    // Date.UTC rolls 2021-02-30 over to March; a round trip catches it.
-    if (back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day) {
-      return Math.round(ms / MS_PER_DAY)
-    }
-  }
-  throw new RangeError(`Not a calendar date in YYYY-MM-DD form: ${JSON.stringify(date)}`)
+  if (typeof date !== 'string' || calendarDateProblem(date) !== undefined) throw new RangeError(`Not a calendar date in YYYY-MM-DD form: ${JSON.stringify(date)}`)
+  return Math.round(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY)
 }
 
 function fromDayNumber(day: number): TradeDate {
@@ -155,6 +159,46 @@ export function sessionHours(date: TradeDate): SessionHours | undefined {
   const close = closesAt1530 ? '15:30' : '15:00'
   const firstOfYear = previousTradingDay(date).slice(0, 4) !== date.slice(0, 4)
   return { open: firstOfYear ? '10:00' : '09:00', close }
+}
+
+/**
+ * Minutes after a session's close from which its day's figures count as final: the portals
+ * publish the day after the close (the scheduler loads it at 18:30), so a day is not loaded
+ * before its close plus this margin (16:30 KST on a 15:30 close).
+ */
+export const FINAL_AFTER_CLOSE_MINUTES = 60
+
+/** `HH:MM` (KST) from which a trading day's figures count as final; undefined on a closed day. */
+export function sessionFinalTime(date: TradeDate): string | undefined {
+  const hours = sessionHours(date)
+  if (!hours) return undefined
+  const [hour, minute] = hours.close.split(':').map(Number) as [number, number]
+  const final = hour * 60 + minute + FINAL_AFTER_CLOSE_MINUTES
+  return `${String(Math.floor(final / 60)).padStart(2, '0')}:${String(final % 60).padStart(2, '0')}`
+}
+
+/** Whether a trading day's figures are final at `now` (closed days: never). */
+function sessionIsFinal(date: TradeDate, now: Date): boolean {
+  const finalTime = sessionFinalTime(date)
+  return finalTime !== undefined && now.getTime() >= Date.parse(`${date}T${finalTime}:00+09:00`)
+}
+
+/** The latest trading day whose session is over and whose figures are final at `now`. */
+export function lastClosedSession(now: Date): TradeDate {
+  const today = seoulDate(now)
+  return sessionIsFinal(today, now) ? today : previousTradingDay(today)
+}
+
+/**
+ * Why `dataset` cannot be loaded for `date` at `now`, or undefined when it can: a day after
+ * today in Korea never; today, for the daily datasets (prices, market caps, flows), only once
+ * its session's figures are final. Reference data as of today (taken before the open) can.
+ */
+export function unfinishedDateReason(dataset: Dataset, date: TradeDate, now: Date): string | undefined {
+  const today = seoulDate(now)
+  if (date > today) return `${date} is after today in Korea (${today})`
+  if (date < today || !(DAILY_DATASETS as readonly string[]).includes(dataset) || !isTradingDay(date) || sessionIsFinal(date, now)) return undefined
+  return `${date} is today in Korea and its session is not final yet: ${dataset} for ${date} can be loaded from ${sessionFinalTime(date)} KST (the ${sessionHours(date)!.close} close plus ${FINAL_AFTER_CLOSE_MINUTES} minutes); the last closed session is ${lastClosedSession(now)}`
 }
 
 /** Every weekday closure of a covered year, in date order (empty outside the table). */

@@ -1,7 +1,11 @@
 import { z } from 'zod'
 import { ConfigError } from './errors.ts'
+import { SOURCES, type SourceName } from './records.ts'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+/** json: one JSON object a line, for log collectors; human: one short readable line, for a terminal. */
+export const LOG_FORMATS = ['json', 'human'] as const
+export type LogFormat = (typeof LOG_FORMATS)[number]
 
 function isPostgresUrl(value: string): boolean {
   try {
@@ -75,6 +79,7 @@ export const environmentSchema = z.object({
     z.enum(TIMESCALE_MODES, { errorMap: () => ({ message: 'must be auto, on or off' }) }).default('auto'),
   ),
   LOG_LEVEL: z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
+  LOG_FORMAT: z.preprocess(blankAsUnset, z.enum(LOG_FORMATS, { errorMap: () => ({ message: `must be one of ${LOG_FORMATS.join(', ')}` }) }).optional()),
   MINUTE_BARS_RETENTION_DAYS: wholeNumber(1, 36_500, 730),
   KRX_BASE_URL: z.string().trim().url('must be an http(s) URL').default('https://data.krx.co.kr'),
   KRX_MEMBER_ID: optionalText,
@@ -131,7 +136,11 @@ export interface AppConfig {
   embeddedDataDir: string
   databasePoolSize: number
   logLevel: (typeof LOG_LEVELS)[number]
+  /** Unset: the command's own choice (readable lines for commands people read, JSON for services). */
+  logFormat: LogFormat | undefined
   minuteBarsRetentionDays: number
+  /** Per source, its credentials (SOURCE_CREDENTIALS) that are not set; empty: it can be asked. */
+  unsetCredentials: Record<SourceName, readonly EnvironmentVariable[]>
   krx: {
     baseUrl: string
     memberId: string | undefined
@@ -193,9 +202,13 @@ export interface AppConfig {
 
 export type EnvironmentVariable = keyof Environment
 
-export interface LoadConfigOptions {
-  /** Variables the calling command cannot do without (e.g. KRX credentials for a KRX run). */
-  required?: readonly EnvironmentVariable[]
+/** The login each source needs; a source with none unset is the only kind a command may ask. */
+export const SOURCE_CREDENTIALS: Record<SourceName, readonly EnvironmentVariable[]> = {
+  krx: ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'],
+  kis: ['KIS_APP_KEY', 'KIS_APP_SECRET'],
+  infomax: ['INFOMAX_API_TOKEN'],
+  naver: [],
+  file: [],
 }
 
 // One line per bad variable, its value shown unless it is a secret.
@@ -237,13 +250,9 @@ export function loadDatabaseSettings(env: Record<string, string | undefined> = p
 }
 
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env, options: LoadConfigOptions = {}): AppConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const parsed = environmentSchema.safeParse(env)
-  const problems = problemsOf(parsed.success ? undefined : parsed.error, env)
-  for (const name of options.required ?? []) {
-    if ((env[name] ?? '').trim() === '') problems.push(`${name}: required for this command but not set`)
-  }
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error, env))
   const e = parsed.data
   return {
     database: databaseSettingsOf(e),
@@ -251,6 +260,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embeddedDataDir: e.EMBEDDED_DATA_DIR,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    unsetCredentials: Object.fromEntries(
+      SOURCES.map((source) => [source, SOURCE_CREDENTIALS[source].filter((name) => e[name] === undefined)]),
+    ) as unknown as AppConfig['unsetCredentials'],
     minuteBarsRetentionDays: e.MINUTE_BARS_RETENTION_DAYS,
     krx: {
       baseUrl: e.KRX_BASE_URL,

@@ -1,5 +1,5 @@
 import { pino, stdSerializers, type DestinationStream, type Logger, type LoggerOptions } from 'pino'
-import { maskSecretsInText } from './config.ts'
+import { maskSecretsInText, type LogFormat } from './config.ts'
 
 export type { Logger } from 'pino'
 
@@ -27,13 +27,15 @@ const URL_PATHS = URL_KEYS.flatMap((key) => [key, `*.${key}`])
 
 export interface LoggerSettings {
   level?: LoggerOptions['level']
-  /** Where lines go; defaults to stdout. Tests pass a stream to read what was written. */
+  format?: LogFormat
+  /** Where lines go; defaults to stdout (json) or stderr (human). Tests pass a stream to read what was written. */
   destination?: DestinationStream
 }
 
 /**
- * The project's logger: JSON lines, secrets redacted wherever they appear under a known key,
- * and passwords masked inside connection strings and error messages.
+ * The project's logger: JSON lines (or, for people, short readable lines), secrets redacted
+ * wherever they appear under a known key, and passwords masked inside connection strings and
+ * error messages. Redaction happens before either format is written.
  */
 export function createLogger(settings: LoggerSettings = {}): Logger {
   const options: LoggerOptions = {
@@ -56,5 +58,24 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
       },
     },
   }
+  if (settings.format === 'human') return pino(options, humanLines(settings.destination ?? process.stderr))
   return settings.destination ? pino(options, settings.destination) : pino(options)
+}
+
+const LEVEL_LABELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' }
+// Fields every line carries: the label and message say what a person needs of them.
+const UNSHOWN_FIELDS = new Set(['level', 'time', 'pid', 'hostname', 'service', 'msg', 'err'])
+
+/** Rewrites each JSON line as `warning: message (key=value, …): error message`, without the stack. */
+function humanLines(target: DestinationStream): DestinationStream {
+  return { write: (line: string) => target.write(`${humanLine(JSON.parse(line) as Record<string, unknown>)}\n`) }
+}
+
+export function humanLine(entry: Record<string, unknown>): string {
+  const label = LEVEL_LABELS[entry.level as number] ?? String(entry.level)
+  const details = Object.entries(entry)
+    .filter(([key]) => !UNSHOWN_FIELDS.has(key))
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+  const error = entry.err as { message?: string } | undefined
+  return `${label}: ${entry.msg ?? ''}${details.length > 0 ? ` (${details.join(', ')})` : ''}${error?.message ? `: ${error.message}` : ''}`
 }

@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import {
   calendarCovers,
+  calendarDateProblem,
+  lastClosedSession,
+  unfinishedDateReason,
   closuresInYear,
   holidayName,
   isTradingDay,
@@ -166,5 +169,39 @@ describe('coverage and input checks', () => {
   test.each(['2021-1-4', '20210104', '2021-02-30', '2021-13-01', '', 'yesterday'])('rejects malformed date %j', (input) => {
     expect(() => isTradingDay(input)).toThrow(/YYYY-MM-DD/)
     expect(() => previousTradingDay(input)).toThrow(RangeError)
+  })
+})
+
+describe('which days can be loaded now', () => {
+  // 2026-12-02 is a Wednesday with a 15:30 close: final from 16:30 KST (07:30 UTC).
+  const beforeClose = new Date('2026-12-02T01:09:00Z') // 10:09 KST
+  const afterFinal = new Date('2026-12-02T07:30:00Z') // 16:30 KST
+
+  test('a day after today in Korea is refused with both dates', () => {
+    expect(unfinishedDateReason('ohlcv_daily', '2026-12-03', afterFinal)).toBe('2026-12-03 is after today in Korea (2026-12-02)')
+    expect(unfinishedDateReason('stocks', '2026-12-03', afterFinal)).toBe('2026-12-03 is after today in Korea (2026-12-02)')
+  })
+
+  test('today is refused for daily data before its close plus the margin, and allowed from then on', () => {
+    expect(unfinishedDateReason('ohlcv_daily', '2026-12-02', beforeClose)).toMatch(/^2026-12-02 is today in Korea and its session is not final yet: .*from 16:30 KST \(the 15:30 close plus 60 minutes\); the last closed session is 2026-12-01$/)
+    expect(unfinishedDateReason('ohlcv_daily', '2026-12-02', afterFinal)).toBeUndefined()
+  })
+
+  test('reference data as of today, and any past day, can be loaded before the close', () => {
+    expect(unfinishedDateReason('stocks', '2026-12-02', beforeClose)).toBeUndefined()
+    expect(unfinishedDateReason('investor_trading', '2026-12-01', beforeClose)).toBeUndefined()
+  })
+
+  test('the last closed session is yesterday before the margin, today after, Friday on a Saturday', () => {
+    expect(lastClosedSession(beforeClose)).toBe('2026-12-01')
+    expect(lastClosedSession(afterFinal)).toBe('2026-12-02')
+    expect(lastClosedSession(new Date('2026-11-28T03:00:00Z'))).toBe('2026-11-27')
+  })
+
+  test('a date that is not on the calendar names the wrong part', () => {
+    expect(calendarDateProblem('2024-02-30')).toBe('2024-02-30 is not a calendar date: 2024-02 has 29 days')
+    expect(calendarDateProblem('2025-13-01')).toBe('2025-13-01 is not a calendar date: there is no month 13')
+    expect(calendarDateProblem('20240230')).toBe('expected a date as YYYY-MM-DD, got "20240230"')
+    expect(calendarDateProblem('2024-02-29')).toBeUndefined()
   })
 })

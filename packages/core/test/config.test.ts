@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { ConfigError, loadConfig } from '../src/index.ts'
 
-function problemsOf(env: Record<string, string>, required?: Parameters<typeof loadConfig>[1]): string[] {
+function problemsOf(env: Record<string, string>): string[] {
   try {
-    loadConfig(env, required)
+    loadConfig(env)
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError)
     return [...(error as ConfigError).problems]
@@ -39,9 +39,9 @@ describe('configuration', () => {
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_POOL_SIZE', 'KRX_BASE_URL', 'LOG_LEVEL'])
   })
 
-  test('a missing required variable stops with a message naming it', () => {
-    const problems = problemsOf({ KRX_MEMBER_ID: 'me' }, { required: ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] })
-    expect(problems).toEqual(['KRX_MEMBER_PASSWORD: required for this command but not set'])
+  test('each source lists the credentials it lacks; blank counts as unset', () => {
+    const config = loadConfig({ KRX_MEMBER_ID: 'me', KRX_MEMBER_PASSWORD: ' ', INFOMAX_API_TOKEN: 'token' })
+    expect(config.unsetCredentials).toEqual({ krx: ['KRX_MEMBER_PASSWORD'], kis: ['KIS_APP_KEY', 'KIS_APP_SECRET'], infomax: [], naver: [], file: [] })
   })
 
   test('the error message lists each problem on its own line', () => {

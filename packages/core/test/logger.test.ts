@@ -44,3 +44,36 @@ describe('logger', () => {
     expect(text()).toContain('postgres://etl:***@db/market')
   })
 })
+
+describe('human log lines', () => {
+  function captureHuman() {
+    const lines: string[] = []
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(chunk.toString())
+        done()
+      },
+    })
+    return { logger: createLogger({ destination, level: 'warn', format: 'human' }), text: () => lines.join('') }
+  }
+
+  test('a warning is one readable line: label, message, context, the error message without its stack', () => {
+    const { logger, text } = captureHuman()
+    logger.warn({ source: 'krx', attempt: 2, err: new Error('network error ECONNRESET') }, 'HTTP request failed; retrying')
+    expect(text()).toBe('warning: HTTP request failed; retrying (source=krx, attempt=2): network error ECONNRESET\n')
+  })
+
+  test('keeps the redaction of secrets and connection-string passwords', () => {
+    const { logger, text } = captureHuman()
+    logger.error({ password: 'pw-1', databaseUrl: 'postgres://etl:s3cret@db:5432/market', err: new Error('login failed for postgres://etl:s3cret@db/market') }, 'failed')
+    expect(text()).not.toContain('pw-1')
+    expect(text()).not.toContain('s3cret')
+    expect(text()).toContain('password=[redacted]')
+  })
+
+  test('writes nothing below its level', () => {
+    const { logger, text } = captureHuman()
+    logger.info('run finished')
+    expect(text()).toBe('')
+  })
+})

@@ -72,7 +72,7 @@ export interface MigrateOptions {
  */
 export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions = {}): Promise<MigrateOutcome> {
   let capabilities = await detectCapabilities(db)
-  const plan = planTimescale(capabilities, options.timescaledb ?? timescaleMode(), await migratedBefore(db))
+  const plan = planTimescale(capabilities, options.timescaledb ?? timescaleMode(), await isMigrated(db))
   if (plan.action === 'refuse') return { capabilities, plainReason: undefined, applied: [], scriptsApplied: [], error: plan.error }
   if (plan.action === 'install') {
     await sql`create extension if not exists timescaledb`.execute(db)
@@ -96,7 +96,7 @@ export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions =
 }
 
 /** Whether Kysely's migration table lists any migration: the schema exists already. */
-async function migratedBefore(db: Kysely<any>): Promise<boolean> {
+export async function isMigrated(db: Kysely<any>): Promise<boolean> {
   const { rows } = await sql<{ present: boolean }>`select to_regclass('kysely_migration') is not null as present`.execute(db)
   if (!rows[0]?.present) return false
   const count = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(db)

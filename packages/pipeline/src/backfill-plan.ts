@@ -77,7 +77,11 @@ export function decide(mode: ReprocessMode, entry: LedgerEntry | undefined): Pic
     if (short) return { action: 'run', reason: `${short}${describeLatest()}` }
     if (mode === 'incomplete') return { action: 'skip', reason: entry?.everLoaded ? `complete; ${describeLatest()}` : 'never loaded (--reprocess missing loads it)' }
     if (completeness?.complete) return { action: 'skip', reason: `complete; ${describeLatest()}` }
-    if (entry?.everLoaded) return { action: 'skip', reason: `already loaded; ${describeLatest()}` }
+    if (entry?.everLoaded) {
+      // An earlier run loaded it and production keeps that load; a later failed run changed nothing.
+      const failedSince = latest === 'FAILED' || latest === 'ABORTED' || latest === 'ABANDONED'
+      return { action: 'skip', reason: failedSince ? `loaded by an earlier run, kept; a later run did not finish (${describeLatest()}); --reprocess failed runs it again` : `already loaded; ${describeLatest()}` }
+    }
     return { action: 'run', reason: latest ? `never loaded; ${describeLatest()}` : 'never run' }
   }
   if (latest === 'FAILED' || latest === 'ABORTED' || latest === 'ABANDONED') return { action: 'run', reason: describeLatest() }

@@ -30,7 +30,7 @@ import {
 import type { Kysely } from 'kysely'
 import type { Database } from '@kmd/db'
 import { expectedStockCodes } from '@kmd/validators'
-import { addDays, seoulDate, type AppConfig, type CollectedBatch, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
+import { addDays, seoulDate, type AppConfig, type CollectedBatch, type EnvironmentVariable, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
 
 /** What the pipeline hands a collector besides the date: facts only the database knows. */
 export interface CollectContext {
@@ -146,17 +146,23 @@ function infomaxIndexCode(krxIndex: string): string {
 
 /**
  * Every source configured in this process; a source's client (session, pacing) is shared by
- * its datasets. KRX is always there (it fails with a message naming the missing login); the
- * broker and vendor APIs only when their credentials are set, so a plan's fallback to an
- * unconfigured source is skipped rather than failed.
+ * its datasets. A source that needs a login is there only when its credentials are set
+ * (`config.unsetCredentials`), so a plan's source without them is passed over rather than
+ * failed after a request; `sourcesPassedOver` names what is missing.
  */
 export function createCollectors(config: AppConfig, logger: Logger): CollectorRegistry {
   const naver = createNaverClient(config, { logger })
+  const configured = (source: SourceName) => config.unsetCredentials[source].length === 0
   const registry: CollectorRegistry = {
-    krx: krxCollectors(createKrxClient(config, { logger }), { indexes: config.krxIndexes }),
     naver: { ohlcv_daily: async (date, context) => collectNaverOhlcvForDate(naver, date, await context.stockCodes()) },
   }
-  if (config.kis.appKey && config.kis.appSecret) registry.kis = kisCollectors(createKisClient(config, { logger }))
-  if (config.infomax.apiToken) registry.infomax = infomaxCollectors(createInfomaxClient(config, { logger }), logger, { indexes: config.krxIndexes })
+  if (configured('krx')) registry.krx = krxCollectors(createKrxClient(config, { logger }), { indexes: config.krxIndexes })
+  if (configured('kis')) registry.kis = kisCollectors(createKisClient(config, { logger }))
+  if (configured('infomax')) registry.infomax = infomaxCollectors(createInfomaxClient(config, { logger }), logger, { indexes: config.krxIndexes })
   return registry
+}
+
+/** Those of `sources` this configuration passes over, with the variables each lacks. */
+export function sourcesPassedOver(config: AppConfig, sources: readonly SourceName[]): Array<{ source: SourceName; unset: readonly EnvironmentVariable[] }> {
+  return sources.filter((source) => config.unsetCredentials[source].length > 0).map((source) => ({ source, unset: config.unsetCredentials[source] }))
 }

@@ -1,3 +1,4 @@
+import { simulatorEnvironment } from './environment.ts'
 import { DEFAULT_MEMBERS, type SimulatorOptions } from './options.ts'
 import { startSimulator } from './server.ts'
 
@@ -10,7 +11,8 @@ export async function runSimulatorInForeground(options: SimulatorOptions = {}): 
   const members = Object.keys(options.members ?? DEFAULT_MEMBERS).join(', ')
   process.stdout.write(`KRX source simulator listening on ${simulator.url} (members: ${members})\n`)
   if (options.members === undefined) {
-    process.stdout.write(`Log in with KRX_MEMBER_ID=demo KRX_MEMBER_PASSWORD=${DEFAULT_MEMBERS.demo} KRX_BASE_URL=${simulator.url}\n`)
+    const lines = Object.entries(simulatorEnvironment(simulator.url)).map(([name, value]) => `${name}=${value}`)
+    process.stdout.write(`Point the pipeline at it with these variables (in .env, or exported in another shell):\n${lines.join('\n')}\n`)
   }
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -1,11 +1,12 @@
 import cliProgress from 'cli-progress'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { createLogger, DAILY_DATASETS, loadConfig, SOURCES, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
+import { createLogger, DAILY_DATASETS, SOURCES, unfinishedDateReason, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
 import {
-  createCollectors, formatDuration, loadSourcePlan, notLoaded, wasHeld, notRunLine, outcomeLine, progressLine, REPROCESS_MODES, runBackfill,
+  createCollectors, formatDuration, loadSourcePlan, planWith, notLoaded, wasHeld, notRunLine, outcomeLine, progressLine, REPROCESS_MODES, runBackfill,
   type BackfillSummary, type PartitionResult, type PlannedPartition, type ProgressSnapshot, type ReprocessMode,
 } from '@kmd/pipeline'
-import { withDatabase } from '../context.ts'
+import { checkPlanCredentials, RefusedError, withDatabase } from '../context.ts'
+import { formatPairs } from '../table.ts'
 import { parseTradeDate } from './run.ts'
 
 interface BackfillCliOptions {
@@ -40,7 +41,9 @@ export function registerBackfill(program: Command): void {
     )
     .option('--dry-run', 'print the plan (partitions to run or skip, and why) and change nothing')
     .action(async (options: BackfillCliOptions) => {
-      if (options.from > options.to) throw new Error(`--from ${options.from} is after --to ${options.to}`)
+      if (options.from > options.to) throw new RefusedError(`--from ${options.from} is after --to ${options.to}`)
+      const unfinished = unfinishedDateReason(options.dataset, options.to, new Date())
+      if (unfinished) throw new RefusedError(`--to ${unfinished}`)
       const summary = await withDatabase(
         async ({ config, logger, database }) => {
           const concurrency = options.concurrency ?? (database.backend === 'embedded' ? 1 : Math.min(SERVER_DEFAULT_CONCURRENCY, config.databasePoolSize))
@@ -65,16 +68,12 @@ export function registerBackfill(program: Command): void {
             stop.dispose()
           }
         },
-        { required: !options.dryRun && firstSource(options.dataset, options.source) === 'krx' ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : [] },
+        // A dry run too: its plan is the one of the sources this configuration can ask.
+        { check: (config) => checkPlanCredentials(config, planWith(loadSourcePlan(config.sourcePlanJson), options.dataset, options.source), options.dataset) },
       )
       printSummary(summary)
       process.exitCode = backfillExitCode(summary)
     })
-}
-
-/** The source a backfill asks first: the pinned one, or the plan's primary (SOURCE_PLAN applied). */
-function firstSource(dataset: DailyDataset, pinned: SourceName | undefined): SourceName {
-  return pinned ?? loadSourcePlan(loadConfig(process.env).sourcePlanJson)[dataset].primary
 }
 
 function parseConcurrency(value: string): number {
@@ -143,7 +142,7 @@ function barReporter(): Reporter {
     },
     log: (line) => (bar ? bars.log(`${line}\n`) : console.error(line)),
     // Log lines written straight to the terminal would tear the bar: they go above it, warnings and worse only.
-    logger: (base) => createLogger({ level: base.levelVal < 40 ? 'warn' : base.level, destination: { write: (line: string) => bars.log(line) } }),
+    logger: (base) => createLogger({ level: base.levelVal < 40 ? 'warn' : base.level, format: 'human', destination: { write: (line: string) => bars.log(line) } }),
     done() {
       if (stopped) return
       bars.update() // flushes lines logged since the last redraw
@@ -233,7 +232,7 @@ export function printSummary(s: BackfillSummary): void {
       'aggregates refreshed': s.refreshError ? `failed: ${s.refreshError}` : s.aggregatesRefreshed.join(', ') || '-',
     })
   }
-  console.table(rows)
+  console.log(formatPairs(rows))
   const again = `pnpm etl backfill --dataset ${s.dataset}${s.pinned ? ` --source ${s.pinned}` : ''} --from ${s.from} --to ${s.to}`
   if (s.aborted) console.log(`resume with: ${again}`)
   if (s.dryRun || s.aborted) return

@@ -1,8 +1,9 @@
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
-import { createLogger, loadConfig } from '@kmd/core'
+import { loadConfig } from '@kmd/core'
 import { openDashboardDatabase, startDashboardServer } from '@kmd/dashboard'
 import { freshnessTargets, loadJobs } from '@kmd/scheduler'
+import { commandLogger } from '../context.ts'
 
 export function registerDashboard(program: Command): void {
   program
@@ -12,7 +13,7 @@ export function registerDashboard(program: Command): void {
     .option('--weeks <n>', 'weeks shown on the overview', parseWeeks, 8)
     .action(async (options: { port: number; weeks: number }) => {
       const config = loadConfig(process.env)
-      const logger = createLogger({ level: config.logLevel })
+      const logger = commandLogger(config, 'service')
       const jobs = await loadJobs(config.scheduler.scheduleFile)
       const database = await openDashboardDatabase(config)
       const server = await startDashboardServer({

@@ -1,8 +1,9 @@
 import type { Command } from 'commander'
 import { sql } from 'kysely'
-import { createLogger, DAILY_DATASETS, lastTradingDays, loadConfig, seoulDate, type Dataset } from '@kmd/core'
+import { DAILY_DATASETS, lastClosedSession, lastTradingDays, loadConfig, type Dataset } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
 import { createCollectors, loadSourcePlan, runWithFallback, type JobResult } from '@kmd/pipeline'
+import { commandLogger } from '../context.ts'
 import { migrate } from './migrate.ts'
 
 const DEMO_MEMBER = { id: 'demo', password: 'demo-password' }
@@ -23,35 +24,23 @@ export function registerDemo(program: Command): void {
 
 
 async function runDemo(dayCount: number): Promise<void> {
-  const { startSimulator } = await import('@kmd/source-simulator')
+  const { simulatorEnvironment, startSimulator } = await import('@kmd/source-simulator')
   // The vendor's 60 requests a minute would hold the demo's free-float load (136 requests) for two minutes: lifted on loopback.
   const simulator = await startSimulator({ port: 0, members: { [DEMO_MEMBER.id]: DEMO_MEMBER.password }, infomax: { rateLimit: false } })
   const config = loadConfig({
     ...process.env,
-    KRX_BASE_URL: simulator.url,
-    KRX_MEMBER_ID: DEMO_MEMBER.id,
-    KRX_MEMBER_PASSWORD: DEMO_MEMBER.password,
-    KIS_BASE_URL: simulator.url,
-    KIS_APP_KEY: 'demo-kis-app-key',
-    KIS_APP_SECRET: 'demo-kis-app-secret',
+    ...simulatorEnvironment(simulator.url, DEMO_MEMBER),
     KIS_TOKEN_CACHE_DIR: process.env.KIS_TOKEN_CACHE_DIR ?? '.data/kis-token-demo',
-    INFOMAX_BASE_URL: simulator.url,
-    INFOMAX_API_TOKEN: 'demo-infomax-token',
-    NAVER_BASE_URL: simulator.url,
-    // The simulator is on loopback; the real sources keep their conservative defaults.
-    KRX_MAX_REQUESTS_PER_SECOND: process.env.KRX_MAX_REQUESTS_PER_SECOND ?? '100',
-    KIS_MAX_REQUESTS_PER_SECOND: '1000',
-    INFOMAX_MAX_REQUESTS_PER_MINUTE: '60000',
-    NAVER_MAX_REQUESTS_PER_SECOND: '100',
   })
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' })
+  const logger = commandLogger(config)
   let database: MarketDatabase | undefined
   try {
     console.log(`source simulator: ${simulator.url}`)
     database = await openDatabase(config)
     console.log((await migrate(database, config.minuteBarsRetentionDays)).join('\n'))
 
-    const days = lastTradingDays(dayCount, seoulDate())
+    // Days whose sessions are over: today only once its figures are final.
+    const days = lastTradingDays(dayCount, lastClosedSession(new Date()))
     const lastDay = days[days.length - 1]!
     const collectors = createCollectors(config, logger)
     const plan = loadSourcePlan(config.sourcePlanJson)

@@ -10,7 +10,7 @@ export function registerMigrate(program: Command): void {
       await withDatabase(async ({ config, database }) => {
         const lines = await migrate(database, config.minuteBarsRetentionDays)
         console.log(lines.join('\n'))
-      })
+      }, { unmigrated: 'allowed' })
     })
 }
 

@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
+import { holidayName } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
-import { withDatabase } from '../context.ts'
+import { RefusedError, withDatabase } from '../context.ts'
+import { formatTable } from '../table.ts'
 import { parseTradeDate } from './run.ts'
 
 export function registerQuality(program: Command): void {
@@ -10,6 +12,11 @@ export function registerQuality(program: Command): void {
     .option('--date <YYYY-MM-DD>', 'trade date (default: the latest checked)', parseTradeDate)
     .option('--json', 'print JSON')
     .action(async (options: { date?: string; json?: boolean }) => {
+      const closed = options.date === undefined ? undefined : holidayName(options.date)
+      if (closed) {
+        const weekday = new Date(`${options.date}T00:00:00Z`).toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' })
+        throw new RefusedError(`${options.date} is not a trading day (${closed === 'weekend' ? weekday : closed}): no checks run on it`)
+      }
       await withDatabase(async ({ database }) => {
         const report = await readQuality(database, options.date)
         if (options.json) {
@@ -20,8 +27,12 @@ export function registerQuality(program: Command): void {
           console.log('no quality checks recorded yet')
           return
         }
+        if (report.checks.length === 0) {
+          console.log(`no quality checks recorded for ${report.date}`)
+          return
+        }
         console.log(`quality checks for ${report.date} (latest run per dataset)`)
-        console.table(
+        console.log(formatTable(
           report.checks.map((check) => ({
             dataset: check.dataset,
             check: check.check_name,
@@ -31,7 +42,7 @@ export function registerQuality(program: Command): void {
             checked: check.checked_count,
             sample: ((check.sample as Array<{ key: string }> | null) ?? []).slice(0, 3).map((s) => s.key).join(' '),
           })),
-        )
+        ))
         for (const check of report.checks.filter((c) => !c.passed)) console.log(`- ${check.dataset}/${check.check_name}: ${check.message}`)
       })
     })

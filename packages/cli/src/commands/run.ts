@@ -1,12 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { DATASETS, SOURCES, type Dataset, type SourceName } from '@kmd/core'
+import { calendarDateProblem, DATASETS, SOURCES, unfinishedDateReason, type AppConfig, type Dataset, type SourceName } from '@kmd/core'
 import { createCollectors, loadSourcePlan, planWith, runWithFallback, type JobResult } from '@kmd/pipeline'
-import { withDatabase } from '../context.ts'
+import { checkPlanCredentials, RefusedError, withDatabase } from '../context.ts'
 
 export function parseTradeDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    throw new InvalidArgumentError(`expected a date as YYYY-MM-DD, got "${value}"`)
-  }
+  const problem = calendarDateProblem(value)
+  if (problem) throw new InvalidArgumentError(problem)
   return value
 }
 
@@ -18,13 +17,15 @@ export function registerRun(program: Command): void {
     .requiredOption('--date <YYYY-MM-DD>', 'trade date (KST)', parseTradeDate)
     .addOption(new Option('--source <source>', 'only this source (default: the source plan, with fallbacks)').choices(SOURCES))
     .action(async (options: { dataset: Dataset; date: string; source?: SourceName }) => {
+      const unfinished = unfinishedDateReason(options.dataset, options.date, new Date())
+      if (unfinished) throw new RefusedError(unfinished)
+      const planOf = (config: AppConfig) => planWith(loadSourcePlan(config.sourcePlanJson), options.dataset, options.source)
       const partition = await withDatabase(
         async ({ config, logger, database }) => {
           const deps = { database, logger, collectors: createCollectors(config, logger), completenessThreshold: config.completenessThreshold }
-          const plan = planWith(loadSourcePlan(config.sourcePlanJson), options.dataset, options.source)
-          return runWithFallback(deps, plan, { dataset: options.dataset, tradeDate: options.date, trigger: 'manual' })
+          return runWithFallback(deps, planOf(config), { dataset: options.dataset, tradeDate: options.date, trigger: 'manual' })
         },
-        { required: options.source === 'krx' ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : [] },
+        { check: (config) => checkPlanCredentials(config, planOf(config), options.dataset) },
       )
       console.log(partition.attempts.map(describeResult).join('\n'))
       // Non-zero when the partition is not loaded, or loaded short of its expected keys.

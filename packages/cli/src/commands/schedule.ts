@@ -1,9 +1,10 @@
 import type { Command } from 'commander'
-import { createLogger, loadConfig, type AppConfig, type EnvironmentVariable, type Logger } from '@kmd/core'
+import { loadConfig, type AppConfig, type Logger } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
-import { createCollectors, loadSourcePlan } from '@kmd/pipeline'
+import { createCollectors, loadSourcePlan, plannedSources, planWith, sourcesPassedOver } from '@kmd/pipeline'
 import { createDashboardHandler, openDashboardDatabase, readWeeklyReport, reportPath, writeWeeklyReport } from '@kmd/dashboard'
 import { Scheduler, SchedulerMetrics, createWebhookSender, freshnessTargets, loadJobs, seoulTime, startHealthServer, type JobDefinition, type SlotRecord } from '@kmd/scheduler'
+import { commandLogger, requireCredentials } from '../context.ts'
 import { describeResult } from './run.ts'
 
 export function registerSchedule(program: Command): void {
@@ -12,13 +13,16 @@ export function registerSchedule(program: Command): void {
     .description('run the job table on its cron slots (Korea time) and the weekly report in the foreground, with /healthz, /metrics and the dashboard on SCHEDULER_PORT')
     .option('--once', 'run the due and missed (catch-up) slots, wait for them, and exit')
     .action(async (options: { once?: boolean }) => {
-      const environment = loadConfig(process.env)
-      const jobs = await loadJobs(environment.scheduler.scheduleFile)
-      const sourcePlan = loadSourcePlan(environment.sourcePlanJson)
-      // KRX credentials are needed when some job asks KRX first.
-      const required: EnvironmentVariable[] = jobs.some((job) => (job.source ?? sourcePlan[job.dataset].primary) === 'krx') ? ['KRX_MEMBER_ID', 'KRX_MEMBER_PASSWORD'] : []
-      const config = loadConfig(process.env, { required })
-      const logger = createLogger({ level: config.logLevel })
+      const config = loadConfig(process.env)
+      const jobs = await loadJobs(config.scheduler.scheduleFile)
+      const sourcePlan = loadSourcePlan(config.sourcePlanJson)
+      // KRX credentials are needed when some job asks KRX first; a job whose first source has
+      // no login otherwise is not scheduled, and a fallback without one is passed over.
+      const firstSources = jobs.map((job) => job.source ?? sourcePlan[job.dataset].primary)
+      if (firstSources.includes('krx')) requireCredentials(config, 'krx')
+      const logger = commandLogger(config, 'service')
+      const planned = new Set(jobs.flatMap((job) => plannedSources(planWith(sourcePlan, job.dataset, job.source), job.dataset)))
+      for (const { source, unset } of sourcesPassedOver(config, [...planned])) logger.warn({ source, unset }, `${source} passed over: ${unset.join(', ')} not set`)
       const database = await openDatabase(config)
       // The dashboard and the report read through a read-only connection of their own; the
       // embedded engine allows one per data folder, so there they share the pipeline's.

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { detectCapabilities, type MarketDatabase } from '@kmd/db'
 import { reapDeadRuns } from '@kmd/pipeline'
 import { withDatabase } from '../context.ts'
+import { formatTable } from '../table.ts'
 
 export function registerStatus(program: Command): void {
   program
@@ -62,38 +63,38 @@ function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
   if (status.reapedRuns > 0) console.log(`marked ${status.reapedRuns} dead run(s) ABANDONED`)
   if (status.completeness.length > 0) {
     console.log('\ncompleteness (partition_completeness)')
-    console.table(
+    console.log(formatTable(
       status.completeness.map((row) => ({
         dataset: row.dataset,
         'last complete trade date': row.lastCompleteTradeDate ?? '-',
         'incomplete days': row.incompleteCount,
         'latest incomplete': row.incomplete.map((day) => `${day.date} (${day.missing}/${day.expected} missing)`).join(', ') || '-',
       })),
-    )
+    ))
     if (status.completeness.some((row) => row.incompleteCount > 0)) console.log('  re-load incomplete days with: pnpm etl backfill --dataset <dataset> --from <date> --to <date> --reprocess incomplete')
   }
   console.log('\ndata freshness')
-  console.table(
+  console.log(formatTable(
     status.freshness.map((row) => ({
       dataset: row.dataset,
       'latest trade date': formatDate(row.latest_trade_date),
       'last success': row.last_success_at?.toISOString() ?? '-',
       'failures (7d)': Number(row.failures_last_7_days),
     })),
-  )
+  ))
   if (status.latestRuns.length > 0) {
     console.log('\nlatest run per dataset')
-    console.table(
+    console.log(formatTable(
       status.latestRuns.map((run) => ({
         dataset: run.dataset,
         source: run.source,
         partition: run.partition_key,
         status: run.status,
-        promoted: run.records_promoted ?? '-',
-        rejected: run.records_rejected ?? '-',
-        'ms': run.duration_ms ?? '-',
+        promoted: run.records_promoted,
+        rejected: run.records_rejected,
+        ms: run.duration_ms,
       })),
-    )
+    ))
   }
   if (status.recentFailures.length > 0) {
     console.log('\nrecent failures')

@@ -1,0 +1,28 @@
+import { describe, expect, test } from 'vitest'
+import { formatPairs, formatTable } from '../src/table.ts'
+
+describe('the CLI table printer', () => {
+  test('columns under their names, numbers right-aligned, no index column and no quotes', () => {
+    const table = formatTable([
+      { dataset: 'ohlcv_daily', promoted: 2720, latest: '2025-11-11' },
+      { dataset: 'stocks', promoted: 12, latest: null },
+    ])
+    expect(table).toBe(
+      [
+        'dataset      promoted  latest',
+        '-----------  --------  ----------',
+        'ohlcv_daily      2720  2025-11-11',
+        'stocks             12  -',
+      ].join('\n'),
+    )
+  })
+
+  test('numeric text from the database aligns like a number', () => {
+    expect(formatTable([{ close: '71500.00' }, { close: '900.50' }]).split('\n').slice(2)).toEqual(['71500.00', '  900.50'])
+  })
+
+  test('name/value pairs without a header; no rows print nothing', () => {
+    expect(formatPairs({ 'partitions in range': 10, 'rows/s': 1234, elapsed: '1m 2s' })).toBe(['partitions in range     10', 'rows/s                1234', 'elapsed              1m 2s'].join('\n'))
+    expect(formatTable([])).toBe('')
+  })
+})
