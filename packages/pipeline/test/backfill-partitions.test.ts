@@ -138,7 +138,7 @@ describe('reprocess modes', () => {
     expect(decide('incomplete', complete).action).toBe('skip')
     // completed by another source's gap fill: no run of this source, still complete
     const byOthers: LedgerEntry = { ...entry(undefined, false), completeness: { complete: true, missing: 0, expected: 2700 } }
-    expect(decide('missing', byOthers)).toMatchObject({ action: 'skip', reason: 'complete; no run from this source' })
+    expect(decide('missing', byOthers)).toMatchObject({ action: 'skip', reason: 'complete; no run from these sources' })
     expect(decide('incomplete', undefined)).toMatchObject({ action: 'skip', reason: expect.stringMatching(/never loaded/) })
   })
 
