@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { sql, type Kysely } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { describe, expect, test } from 'vitest'
+import { detectCapabilities } from '../src/index.ts'
 import { useMigratedDatabase } from '../src/testing/index.ts'
 
 const testDb = useMigratedDatabase()
@@ -74,6 +75,32 @@ describe('market_reader role', () => {
       for (const statement of REFUSED) await expect(client.query(statement), statement).rejects.toThrow(/permission denied/)
     } finally {
       await client.end()
+      await sql`drop role ${sql.id(login)}`.execute(db)
+    }
+  })
+})
+
+describe('market_writer role', () => {
+  test('a login in market_writer reads the capabilities, refreshes the aggregates it owns, and cannot change the schema', async (context) => {
+    const { url, backend } = testDb.current
+    if (backend === 'embedded' || !url) context.skip()
+    const login = `writer_${randomBytes(4).toString('hex')}`
+    const password = randomBytes(12).toString('hex')
+    const db = testDb.current.database.db
+    await sql`create role ${sql.id(login)} login password ${sql.lit(password)} in role market_writer`.execute(db)
+    const writerUrl = new URL(url!)
+    writerUrl.username = login
+    writerUrl.password = password
+    const writer = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: writerUrl.toString(), max: 1 }) }) })
+    try {
+      const capabilities = await detectCapabilities(writer)
+      const refresh = capabilities.timescaledbInstalled
+        ? sql`call refresh_continuous_aggregate('ohlcv_weekly', null, null)`
+        : sql`refresh materialized view concurrently ohlcv_weekly`
+      await expect(refresh.execute(writer)).resolves.toBeDefined()
+      await expect(sql`create table writer_table (id int)`.execute(writer)).rejects.toThrow(/permission denied/)
+    } finally {
+      await writer.destroy()
       await sql`drop role ${sql.id(login)}`.execute(db)
     }
   })
