@@ -138,8 +138,16 @@ describe('reprocess modes', () => {
     expect(decide('incomplete', complete).action).toBe('skip')
     // completed by another source's gap fill: no run of this source, still complete
     const byOthers: LedgerEntry = { ...entry(undefined, false), completeness: { complete: true, missing: 0, expected: 2700 } }
-    expect(decide('missing', byOthers)).toMatchObject({ action: 'skip', reason: 'complete; no run from this source' })
+    expect(decide('missing', byOthers)).toMatchObject({ action: 'skip', reason: 'complete; no run from these sources' })
     expect(decide('incomplete', undefined)).toMatchObject({ action: 'skip', reason: expect.stringMatching(/never loaded/) })
+  })
+
+  test('a day loaded earlier and failed since is skipped, saying the earlier load is kept', () => {
+    expect(decide('missing', entry('FAILED', true))).toMatchObject({
+      action: 'skip',
+      reason: expect.stringMatching(/^loaded by an earlier run, kept; a later run did not finish \(latest run FAILED at .*\); --reprocess failed runs it again$/),
+    })
+    expect(decide('missing', entry('SUCCESS', true)).reason).toMatch(/^already loaded; latest run SUCCESS/)
   })
 
   test('all runs everything', () => {
