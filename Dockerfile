@@ -1,5 +1,6 @@
 # The pipeline's image: the workspace as it is in the repository, run with tsx.
-FROM node:20-bookworm-slim
+# An exact version; see docker-compose.yml for pinning its digest as well.
+FROM node:20.20.2-bookworm-slim
 ENV PNPM_VERSION=9.15.9 CI=true
 RUN npm install --global "pnpm@${PNPM_VERSION}"
 WORKDIR /app
@@ -8,9 +9,11 @@ COPY packages ./packages
 RUN pnpm install --frozen-lockfile
 COPY migrations ./migrations
 COPY sql ./sql
-# The weekly data-quality reports; compose mounts a volume here (it takes this owner).
-RUN mkdir -p /reports && chown node:node /reports
-ENV REPORT_DIR=/reports
+# The weekly data-quality reports and the KIS token cache; compose mounts volumes here (a new
+# volume takes the folder's owner, so the node user can write them). The token folder is
+# owner-only, as the token cache wants it.
+RUN mkdir -p /reports /var/lib/kmd/kis-token && chown node:node /reports && chown -R node:node /var/lib/kmd && chmod 700 /var/lib/kmd/kis-token
+ENV REPORT_DIR=/reports KIS_TOKEN_CACHE_DIR=/var/lib/kmd/kis-token
 USER node
 # node directly (not pnpm), so SIGTERM reaches the command and the scheduler can shut down cleanly.
 ENTRYPOINT ["node", "--import", "tsx", "packages/cli/src/main.ts"]

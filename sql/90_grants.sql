@@ -37,3 +37,24 @@ begin
   end if;
 end
 $$;
+
+-- The pipeline refreshes the aggregates after each load, and only an owner may refresh a
+-- materialized view (a continuous aggregate likewise): market_writer owns them. The migrations
+-- run as the database owner, which keeps every other object.
+do $$
+declare
+  aggregate text;
+begin
+  if version() like '%Emscripten%' then
+    return;
+  end if;
+  for aggregate in select matviewname from pg_matviews where schemaname = 'public' loop
+    execute format('alter materialized view %I owner to market_writer', aggregate);
+  end loop;
+  if exists (select 1 from pg_extension where extname = 'timescaledb') then
+    for aggregate in execute 'select view_name from timescaledb_information.continuous_aggregates where view_schema = ''public''' loop
+      execute format('alter materialized view %I owner to market_writer', aggregate);
+    end loop;
+  end if;
+end
+$$;

@@ -9,8 +9,8 @@ function text(cell: Cell): string {
 
 /**
  * Rows as aligned columns under their names (the keys of the first row), two spaces apart:
- * numbers right-aligned (a column of numbers with its `-` cells too), text left-aligned, an
- * empty cell shown as `-`. `header: false` leaves
+ * numbers right-aligned (a column of numbers with its `-` cells too; among text, on the
+ * widest number), text left-aligned, an empty cell shown as `-`. `header: false` leaves
  * the names out (a list of name/value pairs). No rows: the empty string.
  */
 export function formatTable(rows: ReadonlyArray<Readonly<Record<string, Cell>>>, options: { header?: boolean } = {}): string {
@@ -20,7 +20,11 @@ export function formatTable(rows: ReadonlyArray<Readonly<Record<string, Cell>>>,
   const numeric = columns.map((_, i) => body.every((cells) => NUMERIC.test(cells[i]!) || cells[i] === '-') && body.some((cells) => cells[i] !== '-'))
   const lines = options.header === false ? body : [columns, ...body]
   const widths = columns.map((_, i) => Math.max(...lines.map((cells) => cells[i]!.length)))
-  const line = (cells: string[]) => cells.map((cell, i) => (numeric[i] || NUMERIC.test(cell) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd()
+  // In a column of text and numbers, the numbers align on the widest of them.
+  const numberWidths = columns.map((_, i) => Math.max(0, ...body.map((cells) => cells[i]!).filter((cell) => NUMERIC.test(cell)).map((cell) => cell.length)))
+  const align = (cell: string, i: number) =>
+    numeric[i] ? cell.padStart(widths[i]!) : NUMERIC.test(cell) ? cell.padStart(numberWidths[i]!).padEnd(widths[i]!) : cell.padEnd(widths[i]!)
+  const line = (cells: string[]) => cells.map(align).join('  ').trimEnd()
   const out = lines.map(line)
   if (options.header !== false) out.splice(1, 0, widths.map((width) => '-'.repeat(width)).join('  '))
   return out.join('\n')

@@ -22,7 +22,7 @@ describe('the CLI table printer', () => {
   })
 
   test('name/value pairs without a header; no rows print nothing', () => {
-    expect(formatPairs({ 'partitions in range': 10, 'rows/s': 1234, elapsed: '1m 2s' })).toBe(['partitions in range     10', 'rows/s                1234', 'elapsed              1m 2s'].join('\n'))
+    expect(formatPairs({ 'partitions in range': 10, 'rows/s': 1234, elapsed: '1m 2s' })).toBe(['partitions in range    10', 'rows/s               1234', 'elapsed              1m 2s'].join('\n'))
     expect(formatTable([])).toBe('')
   })
 })

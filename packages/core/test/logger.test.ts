@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 import { describe, expect, test } from 'vitest'
 import { createLogger } from '../src/index.ts'
 
-function capture() {
+function capture(settings: { level?: string; format?: 'json' | 'human' } = { level: 'debug' }) {
   const lines: string[] = []
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -10,7 +10,7 @@ function capture() {
       done()
     },
   })
-  return { logger: createLogger({ destination, level: 'debug' }), text: () => lines.join('') }
+  return { logger: createLogger({ destination, ...settings }), text: () => lines.join('') }
 }
 
 describe('logger', () => {
@@ -46,16 +46,7 @@ describe('logger', () => {
 })
 
 describe('human log lines', () => {
-  function captureHuman() {
-    const lines: string[] = []
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(chunk.toString())
-        done()
-      },
-    })
-    return { logger: createLogger({ destination, level: 'warn', format: 'human' }), text: () => lines.join('') }
-  }
+  const captureHuman = () => capture({ level: 'warn', format: 'human' })
 
   test('a warning is one readable line: label, message, context, the error message without its stack', () => {
     const { logger, text } = captureHuman()

@@ -28,7 +28,9 @@ export async function detectCapabilities(db: Kysely<any>): Promise<Capabilities>
     select current_setting('server_version_num') as version_num,
            version() as version,
            host(inet_server_addr()) || ':' || inet_server_port() as server_address,
-           current_setting('shared_preload_libraries') as preload,
+           -- pg_settings hides this setting from a login without pg_read_all_settings (the
+           -- pipeline's writer), where current_setting() would fail; only migrate needs it.
+           coalesce((select setting from pg_settings where name = 'shared_preload_libraries'), '') as preload,
            exists (select 1 from pg_available_extensions where name = 'timescaledb') as available,
            (select extversion from pg_extension where extname = 'timescaledb') as installed_version
   `.execute(db)
@@ -40,7 +42,8 @@ export async function detectCapabilities(db: Kysely<any>): Promise<Capabilities>
     embedded: /emscripten/i.test(row.version),
     serverAddress: row.server_address ?? undefined,
     timescaledbAvailable: row.available,
-    timescaledbPreloaded: preloads(row.preload, 'timescaledb'),
+    // Installed means loadable: the server refuses CREATE EXTENSION without the preload.
+    timescaledbPreloaded: preloads(row.preload, 'timescaledb') || row.installed_version !== null,
     timescaledbInstalled: row.installed_version !== null,
     timescaledbVersion: row.installed_version ?? undefined,
   }

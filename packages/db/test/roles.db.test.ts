@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { sql, type Kysely } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { describe, expect, test } from 'vitest'
+import { detectCapabilities } from '../src/index.ts'
 import { useMigratedDatabase } from '../src/testing/index.ts'
 
 const testDb = useMigratedDatabase()
@@ -23,6 +24,22 @@ const REFUSED = [
   `select * from staging.ohlcv_daily`,
   `select * from staging.batches`,
 ]
+
+/** A login in `group` for the duration of `work`, given the URL it connects with. */
+async function withLogin(group: 'market_reader' | 'market_writer', work: (url: string) => Promise<void>): Promise<void> {
+  const login = `${group.replace('market_', '')}_${randomBytes(4).toString('hex')}`
+  const password = randomBytes(12).toString('hex')
+  const db = testDb.current.database.db
+  await sql`create role ${sql.id(login)} login password ${sql.lit(password)} in role ${sql.id(group)}`.execute(db)
+  const url = new URL(testDb.current.url!)
+  url.username = login
+  url.password = password
+  try {
+    await work(url.toString())
+  } finally {
+    await sql`drop role ${sql.id(login)}`.execute(db)
+  }
+}
 
 /** Runs statements as market_reader in one session: SET ROLE works on every backend. */
 async function asReader(db: Kysely<any>, statement: string): Promise<void> {
@@ -59,22 +76,36 @@ describe('market_reader role', () => {
   test('a login in market_reader, over its own connection, reads and cannot write', async (context) => {
     const { url, backend } = testDb.current
     if (backend === 'embedded' || !url) context.skip()
-    const login = `reader_${randomBytes(4).toString('hex')}`
-    const password = randomBytes(12).toString('hex')
-    const db = testDb.current.database.db
-    await sql`create role ${sql.id(login)} login password ${sql.lit(password)} in role market_reader`.execute(db)
-    const readerUrl = new URL(url!)
-    readerUrl.username = login
-    readerUrl.password = password
-    const client = new pg.Client({ connectionString: readerUrl.toString() })
-    await client.connect()
-    try {
-      await expect(client.query('select count(*) from ohlcv_daily')).resolves.toBeDefined()
-      await expect(client.query('select count(*) from data_quality_checks')).resolves.toBeDefined()
-      for (const statement of REFUSED) await expect(client.query(statement), statement).rejects.toThrow(/permission denied/)
-    } finally {
-      await client.end()
-      await sql`drop role ${sql.id(login)}`.execute(db)
-    }
+    await withLogin('market_reader', async (readerUrl) => {
+      const client = new pg.Client({ connectionString: readerUrl })
+      await client.connect()
+      try {
+        await expect(client.query('select count(*) from ohlcv_daily')).resolves.toBeDefined()
+        await expect(client.query('select count(*) from data_quality_checks')).resolves.toBeDefined()
+        for (const statement of REFUSED) await expect(client.query(statement), statement).rejects.toThrow(/permission denied/)
+      } finally {
+        await client.end()
+      }
+    })
+  })
+})
+
+describe('market_writer role', () => {
+  test('a login in market_writer reads the capabilities, refreshes the aggregates it owns, and cannot change the schema', async (context) => {
+    const { url, backend } = testDb.current
+    if (backend === 'embedded' || !url) context.skip()
+    await withLogin('market_writer', async (writerUrl) => {
+      const writer = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: writerUrl, max: 1 }) }) })
+      try {
+        const capabilities = await detectCapabilities(writer)
+        const refresh = capabilities.timescaledbInstalled
+          ? sql`call refresh_continuous_aggregate('ohlcv_weekly', null, null)`
+          : sql`refresh materialized view concurrently ohlcv_weekly`
+        await expect(refresh.execute(writer)).resolves.toBeDefined()
+        await expect(sql`create table writer_table (id int)`.execute(writer)).rejects.toThrow(/permission denied/)
+      } finally {
+        await writer.destroy()
+      }
+    })
   })
 })

@@ -142,6 +142,14 @@ describe('reprocess modes', () => {
     expect(decide('incomplete', undefined)).toMatchObject({ action: 'skip', reason: expect.stringMatching(/never loaded/) })
   })
 
+  test('a day loaded earlier and failed since is skipped, saying the earlier load is kept', () => {
+    expect(decide('missing', entry('FAILED', true))).toMatchObject({
+      action: 'skip',
+      reason: expect.stringMatching(/^loaded by an earlier run, kept; a later run did not finish \(latest run FAILED at .*\); --reprocess failed runs it again$/),
+    })
+    expect(decide('missing', entry('SUCCESS', true)).reason).toMatch(/^already loaded; latest run SUCCESS/)
+  })
+
   test('all runs everything', () => {
     expect(decide('all', entry('SUCCESS', true)).action).toBe('run')
   })

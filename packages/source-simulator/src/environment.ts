@@ -1,6 +1,13 @@
-import { DEFAULT_INFOMAX_TOKEN } from './infomax/options.ts'
+import { DEFAULT_INFOMAX_TOKEN, type InfomaxRateLimit } from './infomax/options.ts'
 import { DEFAULT_KIS_APP_KEY, DEFAULT_KIS_APP_SECRET } from './kis/settings.ts'
 import { DEFAULT_MEMBERS } from './options.ts'
+
+/**
+ * The Infomax limit of a simulator started for people (the demo, `pnpm etl simulator`): the
+ * Lite plan's 60 a minute would make a load of every stock's free float take minutes, and the
+ * pacing below stays within it, so no request is refused.
+ */
+export const LOOPBACK_INFOMAX_RATE_LIMIT: InfomaxRateLimit = { maxRequests: 60_000, windowMs: 60_000 }
 
 /**
  * The variables that point every source at a simulator listening on `url`: its KRX member,
@@ -19,7 +26,7 @@ export function simulatorEnvironment(url: string, member: { id: string; password
     KIS_MAX_REQUESTS_PER_SECOND: '1000',
     INFOMAX_BASE_URL: url,
     INFOMAX_API_TOKEN: DEFAULT_INFOMAX_TOKEN,
-    INFOMAX_MAX_REQUESTS_PER_MINUTE: '60000',
+    INFOMAX_MAX_REQUESTS_PER_MINUTE: String(LOOPBACK_INFOMAX_RATE_LIMIT.maxRequests),
     NAVER_BASE_URL: url,
     NAVER_MAX_REQUESTS_PER_SECOND: '100',
   }

@@ -1,4 +1,4 @@
-import { simulatorEnvironment } from './environment.ts'
+import { LOOPBACK_INFOMAX_RATE_LIMIT, simulatorEnvironment } from './environment.ts'
 import { DEFAULT_MEMBERS, type SimulatorOptions } from './options.ts'
 import { startSimulator } from './server.ts'
 
@@ -7,7 +7,7 @@ import { startSimulator } from './server.ts'
  * Resolves once the server has stopped.
  */
 export async function runSimulatorInForeground(options: SimulatorOptions = {}): Promise<void> {
-  const simulator = await startSimulator(options)
+  const simulator = await startSimulator({ ...options, infomax: { rateLimit: LOOPBACK_INFOMAX_RATE_LIMIT } })
   const members = Object.keys(options.members ?? DEFAULT_MEMBERS).join(', ')
   process.stdout.write(`KRX source simulator listening on ${simulator.url} (members: ${members})\n`)
   if (options.members === undefined) {

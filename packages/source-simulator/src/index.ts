@@ -25,7 +25,7 @@ export {
   type InfomaxRateLimit,
   type InfomaxSimulatorOptions,
 } from './infomax/index.ts'
-export { simulatorEnvironment } from './environment.ts'
+export { LOOPBACK_INFOMAX_RATE_LIMIT, simulatorEnvironment } from './environment.ts'
 export { DEFAULT_KIS_APP_KEY, DEFAULT_KIS_APP_SECRET, type KisSimulatorSettings } from './kis/settings.ts'
 export { KIS_ROUTES, KIS_TOKEN_PATH } from './kis/paths.ts'
 export type { KisSimulatorControl } from './kis/routes.ts'

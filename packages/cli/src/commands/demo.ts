@@ -2,8 +2,9 @@ import type { Command } from 'commander'
 import { sql } from 'kysely'
 import { DAILY_DATASETS, lastClosedSession, lastTradingDays, loadConfig, type Dataset } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
-import { createCollectors, loadSourcePlan, runWithFallback, type JobResult } from '@kmd/pipeline'
+import { createCollectors, decide, loadSourcePlan, plannedSources, readLedger, runWithFallback, type JobResult } from '@kmd/pipeline'
 import { commandLogger } from '../context.ts'
+import { formatTable } from '../table.ts'
 import { migrate } from './migrate.ts'
 
 const DEMO_MEMBER = { id: 'demo', password: 'demo-password' }
@@ -17,16 +18,15 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('start the source simulator, migrate, load reference data and the last five trading days of every daily dataset, print a summary')
     .option('--days <n>', 'trading days to load', (v) => Number.parseInt(v, 10), 5)
-    .action(async (options: { days: number }) => {
-      await runDemo(options.days)
+    .option('--reload', 'load again what an earlier demo loaded completely (default: leave it, reported unchanged)')
+    .action(async (options: { days: number; reload?: boolean }) => {
+      await runDemo(options.days, options.reload === true)
     })
 }
 
-
-async function runDemo(dayCount: number): Promise<void> {
-  const { simulatorEnvironment, startSimulator } = await import('@kmd/source-simulator')
-  // The vendor's 60 requests a minute would hold the demo's free-float load (136 requests) for two minutes: lifted on loopback.
-  const simulator = await startSimulator({ port: 0, members: { [DEMO_MEMBER.id]: DEMO_MEMBER.password }, infomax: { rateLimit: false } })
+async function runDemo(dayCount: number, reload: boolean): Promise<void> {
+  const { LOOPBACK_INFOMAX_RATE_LIMIT, simulatorEnvironment, startSimulator } = await import('@kmd/source-simulator')
+  const simulator = await startSimulator({ port: 0, members: { [DEMO_MEMBER.id]: DEMO_MEMBER.password }, infomax: { rateLimit: LOOPBACK_INFOMAX_RATE_LIMIT } })
   const config = loadConfig({
     ...process.env,
     ...simulatorEnvironment(simulator.url, DEMO_MEMBER),
@@ -45,8 +45,16 @@ async function runDemo(dayCount: number): Promise<void> {
     const collectors = createCollectors(config, logger)
     const plan = loadSourcePlan(config.sourcePlanJson)
     const results: JobResult[] = []
+    const unchanged: Dataset[] = []
     const started = performance.now()
     const load = async (dataset: Dataset, tradeDate: string) => {
+      // The backfill's rule: a partition the run log and the completeness ledger call loaded is left alone.
+      const entry = reload ? undefined : (await readLedger(database!.db, dataset, plannedSources(plan, dataset), [tradeDate])).get(tradeDate)
+      if (entry && decide('missing', entry).action === 'skip') {
+        unchanged.push(dataset)
+        console.log(`  ${tradeDate} ${dataset.padEnd(17)} unchanged (loaded by an earlier run; --reload loads it again)`)
+        return
+      }
       const { final, attempts } = await runWithFallback({ database: database!, logger, collectors, completenessThreshold: config.completenessThreshold }, plan, { dataset, tradeDate, trigger: 'demo' })
       results.push(final)
       const via = attempts.length > 1 ? ` (after ${attempts.slice(0, -1).map((a) => `${a.source} ${a.status}`).join(', ')})` : ''
@@ -58,7 +66,7 @@ async function runDemo(dayCount: number): Promise<void> {
     for (const tradeDate of days) {
       for (const dataset of DAILY_DATASETS) await load(dataset, tradeDate)
     }
-    printSummary(results, performance.now() - started)
+    printSummary(results, unchanged, performance.now() - started)
     await printSampleQuery(database, lastDay)
     if (results.some((r) => r.status === 'FAILED')) process.exitCode = 1
   } finally {
@@ -71,9 +79,9 @@ function totalMs(result: JobResult): number {
   return Object.values(result.timings).reduce((a, b) => a + b, 0)
 }
 
-function printSummary(results: JobResult[], elapsedMs: number): void {
+function printSummary(results: JobResult[], unchanged: readonly Dataset[], elapsedMs: number): void {
   console.log('\nsummary per dataset')
-  console.table(
+  console.log(formatTable(
     [...REFERENCE_DATASETS, ...DAILY_DATASETS].map((dataset: Dataset) => {
       const mine = results.filter((r) => r.dataset === dataset)
       const sum = (pick: (r: JobResult) => number) => mine.reduce((total, r) => total + pick(r), 0)
@@ -81,6 +89,7 @@ function printSummary(results: JobResult[], elapsedMs: number): void {
       return {
         dataset,
         runs: mine.map((r) => r.status).join(' '),
+        unchanged: unchanged.filter((d) => d === dataset).length,
         sources: [...new Set(mine.map((r) => r.source))].join(' '),
         promoted: sum((r) => r.promoted),
         rejected: sum((r) => r.rejected),
@@ -91,7 +100,7 @@ function printSummary(results: JobResult[], elapsedMs: number): void {
         'promote ms': stage('promote'),
       }
     }),
-  )
+  ))
   console.log(`total ${(elapsedMs / 1000).toFixed(1)} s`)
 }
 
@@ -110,5 +119,5 @@ async function printSampleQuery(database: MarketDatabase, tradeDate: string): Pr
     `  select o.stock_code, o.close, o.volume, m.market_cap, <foreign net> from ohlcv_daily o join market_cap_daily m using (stock_code, time) where o.time = '${tradeDate}' order by m.market_cap desc limit 5`,
   )
   const { rows } = await query.execute(database.db)
-  console.table(rows)
+  console.log(formatTable(rows))
 }
