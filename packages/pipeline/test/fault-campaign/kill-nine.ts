@@ -74,7 +74,7 @@ export async function runKillNineTrials(target: KillNineTarget, reference: Marke
   try {
     await cleanLoad(reference, simulator, from, to)
     const env = {
-      KRX_BASE_URL: simulator.url, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '500', LOG_LEVEL: 'info',
+      KRX_BASE_URL: simulator.url, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '500', LOG_LEVEL: 'info', LOG_FORMAT: 'json',
       ...target.childEnv,
     }
     const args = ['backfill', '--dataset', DATASET, '--from', from, '--to', to, '--concurrency', '1']
@@ -119,7 +119,7 @@ async function cleanLoad(reference: MarketDatabase, simulator: RunningSimulator,
   if (summary.finished === 0) throw new Error(`the clean reference load of ${from}..${to} ran nothing: ${JSON.stringify(summary)}`)
 }
 
-// What the child logs (LOG_LEVEL=info) as it goes: the login, then one line per run.
+// What the child logs (LOG_LEVEL=info, LOG_FORMAT=json) as it goes: the login, then one line per run.
 const LOGGED_IN = /logged in to the KRX data portal/
 const RUN_FINISHED = /"msg":"run finished"/g
 
