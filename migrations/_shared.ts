@@ -1,7 +1,7 @@
-// Helpers shared by the migrations; the migrator runs only files named NNNN_name.ts.
+// Helpers shared by the migrations; the migrator runs those listed in index.ts (NNNN_name.ts).
 import { sql } from 'kysely'
 
-/** Handed to every migration by the migrator in packages/db. */
+/** Handed to every migration by the migrator in packages/db: the schema differs by capability. */
 export interface MigrationContext {
   timescaledb: boolean
 }

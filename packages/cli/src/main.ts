@@ -1,4 +1,3 @@
-#!/usr/bin/env -S npx tsx
 import { Command, CommanderError } from 'commander'
 import { ConfigError } from '@kmd/core'
 import { loadEnvFile, RefusedError } from './context.ts'

@@ -15,14 +15,25 @@ export interface CliResult {
   stderr: string
 }
 
-/** Runs `etl <args>` as a separate process, the way `pnpm etl` does. */
+/** Runs `etl <args>` from the sources (tsx) as a separate process, as `pnpm etl:dev` does. */
 export function runCli(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<CliResult> {
+  return runProcess(TSX, ['packages/cli/src/main.ts', ...args], env, timeoutMs)
+}
+
+/** Runs `etl <args>` from the bundle built by `pnpm build` as a separate process, as `pnpm etl` does. */
+export function runBundledCli(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<CliResult> {
+  return runProcess(process.execPath, ['packages/cli/bin/etl.mjs', ...args], env, timeoutMs)
+}
+
+export type CliRunner = typeof runCli
+
+function runProcess(command: string, args: string[], env: Record<string, string | undefined>, timeoutMs: number): Promise<CliResult> {
   // A developer's own .env stays out of the tests.
   const childEnv: Record<string, string> = { ENV_FILE: 'none' }
   for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) childEnv[key] = value
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key]
   return new Promise((resolve) => {
-    execFile(TSX, ['packages/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env: childEnv, timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd: REPO_ROOT, env: childEnv, timeout: timeoutMs }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
       resolve({ code, stdout, stderr })
     })
@@ -33,11 +44,12 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
  * A migrated database the CLI can open as a separate process, with KRX pointed at `krxUrl`:
  * a server test database, or (embedded, one process per data folder) a folder of its own.
  * `database` is the test's own connection to it, on a server only (embedded, the CLI's process
- * is the only one the folder admits).
+ * is the only one the folder admits). `run` migrates it: the sources by default.
  */
 export async function migratedCliTarget(
   krxUrl: string,
   extra: Record<string, string> = {},
+  run: CliRunner = runCli,
 ): Promise<{ env: Record<string, string | undefined>; database: MarketDatabase | undefined; dispose(): Promise<void> }> {
   const target = await openTestDatabase()
   const krx = { KRX_BASE_URL: krxUrl, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '500', ...extra }
@@ -51,7 +63,7 @@ export async function migratedCliTarget(
     dataDir = await mkdtemp(join(tmpdir(), 'kmd-cli-'))
     env = { ...krx, DATABASE_URL: undefined, EMBEDDED_DATA_DIR: dataDir }
   }
-  const migrated = await runCli(['migrate'], env)
+  const migrated = await run(['migrate'], env)
   if (migrated.code !== 0) throw new Error(migrated.stderr)
   return {
     env,

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { projectRoot } from '@kmd/core'
 import { html, scriptJson, trusted, type SafeHtml } from './html.ts'
 
 /**
@@ -8,7 +10,9 @@ import { html, scriptJson, trusted, type SafeHtml } from './html.ts'
  * work offline.
  */
 
-const require = createRequire(import.meta.url)
+// Resolved from this package's manifest, not this module: the bundled CLI runs this code from
+// packages/cli/dist, where uplot is not installed.
+const require = createRequire(join(projectRoot(import.meta.url), 'packages', 'dashboard', 'package.json'))
 
 let assets: { script: string; stylesheet: string } | undefined
 

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
-import { timescaledb } from '@electric-sql/pglite/timescaledb'
+import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect } from 'kysely'
 import { PGliteDialect } from './pglite-dialect.ts'
 import pg from 'pg'
@@ -82,6 +81,8 @@ async function openEmbedded(dataDir: string, readOnly: boolean): Promise<MarketD
   let db: Kysely<Database>
   let pglite: PGlite
   try {
+    // Loaded here, not at the top: the engine takes a while to load, and a server or `--help` needs none of it.
+    const [{ PGlite }, { timescaledb }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/timescaledb')])
     pglite = await PGlite.create(path, {
       extensions: { timescaledb },
       // Same JS types as the server driver: int8 as number, numeric and date as strings.

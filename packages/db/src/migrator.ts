@@ -1,30 +1,46 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely'
+import { projectRoot } from '@kmd/core'
+import type { MigrationContext } from '../../../migrations/_shared.ts'
+import { MIGRATIONS, type MigrationModule } from '../../../migrations/index.ts'
 import { detectCapabilities, type Capabilities } from './capabilities.ts'
 import { timescaleMode, type TimescaleMode } from './environment.ts'
 import { planTimescale } from './timescale-plan.ts'
 
-/** What every migration receives besides the connection: the schema differs by capability. */
-export interface MigrationContext {
-  timescaledb: boolean
-}
+export type { MigrationContext }
 
-interface ContextualMigration {
-  up(db: Kysely<any>, context: MigrationContext): Promise<void>
-  down?(db: Kysely<any>, context: MigrationContext): Promise<void>
-}
-
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-export const MIGRATIONS_DIR = join(REPO_ROOT, 'migrations')
-export const SQL_SCRIPTS_DIR = join(REPO_ROOT, 'sql')
+const PROJECT_ROOT = projectRoot(import.meta.url)
+export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'migrations')
+export const SQL_SCRIPTS_DIR = join(PROJECT_ROOT, 'sql')
 
 const MIGRATION_FILE = /^\d{4}_[a-z0-9_]+\.ts$/
 
-/** Loads `NNNN_name.ts` files and hands each the capability context. */
-class ContextualMigrationProvider implements MigrationProvider {
+/** Hands each migration of `modules` (name -> module) the capability context. */
+function withContext(modules: Readonly<Record<string, MigrationModule>>, context: MigrationContext): Record<string, Migration> {
+  const migrations: Record<string, Migration> = {}
+  for (const [name, { up, down }] of Object.entries(modules)) {
+    migrations[name] = {
+      up: (db) => up(db, context),
+      ...(down ? { down: (db: Kysely<any>) => down(db, context) } : {}),
+    }
+  }
+  return migrations
+}
+
+/** The project's migrations, imported statically through migrations/index.ts. */
+class ListedMigrationProvider implements MigrationProvider {
+  constructor(private readonly context: MigrationContext) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return withContext(MIGRATIONS, this.context)
+  }
+}
+
+/** `NNNN_name.ts` files of another folder (tests), imported at run time: needs a TypeScript loader. */
+class FolderMigrationProvider implements MigrationProvider {
   constructor(
     private readonly folder: string,
     private readonly context: MigrationContext,
@@ -32,16 +48,9 @@ class ContextualMigrationProvider implements MigrationProvider {
 
   async getMigrations(): Promise<Record<string, Migration>> {
     const files = (await readdir(this.folder)).filter((file) => MIGRATION_FILE.test(file)).sort()
-    const migrations: Record<string, Migration> = {}
-    for (const file of files) {
-      const module = (await import(pathToFileURL(join(this.folder, file)).href)) as ContextualMigration
-      const { up, down } = module
-      migrations[file.replace(/\.ts$/, '')] = {
-        up: (db) => up(db, this.context),
-        ...(down ? { down: (db: Kysely<any>) => down(db, this.context) } : {}),
-      }
-    }
-    return migrations
+    const modules: Record<string, MigrationModule> = {}
+    for (const file of files) modules[file.replace(/\.ts$/, '')] = (await import(pathToFileURL(join(this.folder, file)).href)) as MigrationModule
+    return withContext(modules, this.context)
   }
 }
 
@@ -57,6 +66,7 @@ export interface MigrateOutcome {
 }
 
 export interface MigrateOptions {
+  /** A folder of NNNN_name.ts files instead of the project's migrations (tests). */
   migrationsDir?: string
   sqlDir?: string
   /** TimescaleDB: `auto` (default: the TIMESCALEDB variable, else auto), `on` or `off`. */
@@ -82,7 +92,7 @@ export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions =
   const context: MigrationContext = { timescaledb: plan.action !== 'plain' }
   const migrator = new Migrator({
     db,
-    provider: new ContextualMigrationProvider(options.migrationsDir ?? MIGRATIONS_DIR, context),
+    provider: options.migrationsDir ? new FolderMigrationProvider(options.migrationsDir, context) : new ListedMigrationProvider(context),
   })
   const { error, results } = await migrator.migrateToLatest()
   const applied = (results ?? []).filter((r: MigrationResult) => r.status === 'Success').map((r) => r.migrationName)

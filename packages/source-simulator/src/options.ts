@@ -1,4 +1,5 @@
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { projectRoot } from '@kmd/core'
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port. The server listens on 127.0.0.1 only. */
@@ -25,6 +26,5 @@ export const DEFAULT_SEED = 20_210_104
 export const DEFAULT_STOCK_COUNT = 2_720
 export const DEFAULT_MEMBERS: Readonly<Record<string, string>> = { demo: 'demo-password' }
 
-// This file sits in packages/source-simulator/src: three levels up is the repository root,
-// and the shared fixtures live next to it.
-export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../../../../shared/fixtures', import.meta.url))
+// The shared fixtures live next to the project's root folder.
+export const DEFAULT_FIXTURES_DIR = join(projectRoot(import.meta.url), '..', 'shared', 'fixtures')
