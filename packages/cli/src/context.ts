@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { createLogger, loadConfig, type AppConfig, type Dataset, type Logger, type SourceName } from '@kmd/core'
+import { createLogger, HTTP_RETRY_MESSAGE, loadConfig, type AppConfig, type Dataset, type Logger, type SourceName } from '@kmd/core'
 import { isMigrated, openDatabase, type MarketDatabase } from '@kmd/db'
 import { plannedSources, sourcesPassedOver, type SourcePlan } from '@kmd/pipeline'
 
@@ -71,5 +71,21 @@ export function commandLogger(config: AppConfig, audience: 'people' | 'service' 
   const format = config.logFormat ?? (audience === 'people' ? 'human' : 'json')
   if (format === 'json') return createLogger({ level: config.logLevel, format })
   const atLeastWarn = LEVELS_BY_SEVERITY.indexOf(config.logLevel) < LEVELS_BY_SEVERITY.indexOf('warn') ? 'warn' : config.logLevel
-  return createLogger({ level: atLeastWarn, format })
+  return createLogger({ level: atLeastWarn, format, swallow: countRetry })
+}
+
+// Retries of HTTP requests this command made, per source: a summary shows them as a count.
+const retriesBySource = new Map<string, number>()
+
+function countRetry(entry: Record<string, unknown>): boolean {
+  if (entry.msg !== HTTP_RETRY_MESSAGE) return false
+  const source = String(entry.source ?? 'source')
+  retriesBySource.set(source, (retriesBySource.get(source) ?? 0) + 1)
+  return true
+}
+
+/** `HTTP retries: kis 2, krx 1`, or undefined when no request was retried (or logs are JSON lines, which carry each retry). */
+export function retriesLine(): string | undefined {
+  if (retriesBySource.size === 0) return undefined
+  return `HTTP retries: ${[...retriesBySource].map(([source, count]) => `${source} ${count}`).join(', ')}`
 }

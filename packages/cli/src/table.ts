@@ -34,3 +34,18 @@ export function formatTable(rows: ReadonlyArray<Readonly<Record<string, Cell>>>,
 export function formatPairs(pairs: Readonly<Record<string, Cell>>): string {
   return formatTable(Object.entries(pairs).map(([name, value]) => ({ name, value })), { header: false })
 }
+
+const STATUS_WORDS = /\b(SUCCESS|PARTIAL|FAILED|ABORTED|ABANDONED|SKIPPED)\b/g
+// ANSI foreground colours (green, yellow, red, grey), each closed by the default colour.
+const STATUS_COLOURS: Readonly<Record<string, number>> = { SUCCESS: 32, PARTIAL: 33, FAILED: 31, ABORTED: 31, ABANDONED: 31, SKIPPED: 90 }
+
+/** Run statuses in colour where the terminal has it: stdout is a TTY and NO_COLOR is not set. */
+export function paintStatuses(text: string, terminal: { isTTY?: boolean } = process.stdout): string {
+  if (!terminal.isTTY || (process.env.NO_COLOR ?? '') !== '') return text
+  return text.replace(STATUS_WORDS, (word) => `\u001b[${STATUS_COLOURS[word]}m${word}\u001b[39m`)
+}
+
+/** Prints a line for people: statuses painted (see `paintStatuses`). */
+export function say(text = ''): void {
+  console.log(paintStatuses(text))
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { formatPairs, formatTable } from '../src/table.ts'
+import { formatPairs, formatTable, paintStatuses } from '../src/table.ts'
 
 describe('the CLI table printer', () => {
   test('columns under their names, numbers right-aligned, no index column and no quotes', () => {
@@ -24,5 +24,23 @@ describe('the CLI table printer', () => {
   test('name/value pairs without a header; no rows print nothing', () => {
     expect(formatPairs({ 'partitions in range': 10, 'rows/s': 1234, elapsed: '1m 2s' })).toBe(['partitions in range    10', 'rows/s               1234', 'elapsed              1m 2s'].join('\n'))
     expect(formatTable([])).toBe('')
+  })
+})
+
+describe('statuses in colour', () => {
+  test('painted on a terminal, plain when piped or under NO_COLOR', () => {
+    const line = 'ohlcv_daily 2025-11-11 from krx: PARTIAL (then naver SUCCESS)'
+    const painted = paintStatuses(line, { isTTY: true })
+    expect(painted).toContain('\u001b[33mPARTIAL\u001b[39m')
+    expect(painted).toContain('\u001b[32mSUCCESS\u001b[39m')
+    expect(paintStatuses(line, { isTTY: false })).toBe(line)
+    const before = process.env.NO_COLOR
+    process.env.NO_COLOR = '1'
+    try {
+      expect(paintStatuses(line, { isTTY: true })).toBe(line)
+    } finally {
+      if (before === undefined) delete process.env.NO_COLOR
+      else process.env.NO_COLOR = before
+    }
   })
 })

@@ -30,6 +30,8 @@ export interface LoggerSettings {
   format?: LogFormat
   /** Where lines go; defaults to stdout (json) or stderr (human). Tests pass a stream to read what was written. */
   destination?: DestinationStream
+  /** Human format: entries the caller counts or shows itself (true), instead of printing a line each. */
+  swallow?: (entry: Record<string, unknown>) => boolean
 }
 
 /**
@@ -58,7 +60,7 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
       },
     },
   }
-  if (settings.format === 'human') return pino(options, humanLines(settings.destination ?? process.stderr))
+  if (settings.format === 'human') return pino(options, humanLines(settings.destination ?? process.stderr, settings.swallow))
   return settings.destination ? pino(options, settings.destination) : pino(options)
 }
 
@@ -67,8 +69,13 @@ const LEVEL_LABELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'in
 const UNSHOWN_FIELDS = new Set(['level', 'time', 'pid', 'hostname', 'service', 'msg', 'err'])
 
 /** Rewrites each JSON line as `warning: message (key=value, …): error message`, without the stack. */
-function humanLines(target: DestinationStream): DestinationStream {
-  return { write: (line: string) => target.write(`${humanLine(JSON.parse(line) as Record<string, unknown>)}\n`) }
+function humanLines(target: DestinationStream, swallow: LoggerSettings['swallow']): DestinationStream {
+  return {
+    write: (line: string) => {
+      const entry = JSON.parse(line) as Record<string, unknown>
+      if (!swallow?.(entry)) target.write(`${humanLine(entry)}\n`)
+    },
+  }
 }
 
 export function humanLine(entry: Record<string, unknown>): string {

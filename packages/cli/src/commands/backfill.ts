@@ -5,8 +5,8 @@ import {
   createCollectors, formatDuration, loadSourcePlan, planWith, notLoaded, wasHeld, notRunLine, outcomeLine, progressLine, REPROCESS_MODES, runBackfill,
   type BackfillSummary, type PartitionResult, type PlannedPartition, type ProgressSnapshot, type ReprocessMode,
 } from '@kmd/pipeline'
-import { checkPlanCredentials, RefusedError, withDatabase } from '../context.ts'
-import { formatPairs } from '../table.ts'
+import { checkPlanCredentials, RefusedError, retriesLine, withDatabase } from '../context.ts'
+import { formatPairs, say } from '../table.ts'
 import { parseTradeDate } from './run.ts'
 
 interface BackfillCliOptions {
@@ -72,6 +72,8 @@ export function registerBackfill(program: Command): void {
         { check: (config) => checkPlanCredentials(config, planWith(loadSourcePlan(config.sourcePlanJson), options.dataset, options.source), options.dataset) },
       )
       printSummary(summary)
+      const retries = retriesLine()
+      if (retries) say(retries)
       process.exitCode = backfillExitCode(summary)
     })
 }
@@ -95,7 +97,7 @@ export function backfillExitCode(summary: BackfillSummary): number {
 }
 
 function printPlanned(partition: PlannedPartition): void {
-  console.log(`${partition.action === 'run' ? 'run ' : 'skip'}  ${partition.key}  ${partition.reason}`)
+  say(`${partition.action === 'run' ? 'run ' : 'skip'}  ${partition.key}  ${partition.reason}`)
 }
 
 /** A line for a partition its runs did not load (FAILED, ABORTED, PARTIAL, held by another run); undefined otherwise. */
@@ -203,12 +205,12 @@ export function printSummary(s: BackfillSummary): void {
         : s.refreshError
           ? 'loaded, but the aggregate refresh failed'
           : 'finished, every planned partition loaded'
-  console.log(`\nbackfill ${s.dataset} from ${s.source}, ${s.from} .. ${s.to}, reprocess ${s.reprocess}: ${outcome}`)
-  console.log(`partitions: ${s.partitioning}`)
+  say(`\nbackfill ${s.dataset} from ${s.source}, ${s.from} .. ${s.to}, reprocess ${s.reprocess}: ${outcome}`)
+  say(`partitions: ${s.partitioning}`)
   if (!s.dryRun) {
-    console.log(`runs: ${outcomeLine(s)}`)
-    console.log(`not run: ${notRunLine(s)}`)
-    if (s.reapedAtStart > 0) console.log(`dead runs found RUNNING and marked ABANDONED before planning: ${s.reapedAtStart}`)
+    say(`runs: ${outcomeLine(s)}`)
+    say(`not run: ${notRunLine(s)}`)
+    if (s.reapedAtStart > 0) say(`dead runs found RUNNING and marked ABANDONED before planning: ${s.reapedAtStart}`)
   }
   const rows: Record<string, string | number> = {
     'partitions in range': s.partitions,
@@ -232,11 +234,11 @@ export function printSummary(s: BackfillSummary): void {
       'aggregates refreshed': s.refreshError ? `failed: ${s.refreshError}` : s.aggregatesRefreshed.join(', ') || '-',
     })
   }
-  console.log(formatPairs(rows))
+  say(formatPairs(rows))
   const again = `pnpm etl backfill --dataset ${s.dataset}${s.pinned ? ` --source ${s.pinned}` : ''} --from ${s.from} --to ${s.to}`
-  if (s.aborted) console.log(`resume with: ${again}`)
+  if (s.aborted) say(`resume with: ${again}`)
   if (s.dryRun || s.aborted) return
-  if (s.statuses.FAILED + s.statuses.ABORTED > 0) console.log(`re-run the failed partitions with: ${again} --reprocess failed`)
-  if (s.skippedHeld + s.abandoned > 0) console.log(`load the partitions held by another run (or abandoned) once it ends with: ${again}`)
-  if (s.statuses.PARTIAL > 0 && (REPROCESS_MODES as readonly string[]).includes('incomplete')) console.log(`complete the PARTIAL partitions with: ${again} --reprocess incomplete`)
+  if (s.statuses.FAILED + s.statuses.ABORTED > 0) say(`re-run the failed partitions with: ${again} --reprocess failed`)
+  if (s.skippedHeld + s.abandoned > 0) say(`load the partitions held by another run (or abandoned) once it ends with: ${again}`)
+  if (s.statuses.PARTIAL > 0 && (REPROCESS_MODES as readonly string[]).includes('incomplete')) say(`complete the PARTIAL partitions with: ${again} --reprocess incomplete`)
 }

@@ -3,8 +3,8 @@ import { sql } from 'kysely'
 import { DAILY_DATASETS, lastClosedSession, lastTradingDays, loadConfig, type Dataset } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
 import { createCollectors, decide, loadSourcePlan, plannedSources, readLedger, runWithFallback, type JobResult } from '@kmd/pipeline'
-import { commandLogger } from '../context.ts'
-import { formatTable } from '../table.ts'
+import { commandLogger, retriesLine } from '../context.ts'
+import { formatTable, say } from '../table.ts'
 import { migrate } from './migrate.ts'
 
 const DEMO_MEMBER = { id: 'demo', password: 'demo-password' }
@@ -35,9 +35,9 @@ async function runDemo(dayCount: number, reload: boolean): Promise<void> {
   const logger = commandLogger(config)
   let database: MarketDatabase | undefined
   try {
-    console.log(`source simulator: ${simulator.url}`)
+    say(`source simulator: ${simulator.url}`)
     database = await openDatabase(config)
-    console.log((await migrate(database, config.minuteBarsRetentionDays)).join('\n'))
+    say((await migrate(database, config.minuteBarsRetentionDays)).join('\n'))
 
     // Days whose sessions are over: today only once its figures are final.
     const days = lastTradingDays(dayCount, lastClosedSession(new Date()))
@@ -52,17 +52,17 @@ async function runDemo(dayCount: number, reload: boolean): Promise<void> {
       const entry = reload ? undefined : (await readLedger(database!.db, dataset, plannedSources(plan, dataset), [tradeDate])).get(tradeDate)
       if (entry && decide('missing', entry).action === 'skip') {
         unchanged.push(dataset)
-        console.log(`  ${tradeDate} ${dataset.padEnd(17)} unchanged (loaded by an earlier run; --reload loads it again)`)
+        say(`  ${tradeDate} ${dataset.padEnd(17)} unchanged (loaded by an earlier run; --reload loads it again)`)
         return
       }
       const { final, attempts } = await runWithFallback({ database: database!, logger, collectors, completenessThreshold: config.completenessThreshold }, plan, { dataset, tradeDate, trigger: 'demo' })
       results.push(final)
       const via = attempts.length > 1 ? ` (after ${attempts.slice(0, -1).map((a) => `${a.source} ${a.status}`).join(', ')})` : ''
-      console.log(`  ${tradeDate} ${dataset.padEnd(17)} ${final.source.padEnd(7)} ${final.status.padEnd(8)} promoted ${String(final.promoted).padStart(6)}  rejected ${String(final.rejected).padStart(4)}  ${totalMs(final)} ms${via}`)
+      say(`  ${tradeDate} ${dataset.padEnd(17)} ${final.source.padEnd(7)} ${final.status.padEnd(8)} promoted ${String(final.promoted).padStart(6)}  rejected ${String(final.rejected).padStart(4)}  ${totalMs(final)} ms${via}`)
     }
-    console.log(`\nreference data as of ${lastDay}`)
+    say(`\nreference data as of ${lastDay}`)
     for (const dataset of REFERENCE_DATASETS) await load(dataset, lastDay)
-    console.log(`\n${days.length} trading days (${days[0]} .. ${lastDay}) of ${DAILY_DATASETS.join(', ')}`)
+    say(`\n${days.length} trading days (${days[0]} .. ${lastDay}) of ${DAILY_DATASETS.join(', ')}`)
     for (const tradeDate of days) {
       for (const dataset of DAILY_DATASETS) await load(dataset, tradeDate)
     }
@@ -80,8 +80,8 @@ function totalMs(result: JobResult): number {
 }
 
 function printSummary(results: JobResult[], unchanged: readonly Dataset[], elapsedMs: number): void {
-  console.log('\nsummary per dataset')
-  console.log(formatTable(
+  say('\nsummary per dataset')
+  say(formatTable(
     [...REFERENCE_DATASETS, ...DAILY_DATASETS].map((dataset: Dataset) => {
       const mine = results.filter((r) => r.dataset === dataset)
       const sum = (pick: (r: JobResult) => number) => mine.reduce((total, r) => total + pick(r), 0)
@@ -101,7 +101,9 @@ function printSummary(results: JobResult[], unchanged: readonly Dataset[], elaps
       }
     }),
   ))
-  console.log(`total ${(elapsedMs / 1000).toFixed(1)} s`)
+  say(`total ${(elapsedMs / 1000).toFixed(1)} s`)
+  const retries = retriesLine()
+  if (retries) say(retries)
 }
 
 async function printSampleQuery(database: MarketDatabase, tradeDate: string): Promise<void> {
@@ -114,10 +116,10 @@ async function printSampleQuery(database: MarketDatabase, tradeDate: string): Pr
     where o.time = ${tradeDate}
     order by m.market_cap desc
     limit 5`
-  console.log(`\nsample query: the five largest stocks on ${tradeDate} with foreigners' net buying`)
-  console.log(
+  say(`\nsample query: the five largest stocks on ${tradeDate} with foreigners' net buying`)
+  say(
     `  select o.stock_code, o.close, o.volume, m.market_cap, <foreign net> from ohlcv_daily o join market_cap_daily m using (stock_code, time) where o.time = '${tradeDate}' order by m.market_cap desc limit 5`,
   )
   const { rows } = await query.execute(database.db)
-  console.log(formatTable(rows))
+  say(formatTable(rows))
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { holidayName } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { RefusedError, withDatabase } from '../context.ts'
-import { formatTable } from '../table.ts'
+import { formatTable, say } from '../table.ts'
 import { parseTradeDate } from './run.ts'
 
 export function registerQuality(program: Command): void {
@@ -24,15 +24,15 @@ export function registerQuality(program: Command): void {
           return
         }
         if (!report.date) {
-          console.log('no quality checks recorded yet')
+          say('no quality checks recorded yet')
           return
         }
         if (report.checks.length === 0) {
-          console.log(`no quality checks recorded for ${report.date}`)
+          say(`no quality checks recorded for ${report.date}`)
           return
         }
-        console.log(`quality checks for ${report.date} (latest run per dataset)`)
-        console.log(formatTable(
+        say(`quality checks for ${report.date} (latest run per dataset)`)
+        say(formatTable(
           report.checks.map((check) => ({
             dataset: check.dataset,
             check: check.check_name,
@@ -43,7 +43,7 @@ export function registerQuality(program: Command): void {
             sample: ((check.sample as Array<{ key: string }> | null) ?? []).slice(0, 3).map((s) => s.key).join(' '),
           })),
         ))
-        for (const check of report.checks.filter((c) => !c.passed)) console.log(`- ${check.dataset}/${check.check_name}: ${check.message}`)
+        for (const check of report.checks.filter((c) => !c.passed)) say(`- ${check.dataset}/${check.check_name}: ${check.message}`)
       })
     })
 }

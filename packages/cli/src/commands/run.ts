@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { calendarDateProblem, DATASETS, SOURCES, unfinishedDateReason, type AppConfig, type Dataset, type SourceName } from '@kmd/core'
 import { createCollectors, loadSourcePlan, planWith, runWithFallback, type JobResult } from '@kmd/pipeline'
-import { checkPlanCredentials, RefusedError, withDatabase } from '../context.ts'
+import { checkPlanCredentials, RefusedError, retriesLine, withDatabase } from '../context.ts'
+import { say } from '../table.ts'
 
 export function parseTradeDate(value: string): string {
   const problem = calendarDateProblem(value)
@@ -27,10 +28,12 @@ export function registerRun(program: Command): void {
         },
         { check: (config) => checkPlanCredentials(config, planOf(config), options.dataset) },
       )
-      console.log(partition.attempts.map(describeResult).join('\n'))
+      say(partition.attempts.map(describeResult).join('\n'))
+      const retries = retriesLine()
+      if (retries) say(retries)
       // Non-zero when the partition is not loaded, or loaded short of its expected keys.
       const { final, completeness } = partition
-      if (completeness && !completeness.complete) console.log(`${final.dataset} ${final.tradeDate} is incomplete: ${completeness.missingCount} of ${completeness.expectedCount} expected keys missing (${completeness.missingSample.slice(0, 3).join(', ')}…)`)
+      if (completeness && !completeness.complete) say(`${final.dataset} ${final.tradeDate} is incomplete: ${completeness.missingCount} of ${completeness.expectedCount} expected keys missing (${completeness.missingSample.slice(0, 3).join(', ')}…)`)
       if (partition.status === 'FAILED' || (completeness && !completeness.complete)) process.exitCode = 1
     })
 }

@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import { detectCapabilities, type MarketDatabase } from '@kmd/db'
 import { reapDeadRuns } from '@kmd/pipeline'
 import { withDatabase } from '../context.ts'
-import { formatTable } from '../table.ts'
+import { formatTable, say } from '../table.ts'
 
 export function registerStatus(program: Command): void {
   program
@@ -56,14 +56,14 @@ async function readCompleteness(database: MarketDatabase) {
 
 function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
   const { capabilities } = status
-  console.log(
+  say(
     `database: ${status.database}, PostgreSQL ${capabilities.postgresMajor}, ` +
       (capabilities.timescaledbInstalled ? `TimescaleDB ${capabilities.timescaledbVersion}` : 'no TimescaleDB'),
   )
-  if (status.reapedRuns > 0) console.log(`marked ${status.reapedRuns} dead run(s) ABANDONED`)
+  if (status.reapedRuns > 0) say(`marked ${status.reapedRuns} dead run(s) ABANDONED`)
   if (status.completeness.length > 0) {
-    console.log('\ncompleteness (partition_completeness)')
-    console.log(formatTable(
+    say('\ncompleteness (partition_completeness)')
+    say(formatTable(
       status.completeness.map((row) => ({
         dataset: row.dataset,
         'last complete trade date': row.lastCompleteTradeDate ?? '-',
@@ -71,10 +71,10 @@ function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
         'latest incomplete': row.incomplete.map((day) => `${day.date} (${day.missing}/${day.expected} missing)`).join(', ') || '-',
       })),
     ))
-    if (status.completeness.some((row) => row.incompleteCount > 0)) console.log('  re-load incomplete days with: pnpm etl backfill --dataset <dataset> --from <date> --to <date> --reprocess incomplete')
+    if (status.completeness.some((row) => row.incompleteCount > 0)) say('  re-load incomplete days with: pnpm etl backfill --dataset <dataset> --from <date> --to <date> --reprocess incomplete')
   }
-  console.log('\ndata freshness')
-  console.log(formatTable(
+  say('\ndata freshness')
+  say(formatTable(
     status.freshness.map((row) => ({
       dataset: row.dataset,
       'latest trade date': formatDate(row.latest_trade_date),
@@ -83,8 +83,8 @@ function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
     })),
   ))
   if (status.latestRuns.length > 0) {
-    console.log('\nlatest run per dataset')
-    console.log(formatTable(
+    say('\nlatest run per dataset')
+    say(formatTable(
       status.latestRuns.map((run) => ({
         dataset: run.dataset,
         source: run.source,
@@ -97,9 +97,9 @@ function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
     ))
   }
   if (status.recentFailures.length > 0) {
-    console.log('\nrecent failures')
+    say('\nrecent failures')
     for (const failure of status.recentFailures) {
-      console.log(`  ${failure.started_at.toISOString()} ${failure.dataset} ${failure.partition_key} ${failure.status}: ${failure.error_message ?? ''}`)
+      say(`  ${failure.started_at.toISOString()} ${failure.dataset} ${failure.partition_key} ${failure.status}: ${failure.error_message ?? ''}`)
     }
   }
 }

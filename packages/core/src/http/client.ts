@@ -29,6 +29,9 @@ interface OutgoingRequest {
  * hook and then by status, and failures become the typed errors of `errors.ts`; p-retry retries
  * those that say `retryable`.
  */
+/** The message of the warning logged before each retry; a command may count these instead of printing them. */
+export const HTTP_RETRY_MESSAGE = 'HTTP request failed; retrying'
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
   const source = options.source ?? new URL(baseUrl).host
@@ -93,7 +96,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) return false
         options.logger?.warn(
           { source, method: label.method, path: label.path, attempt: attemptNumber, retriesLeft, reason: error.message, retryAfterMs },
-          'HTTP request failed; retrying',
+          HTTP_RETRY_MESSAGE,
         )
         if (retryAfterMs) await sleep(retryAfterMs)
         return true

@@ -1,4 +1,4 @@
-export { createHttpClient } from './client.ts'
+export { createHttpClient, HTTP_RETRY_MESSAGE } from './client.ts'
 export { parseRetryAfter } from './failures.ts'
 export { charsetFor, charsetOf, decodeBody, DEFAULT_CHARSET, metaCharsetOf } from './charset.ts'
 export { firstDuplicateKey, malformedAnswerError, parseJsonAnswer, type JsonAnswer } from './json-answer.ts'
