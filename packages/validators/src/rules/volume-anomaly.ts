@@ -1,5 +1,6 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
+import { previousSessions } from '../previous-close.ts'
 import { batchParam, dateParam, notRejected, show } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -20,6 +21,19 @@ export const volumeAnomalyRule: Rule = {
   description: 'volume and trading_value at most 50x the stock’s 20-session production median (needs 5 sessions; warn)',
   async check(context) {
     const { target } = context
+    const tradeDate = dateParam(target.tradeDate)
+    // A stock's last HISTORY_SESSIONS rows, newest first: those within the calendar's last
+    // sessions (constant bounds, so only their chunks are read), and older ones only when
+    // those are too few (a suspended or newly listed stock). Each look-up reads every row of
+    // its range without an ORDER BY … LIMIT: with one, the planner walked each chunk's time
+    // index from the trade date down and tested every row's stock whenever it misjudged how
+    // many rows a stock had there (60 s a day on the embedded database).
+    const sessions = await previousSessions(context)
+    const windowStart = dateParam(sessions[sessions.length - 1] ?? target.tradeDate)
+    const newestFirst = (alias: string) => sql`
+      array_agg(${sql.ref(`${alias}.volume`)} order by ${sql.ref(`${alias}.time`)} desc) as volumes,
+      array_agg(${sql.ref(`${alias}.trading_value`)} order by ${sql.ref(`${alias}.time`)} desc) as trading_values`
+    const median = (values: RawBuilder<unknown>) => sql`(select percentile_cont(0.5) within group (order by v) from unnest(${values}) v)`
     const found = await flagRows(context, {
       column: 'warnings',
       checked: sql`
@@ -28,17 +42,23 @@ export const volumeAnomalyRule: Rule = {
           from staging.ohlcv_daily s
           where s.batch_id = ${batchParam(target.batchId)} and s.stock_code is not null and ${notRejected('s')}
         ),
-        medians as (
-          select b.*, h.sessions, h.volume_median, h.value_median
+        histories as (
+          select b.*,
+                 (coalesce(w.volumes, '{}') || coalesce(old.volumes, '{}'))[1:${HISTORY_SESSIONS}] as volumes,
+                 (coalesce(w.trading_values, '{}') || coalesce(old.trading_values, '{}'))[1:${HISTORY_SESSIONS}] as trading_values
           from batch b
           cross join lateral (
-            select count(*)::int as sessions,
-                   percentile_cont(0.5) within group (order by r.volume) as volume_median,
-                   percentile_cont(0.5) within group (order by r.trading_value) as value_median
-            from (select o.volume, o.trading_value from ohlcv_daily o
-                  where o.stock_code = b.stock_code and o.time < ${dateParam(target.tradeDate)}
-                  order by o.time desc limit ${HISTORY_SESSIONS}) r
-          ) h
+            select count(*) as n, ${newestFirst('o')} from ohlcv_daily o
+            where o.stock_code = b.stock_code and o.time >= ${windowStart} and o.time < ${tradeDate}
+          ) w
+          cross join lateral (
+            select ${newestFirst('o')} from ohlcv_daily o
+            where w.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time < ${windowStart}
+          ) old
+        ),
+        medians as (
+          select h.*, cardinality(h.volumes) as sessions, ${median(sql`h.volumes`)} as volume_median, ${median(sql`h.trading_values`)} as value_median
+          from histories h
         )
         select m.row_number,
                case when m.sessions < ${MIN_HISTORY} then '{}'::text[] else array_remove(array[
