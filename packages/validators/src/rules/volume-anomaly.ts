@@ -22,18 +22,16 @@ export const volumeAnomalyRule: Rule = {
   async check(context) {
     const { target } = context
     const tradeDate = dateParam(target.tradeDate)
-    // A stock's last HISTORY_SESSIONS rows, newest first: those within the calendar's last
-    // sessions (constant bounds, so only their chunks are read), and older ones only when
-    // those are too few (a suspended or newly listed stock). Each look-up reads every row of
-    // its range without an ORDER BY … LIMIT: with one, the planner walked each chunk's time
-    // index from the trade date down and tested every row's stock whenever it misjudged how
-    // many rows a stock had there (60 s a day on the embedded database).
+    // A stock's last HISTORY_SESSIONS rows: those within the calendar's last sessions (constant
+    // bounds, so only their chunks are read) when there are exactly that many, as for a stock
+    // that traded every session; else the newest of them and of older rows (a suspended or
+    // newly listed stock). No per-row ORDER BY … LIMIT: with one, the planner walked each
+    // chunk's time index down from the trade date and tested every row's stock whenever it
+    // misjudged how many rows a stock had there (60 s a day on the embedded database).
     const sessions = await previousSessions(context)
     const windowStart = dateParam(sessions[sessions.length - 1] ?? target.tradeDate)
-    const newestFirst = (alias: string) => sql`
-      array_agg(${sql.ref(`${alias}.volume`)} order by ${sql.ref(`${alias}.time`)} desc) as volumes,
-      array_agg(${sql.ref(`${alias}.trading_value`)} order by ${sql.ref(`${alias}.time`)} desc) as trading_values`
-    const median = (values: RawBuilder<unknown>) => sql`(select percentile_cont(0.5) within group (order by v) from unnest(${values}) v)`
+    const inWindow = sql`o.time >= ${windowStart} and o.time < ${tradeDate}`
+    const medianOf = (values: RawBuilder<unknown>) => sql`(select percentile_cont(0.5) within group (order by v) from unnest(${values}) v)`
     const found = await flagRows(context, {
       column: 'warnings',
       checked: sql`
@@ -42,23 +40,29 @@ export const volumeAnomalyRule: Rule = {
           from staging.ohlcv_daily s
           where s.batch_id = ${batchParam(target.batchId)} and s.stock_code is not null and ${notRejected('s')}
         ),
-        histories as (
+        medians as (
           select b.*,
-                 (coalesce(w.volumes, '{}') || coalesce(old.volumes, '{}'))[1:${HISTORY_SESSIONS}] as volumes,
-                 (coalesce(w.trading_values, '{}') || coalesce(old.trading_values, '{}'))[1:${HISTORY_SESSIONS}] as trading_values
+                 case when w.n = ${HISTORY_SESSIONS} then w.n else coalesce(cardinality(x.volumes), 0) end as sessions,
+                 case when w.n = ${HISTORY_SESSIONS} then w.volume_median else ${medianOf(sql`x.volumes`)} end as volume_median,
+                 case when w.n = ${HISTORY_SESSIONS} then w.value_median else ${medianOf(sql`x.trading_values`)} end as value_median
           from batch b
           cross join lateral (
-            select count(*) as n, ${newestFirst('o')} from ohlcv_daily o
-            where o.stock_code = b.stock_code and o.time >= ${windowStart} and o.time < ${tradeDate}
+            select count(*)::int as n,
+                   percentile_cont(0.5) within group (order by o.volume) as volume_median,
+                   percentile_cont(0.5) within group (order by o.trading_value) as value_median
+            from ohlcv_daily o where o.stock_code = b.stock_code and ${inWindow}
           ) w
           cross join lateral (
-            select ${newestFirst('o')} from ohlcv_daily o
-            where w.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time < ${windowStart}
-          ) old
-        ),
-        medians as (
-          select h.*, cardinality(h.volumes) as sessions, ${median(sql`h.volumes`)} as volume_median, ${median(sql`h.trading_values`)} as value_median
-          from histories h
+            select (array_agg(h.volume order by h.time desc))[1:${HISTORY_SESSIONS}] as volumes,
+                   (array_agg(h.trading_value order by h.time desc))[1:${HISTORY_SESSIONS}] as trading_values
+            from (
+              select o.time, o.volume, o.trading_value from ohlcv_daily o where o.stock_code = b.stock_code and ${inWindow}
+              union all
+              select o.time, o.volume, o.trading_value from ohlcv_daily o
+              where w.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time < ${windowStart}
+            ) h
+            where w.n <> ${HISTORY_SESSIONS}
+          ) x
         )
         select m.row_number,
                case when m.sessions < ${MIN_HISTORY} then '{}'::text[] else array_remove(array[
