@@ -68,8 +68,9 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
     })
     return { status, promoted, valid, rejected, details }
   })
-  // The next batch's rules look this one's rows up in production.
-  if (isDaily(target.dataset)) await analyzeGrownTables(database.db, target.dataset)
+  // The next batch's rules look this one's rows up in production; a server's autovacuum keeps
+  // its statistics, the embedded database has none.
+  if (isDaily(target.dataset) && database.backend === 'embedded') await analyzeGrownTables(database.db, target.dataset)
   const refreshStarted = performance.now()
   const refreshed =
     options.refreshAggregates === false || !hasAggregates(target.dataset)
