@@ -153,7 +153,7 @@ async function main(): Promise<void> {
   console.table(rows)
 }
 
-async function openScratchDatabase(backend: 'embedded' | 'server', serverUrl: string): Promise<{ database: MarketDatabase; dispose(): Promise<void> }> {
+export async function openScratchDatabase(backend: 'embedded' | 'server', serverUrl: string): Promise<{ database: MarketDatabase; dispose(): Promise<void> }> {
   if (backend === 'embedded') {
     const dir = await mkdtemp(join(tmpdir(), 'kmd-bench-backfill-'))
     const database = await openDatabase({ databaseUrl: undefined, embeddedDataDir: dir, databasePoolSize: 1 })

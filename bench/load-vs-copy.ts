@@ -12,6 +12,8 @@ import { validateBatch } from '@kmd/validators'
 const TRADE_DATE = '2019-06-03'
 const COLUMNS = ['stock_code', 'time', 'open', 'high', 'low', 'close', 'volume', 'trading_value', 'change', 'change_rate', 'source'] as const
 
+const CHANGE = 10
+
 /** Distinct six-character codes (base 36), one bar each, all consistent. */
 export function syntheticBars(count: number): Array<CanonicalRecord<OhlcvDailyValues>> {
   return Array.from({ length: count }, (_, i) => {
@@ -25,8 +27,9 @@ export function syntheticBars(count: number): Array<CanonicalRecord<OhlcvDailyVa
       close: String(close),
       volume: 1000 + (i % 977),
       trading_value: (1000 + (i % 977)) * close,
-      change: '10',
-      change_rate: '1.00',
+      change: String(CHANGE),
+      // Against the same base as the change (change_rate_consistency).
+      change_rate: ((CHANGE / (close - CHANGE)) * 100).toFixed(2),
     }
     return { values, raw: { ISU_SRT_CD: values.stock_code, TDD_CLSPRC: values.close }, parseErrors: [] }
   })

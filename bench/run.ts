@@ -13,11 +13,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { createLogger, DAILY_DATASETS, loadConfig, previousTradingDay, lastTradingDays } from '@kmd/core'
 import { openDatabase, migrateToLatest, type MarketDatabase } from '@kmd/db'
-import { createCollectors, runJob } from '@kmd/pipeline'
 import { startSimulator } from '@kmd/source-simulator'
 import { measureLoadVsCopy } from './load-vs-copy.ts'
+import { measureNightly, type NightlyResult } from './nightly.ts'
 import { measureQueries } from './queries.ts'
 import { backfillYears, describeBackfill, measureBackfill } from './backfill.ts'
 
@@ -26,7 +25,7 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
 
 interface BackendResult {
   backend: string
-  nightly: { tradeDate: string; datasets: Record<string, { rows: number; collectMs: number; stageMs: number; validateMs: number; promoteMs: number; totalMs: number }>; totalMs: number }
+  nightly: NightlyResult
   loadVsCopy: Awaited<ReturnType<typeof measureLoadVsCopy>>
   queries: Awaited<ReturnType<typeof measureQueries>>
   backfill: Awaited<ReturnType<typeof measureBackfill>>
@@ -59,30 +58,10 @@ async function main(): Promise<void> {
 async function benchBackend(backend: string, database: MarketDatabase, simulatorUrl: string, backfillYears: number): Promise<BackendResult> {
   const outcome = await migrateToLatest(database.db)
   if (outcome.error) throw outcome.error
-  const config = loadConfig({ ...process.env, KRX_BASE_URL: simulatorUrl, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '1000' })
-  const logger = createLogger({ level: 'warn' })
-  const collectors = createCollectors(config, logger)
-
-  // The night before first, so the price-limit and row-count rules have a previous day.
-  const tradeDate = lastTradingDays(1, '2026-11-20')[0]!
-  for (const dataset of DAILY_DATASETS) await runJob({ database, logger, collectors }, { dataset, source: 'krx', tradeDate: previousTradingDay(tradeDate) })
-  const nightly: BackendResult['nightly'] = { tradeDate, datasets: {}, totalMs: 0 }
-  const started = performance.now()
-  for (const dataset of DAILY_DATASETS) {
-    const result = await runJob({ database, logger, collectors }, { dataset, source: 'krx', tradeDate })
-    if (result.status !== 'SUCCESS' && result.status !== 'PARTIAL') throw new Error(`nightly ${dataset} ended ${result.status}: ${result.message}`)
-    const t = result.timings
-    nightly.datasets[dataset] = {
-      rows: result.promoted + result.rejected === 0 ? result.valid : result.valid,
-      collectMs: t.collect ?? 0, stageMs: t.stage ?? 0, validateMs: t.validate ?? 0, promoteMs: t.promote ?? 0,
-      totalMs: Object.values(t).reduce((a, b) => a + b, 0),
-    }
-    console.error(`[${backend}] nightly ${dataset}: ${result.valid} rows in ${nightly.datasets[dataset]!.totalMs} ms`)
-  }
-  nightly.totalMs = Math.round(performance.now() - started)
+  const nightly = await measureNightly(database, simulatorUrl, (line) => console.error(`[${backend}] ${line}`))
 
   const loadVsCopy = await measureLoadVsCopy(database, ROWS, (line) => console.error(`[${backend}] ${line}`))
-  const queries = await measureQueries(database, tradeDate, (line) => console.error(`[${backend}] ${line}`))
+  const queries = await measureQueries(database, nightly.tradeDate, (line) => console.error(`[${backend}] ${line}`))
   // Last, so ten years of bars do not change what the measurements above read.
   const backfill = await measureBackfill(database, simulatorUrl, backfillYears, (line) => console.error(`[${backend}] ${line}`))
   return { backend, nightly, loadVsCopy, queries, backfill }

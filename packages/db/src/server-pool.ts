@@ -40,6 +40,10 @@ export function serverPool(databaseUrl: string, poolSize: number, timeouts: Data
     Client: timedClientClass(endpoint, timeouts.connectMs),
     keepAlive: true,
     keepAliveInitialDelayMillis: 30_000,
+    // The pipeline's statements are short and many; their cost estimates over staging and
+    // production cross jit_above_cost, and compiling them cost more than running them
+    // (validation of one day: 818 ms with JIT, 73 ms without, on PostgreSQL 15).
+    options: '-c jit=off',
     ...(timeouts.statementMs > 0 ? { statement_timeout: timeouts.statementMs, query_timeout: timeouts.statementMs + QUERY_TIMEOUT_MARGIN_MS } : {}),
     ...(timeouts.idleInTransactionMs > 0 ? { idle_in_transaction_session_timeout: timeouts.idleInTransactionMs } : {}),
   })

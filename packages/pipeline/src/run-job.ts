@@ -39,7 +39,7 @@ export interface JobResult {
   failedChecks: string[]
   /** What production holds of the partition after this run promoted (daily datasets only). */
   completeness?: PartitionCompleteness
-  /** Milliseconds per stage: collect, stage, validate, promote. */
+  /** Milliseconds per stage: collect, stage, validate, promote, ledger (the completeness ledger after promotion). */
   timings: Record<string, number>
   message: string | undefined
 }
@@ -160,8 +160,11 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     result.message = validation.incompleteReason
     if (hasCompleteness(job.dataset)) {
       const partition = { dataset: job.dataset, tradeDate: job.tradeDate, runId, threshold: completenessThreshold }
-      result.completeness = await recordPartitionCompleteness(database.db, partition)
-      await remeasureDependents(database.db, partition)
+      result.completeness = await timed('ledger', async () => {
+        const completeness = await recordPartitionCompleteness(database.db, partition)
+        await remeasureDependents(database.db, partition)
+        return completeness
+      })
     }
     logger.info({ status: result.status, valid: result.valid, rejected: result.rejected, promoted: result.promoted, timings }, 'run finished')
     return result

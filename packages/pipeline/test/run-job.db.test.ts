@@ -50,7 +50,7 @@ describe('runJob against the simulator', () => {
     }
     const ohlcv = await run({ dataset: 'ohlcv_daily', tradeDate: DAY })
     expect(ohlcv).toMatchObject({ status: 'SUCCESS', fetched: STOCKS, valid: STOCKS, rejected: 0, promoted: STOCKS })
-    expect(Object.keys(ohlcv.timings)).toEqual(['collect', 'stage', 'validate', 'promote'])
+    expect(Object.keys(ohlcv.timings)).toEqual(['collect', 'stage', 'validate', 'promote', 'ledger'])
     expect(await productionCount('ohlcv_daily', DAY)).toBe(STOCKS)
 
     const log = await logOf(ohlcv.runId)

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely'
 import { DAILY_DATASETS, DATASETS, type DailyDataset, type Dataset, type ReferenceDataset } from '@kmd/core'
-import { acquirePipelineLock, detectCapabilities, type Database, type MarketDatabase } from '@kmd/db'
+import { acquirePipelineLock, analyzeGrownTables, detectCapabilities, type Database, type MarketDatabase } from '@kmd/db'
 import { hasAggregates, refreshAggregates } from './aggregates.ts'
 import { REFERENCE_PROMOTERS, type ReferencePromotion } from './reference/index.ts'
 import { finishRun, type RunCounts } from './run-log.ts'
@@ -68,6 +68,9 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
     })
     return { status, promoted, valid, rejected, details }
   })
+  // The next batch's rules look this one's rows up in production; a server's autovacuum keeps
+  // its statistics, the embedded database has none.
+  if (isDaily(target.dataset) && database.backend === 'embedded') await analyzeGrownTables(database.db, target.dataset)
   const refreshStarted = performance.now()
   const refreshed =
     options.refreshAggregates === false || !hasAggregates(target.dataset)

@@ -78,14 +78,15 @@ export async function measureCoverage(db: Kysely<Database>, request: CoverageReq
       ? sql`select ${entity} from ${productionTable(spec)} where time = ${day}`
       : sql`select distinct ${entity} from ${stagingTable(spec)} t
             where t.batch_id = ${batchParam(request.delivered.batchId)} and t.time = ${day} and ${notRejected('t')}`
-  const sameEntity = sql.join(spec.entityColumns.map((c) => sql`${col('d', c)} = ${col('e', c)}`), sql` and `)
   const keyText = sql<string>`${sql.join(spec.entityColumns.map((c) => col('m', c)), sql` || '/' || `)} || '@' || ${request.tradeDate}::text`
 
   const { rows } = await sql<{ expected: number; missing: number; sample: string[] | null; stocks: string[] | null }>`
     with expected_all as (${expected}),
     expected as materialized (${narrowed}),
     delivered as materialized (${delivered}),
-    missing as materialized (select e.* from expected e where not exists (select 1 from delivered d where ${sameEntity}))
+    -- A set difference, never a nested loop: the planner put a fresh batch's delivered keys at
+    -- one row and compared 29k investor keys with each other (34 s a day on a server).
+    missing as materialized (select * from expected except select * from delivered)
     select (select count(*) from expected)::int as expected,
            (select count(*) from missing)::int as missing,
            (select array_agg(k order by k) from (select ${keyText} as k from missing m order by 1 limit ${MISSING_SAMPLE_SIZE}) s) as sample,

@@ -101,6 +101,7 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
   const previousSession = sessions[0] ?? null
   const limit = dailyLimitOn(target.tradeDate)
   const outside = (price: RawBuilder<unknown>, lower: RawBuilder<unknown>, upper: RawBuilder<unknown>) => outsideBand(price, lower, upper, target.tradeDate)
+  const windowStart = dateParam(sessions[sessions.length - 1] ?? target.tradeDate)
   const sessionList = sql`${`{${sessions.join(',')}}`}::date[]`
   // One limit move per session: (1 ± limit)^k, computed once per row (numeric power is costly).
   const factor = (step: number) => sql`case when x.sessions_back = 1 then ${sql.lit(String(step))}::numeric else power(${sql.lit(String(step))}::numeric, x.sessions_back) end`
@@ -117,16 +118,18 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
       from batch b
       left join ohlcv_daily o on o.stock_code = b.stock_code and o.time = ${previousSession}::date
     ),
+    -- The latest earlier close of a stock production lacks on the previous session: within the
+    -- calendar's window (constant bounds, so only its chunks are read), else before it. No
+    -- ORDER BY … LIMIT (nor a lone max(), which the planner turns into one): that walked each
+    -- chunk's time index down from the trade date whenever the planner misjudged a stock's rows.
     priced as (
       select * from on_previous_session where prev_close is not null
       union all
-      select q.row_number, q.stock_code, q.open, q.high, q.low, q.close, q.change, q.volume, q.trading_value, l.close, l.time
+      select q.row_number, q.stock_code, q.open, q.high, q.low, q.close, q.change, q.volume, q.trading_value,
+             coalesce(w.close, old.close), coalesce(w.time, old.time)
       from on_previous_session q
-      left join lateral (
-        select o.close, o.time from ohlcv_daily o
-        where o.stock_code = q.stock_code and o.time < ${tradeDate}
-        order by o.time desc limit 1
-      ) l on true
+      cross join lateral (${latestClose(sql`q.stock_code`, sql`o.time >= ${windowStart} and o.time < ${tradeDate}`)}) w
+      cross join lateral (${latestClose(sql`q.stock_code`, sql`w.time is null and o.time < ${windowStart}`)}) old
       where q.prev_close is null
     ),
     gapped as (
@@ -181,6 +184,13 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
            e.sessions_back, e.lower, e.upper, e.average, e.close_off, e.range_off, e.change_off, e.average_off, e.exception,
            case when e.exception = 'corporate_action' then e.close - e.change else e.prev_close end as base
     from excepted e`
+}
+
+/** The stock's latest production close and its date among the rows `range` admits (one row; nulls when none). */
+function latestClose(stockCode: RawBuilder<unknown>, range: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    select (array_agg(o.close order by o.time desc))[1] as close, max(o.time) as time
+    from ohlcv_daily o where o.stock_code = ${stockCode} and ${range}`
 }
 
 /** True when `price` lies beyond [lower − tick, upper + tick], the tick being the price's own; null when either is missing. */

@@ -1,5 +1,6 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
+import { previousSessions } from '../previous-close.ts'
 import { batchParam, dateParam, notRejected, show } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
@@ -20,6 +21,17 @@ export const volumeAnomalyRule: Rule = {
   description: 'volume and trading_value at most 50x the stock’s 20-session production median (needs 5 sessions; warn)',
   async check(context) {
     const { target } = context
+    const tradeDate = dateParam(target.tradeDate)
+    // A stock's last HISTORY_SESSIONS rows: those within the calendar's last sessions (constant
+    // bounds, so only their chunks are read) when there are exactly that many, as for a stock
+    // that traded every session; else the newest of them and of older rows (a suspended or
+    // newly listed stock). No per-row ORDER BY … LIMIT: with one, the planner walked each
+    // chunk's time index down from the trade date and tested every row's stock whenever it
+    // misjudged how many rows a stock had there (60 s a day on the embedded database).
+    const sessions = await previousSessions(context)
+    const windowStart = dateParam(sessions[sessions.length - 1] ?? target.tradeDate)
+    const inWindow = sql`o.time >= ${windowStart} and o.time < ${tradeDate}`
+    const medianOf = (values: RawBuilder<unknown>) => sql`(select percentile_cont(0.5) within group (order by v) from unnest(${values}) v)`
     const found = await flagRows(context, {
       column: 'warnings',
       checked: sql`
@@ -29,16 +41,28 @@ export const volumeAnomalyRule: Rule = {
           where s.batch_id = ${batchParam(target.batchId)} and s.stock_code is not null and ${notRejected('s')}
         ),
         medians as (
-          select b.*, h.sessions, h.volume_median, h.value_median
+          select b.*,
+                 case when w.n = ${HISTORY_SESSIONS} then w.n else coalesce(cardinality(x.volumes), 0) end as sessions,
+                 case when w.n = ${HISTORY_SESSIONS} then w.volume_median else ${medianOf(sql`x.volumes`)} end as volume_median,
+                 case when w.n = ${HISTORY_SESSIONS} then w.value_median else ${medianOf(sql`x.trading_values`)} end as value_median
           from batch b
           cross join lateral (
-            select count(*)::int as sessions,
-                   percentile_cont(0.5) within group (order by r.volume) as volume_median,
-                   percentile_cont(0.5) within group (order by r.trading_value) as value_median
-            from (select o.volume, o.trading_value from ohlcv_daily o
-                  where o.stock_code = b.stock_code and o.time < ${dateParam(target.tradeDate)}
-                  order by o.time desc limit ${HISTORY_SESSIONS}) r
-          ) h
+            select count(*)::int as n,
+                   percentile_cont(0.5) within group (order by o.volume) as volume_median,
+                   percentile_cont(0.5) within group (order by o.trading_value) as value_median
+            from ohlcv_daily o where o.stock_code = b.stock_code and ${inWindow}
+          ) w
+          cross join lateral (
+            select (array_agg(h.volume order by h.time desc))[1:${HISTORY_SESSIONS}] as volumes,
+                   (array_agg(h.trading_value order by h.time desc))[1:${HISTORY_SESSIONS}] as trading_values
+            from (
+              select o.time, o.volume, o.trading_value from ohlcv_daily o where o.stock_code = b.stock_code and ${inWindow}
+              union all
+              select o.time, o.volume, o.trading_value from ohlcv_daily o
+              where w.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time < ${windowStart}
+            ) h
+            where w.n <> ${HISTORY_SESSIONS}
+          ) x
         )
         select m.row_number,
                case when m.sessions < ${MIN_HISTORY} then '{}'::text[] else array_remove(array[
