@@ -3,7 +3,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { sql } from 'kysely'
 import { from as copyFrom } from 'pg-copy-streams'
-import type { CanonicalRecord, CollectedBatch, OhlcvDailyValues } from '@kmd/core'
+import { ceilToTick, floorToTick, tickSize, type CanonicalRecord, type CollectedBatch, type OhlcvDailyValues } from '@kmd/core'
 import { detectCapabilities, type MarketDatabase } from '@kmd/db'
 import { promoteBatch, startRun } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
@@ -12,24 +12,30 @@ import { validateBatch } from '@kmd/validators'
 const TRADE_DATE = '2019-06-03'
 const COLUMNS = ['stock_code', 'time', 'open', 'high', 'low', 'close', 'volume', 'trading_value', 'change', 'change_rate', 'source'] as const
 
-const CHANGE = 10
 
-/** Distinct six-character codes (base 36), one bar each, all consistent. */
+/**
+ * Distinct six-character codes (base 36), one bar each, all consistent: prices on the tick grid
+ * of TRADE_DATE (KOSPI's, which every market shares below 100,000 won), the change against the
+ * same base as its rate, the trading value at the close.
+ */
 export function syntheticBars(count: number): Array<CanonicalRecord<OhlcvDailyValues>> {
+  const onGrid = (price: number, round: typeof floorToTick) => round(price, 'KOSPI', TRADE_DATE)
   return Array.from({ length: count }, (_, i) => {
-    const close = 1000 + (i % 5000) * 10
+    const close = onGrid(1000 + (i % 5000) * 10, floorToTick)
+    const tick = tickSize(close, 'KOSPI', TRADE_DATE)
+    const change = tick
     const values: OhlcvDailyValues = {
       stock_code: i.toString(36).toUpperCase().padStart(6, '0'),
       time: TRADE_DATE,
-      open: String(close - 10),
-      high: String(close + 20),
-      low: String(close - 20),
+      open: String(onGrid(close - tick, floorToTick)),
+      high: String(onGrid(close + 2 * tick, ceilToTick)),
+      low: String(onGrid(close - 2 * tick, floorToTick)),
       close: String(close),
       volume: 1000 + (i % 977),
       trading_value: (1000 + (i % 977)) * close,
-      change: String(CHANGE),
+      change: String(change),
       // Against the same base as the change (change_rate_consistency).
-      change_rate: ((CHANGE / (close - CHANGE)) * 100).toFixed(2),
+      change_rate: ((change / (close - change)) * 100).toFixed(2),
     }
     return { values, raw: { ISU_SRT_CD: values.stock_code, TDD_CLSPRC: values.close }, parseErrors: [] }
   })
