@@ -72,8 +72,8 @@ describe('pnpm etl backfill', () => {
   const days = tradingDaysBetween(from, to)
   const args = ['backfill', '--dataset', 'market_cap_daily', '--from', from, '--to', to]
 
-  test('--dry-run lists every partition with its reason and loads nothing', async () => {
-    const result = await runCli([...args, '--dry-run'], cli.env)
+  test('--dry-run lists every partition with its reason and loads nothing, without asking a source (no login needed)', async () => {
+    const result = await runCli([...args, '--dry-run'], { ...cli.env, KRX_MEMBER_ID: undefined, KRX_MEMBER_PASSWORD: undefined })
     expect(result.code).toBe(0)
     for (const day of days) expect(result.stdout).toContain(`run   ${day}  never run`)
     expect(result.stdout).toMatch(/dry run, nothing changed/)

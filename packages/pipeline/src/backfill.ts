@@ -6,7 +6,7 @@ import { planBackfill, type BackfillRequest, type PlannedPartition } from './bac
 import { BackfillProgress, type ProgressSnapshot } from './backfill-progress.ts'
 import type { PipelineDeps } from './run-job.ts'
 import { runWithFallback, type PartitionResult } from './run-with-fallback.ts'
-import { DEFAULT_SOURCE_PLAN, describeSources, planWith, sourcesToTry, type SourcePlan } from './source-plan.ts'
+import { DEFAULT_SOURCE_PLAN, describeSources, plannedSources, planWith, sourcesToTry, type SourcePlan } from './source-plan.ts'
 
 export interface BackfillOptions extends Omit<BackfillRequest, 'sources'> {
   dataset: DailyDataset
@@ -60,7 +60,8 @@ export class BackfillNotPossibleError extends Error {
  */
 export async function runBackfill(deps: PipelineDeps, options: BackfillOptions): Promise<BackfillSummary> {
   const plan = planWith(options.plan ?? DEFAULT_SOURCE_PLAN, options.dataset, options.source)
-  const sources = sourcesToTry(plan, options.dataset, deps.collectors)
+  // A dry run asks no source, so the plan's sources stand even where none is configured here.
+  const sources = options.dryRun ? plannedSources(plan, options.dataset) : sourcesToTry(plan, options.dataset, deps.collectors)
   if (sources.length === 0) {
     throw new BackfillNotPossibleError(
       options.source ? `source "${options.source}" has no collector for ${options.dataset} in this process` : `no source of the plan (${describeSources(plan, options.dataset)}) has a collector for ${options.dataset} in this process`,

@@ -69,7 +69,8 @@ export function registerBackfill(program: Command): void {
           }
         },
         // A dry run too: its plan is the one of the sources this configuration can ask.
-        { check: (config) => checkPlanCredentials(config, planWith(loadSourcePlan(config.sourcePlanJson), options.dataset, options.source), options.dataset) },
+        // A dry run asks no source: it reads the ledger only, so it needs no login.
+        { check: options.dryRun ? undefined : (config) => checkPlanCredentials(config, planWith(loadSourcePlan(config.sourcePlanJson), options.dataset, options.source), options.dataset) },
       )
       printSummary(summary)
       const retries = retriesLine()
