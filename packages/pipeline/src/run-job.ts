@@ -44,6 +44,11 @@ export interface JobResult {
   message: string | undefined
 }
 
+/** A run's duration as the sum of its timed stages (collect, stage, validate, promote, ledger). */
+export function runDurationMs(result: JobResult): number {
+  return Object.values(result.timings).reduce((total, ms) => total + ms, 0)
+}
+
 export interface PipelineDeps {
   database: MarketDatabase
   logger: Logger

@@ -1,6 +1,6 @@
 import type { Logger, SourceName } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
-import { runWithFallback, type CollectorRegistry, type JobResult, type JobSpec, type PartitionResult, type SourcePlan } from '@kmd/pipeline'
+import { runDurationMs, runWithFallback, type CollectorRegistry, type JobSpec, type PartitionResult, type SourcePlan } from '@kmd/pipeline'
 import { alertForError, alertForPartition, type Alert } from './alerts.ts'
 import { seoulDate, seoulTime } from './cron-slots.ts'
 import type { SchedulerMetrics } from './metrics.ts'
@@ -61,7 +61,7 @@ export async function runSlot(context: SlotRunContext, job: RunnableJob, slot: D
       { dataset: job.dataset, tradeDate, trigger: 'schedule' },
     )
     const finishedAt = new Date()
-    for (const run of partition.attempts) context.metrics.recordRun(run, stageSeconds(run), finishedAt)
+    for (const run of partition.attempts) context.metrics.recordRun(run, runDurationMs(run) / 1000, finishedAt)
     outcome = partition.status
     alert = alertForPartition(partition, { job: job.name, slot, host: context.host }, context.partialRejectRatio)
   } catch (error) {
@@ -78,9 +78,4 @@ export async function runSlot(context: SlotRunContext, job: RunnableJob, slot: D
   if (outcome === 'ABORTED') logger.warn('slot aborted before promotion: production untouched; the slot may be claimed again')
   if (alert) await context.alert(alert)
   return { job: job.name, slot, tradeDate, outcome, partition, finishedAt: new Date() }
-}
-
-/** A run's duration as the sum of its timed stages (collect, stage, validate, promote). */
-function stageSeconds(run: JobResult): number {
-  return Object.values(run.timings).reduce((total, ms) => total + ms, 0) / 1000
 }

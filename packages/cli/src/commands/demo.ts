@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { sql } from 'kysely'
 import { DAILY_DATASETS, lastClosedSession, lastTradingDays, loadConfig, type Dataset } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
-import { createCollectors, decide, loadSourcePlan, plannedSources, readLedger, runWithFallback, type JobResult } from '@kmd/pipeline'
+import { createCollectors, decide, loadSourcePlan, plannedSources, readLedger, runDurationMs, runWithFallback, type JobResult } from '@kmd/pipeline'
 import { commandLogger, retriesLine } from '../context.ts'
 import { formatTable, say } from '../table.ts'
 import { migrate } from './migrate.ts'
@@ -58,7 +58,7 @@ async function runDemo(dayCount: number, reload: boolean): Promise<void> {
       const { final, attempts } = await runWithFallback({ database: database!, logger, collectors, completenessThreshold: config.completenessThreshold }, plan, { dataset, tradeDate, trigger: 'demo' })
       results.push(final)
       const via = attempts.length > 1 ? ` (after ${attempts.slice(0, -1).map((a) => `${a.source} ${a.status}`).join(', ')})` : ''
-      say(`  ${tradeDate} ${dataset.padEnd(17)} ${final.source.padEnd(7)} ${final.status.padEnd(8)} promoted ${String(final.promoted).padStart(6)}  rejected ${String(final.rejected).padStart(4)}  ${totalMs(final)} ms${via}`)
+      say(`  ${tradeDate} ${dataset.padEnd(17)} ${final.source.padEnd(7)} ${final.status.padEnd(8)} promoted ${String(final.promoted).padStart(6)}  rejected ${String(final.rejected).padStart(4)}  ${runDurationMs(final)} ms${via}`)
     }
     say(`\nreference data as of ${lastDay}`)
     for (const dataset of REFERENCE_DATASETS) await load(dataset, lastDay)
@@ -73,10 +73,6 @@ async function runDemo(dayCount: number, reload: boolean): Promise<void> {
     await database?.close()
     await simulator.stop()
   }
-}
-
-function totalMs(result: JobResult): number {
-  return Object.values(result.timings).reduce((a, b) => a + b, 0)
 }
 
 function printSummary(results: JobResult[], unchanged: readonly Dataset[], elapsedMs: number): void {
