@@ -100,8 +100,14 @@ describe('runBackfill', () => {
     const [from, to] = ['2025-08-04', '2025-08-14']
     simulator.faults.inject({ kind: 'slow', match: { bld: 'MDCSTAT01501' }, delayMs: 400, times: Infinity })
     const controller = new AbortController()
-    setTimeout(() => controller.abort('SIGTERM'), 150)
-    const summary = await backfill({ from, to }, controller.signal)
+    // Stop once every worker's partition is fetching (its price-screen request is in), however
+    // long the backfill took to plan on a loaded machine.
+    const fetched = () => simulator.requests.filter((request) => request.form.bld?.endsWith('MDCSTAT01501')).length
+    const before = fetched()
+    const watch = setInterval(() => {
+      if (fetched() - before >= concurrency()) controller.abort('SIGTERM')
+    }, 10)
+    const summary = await backfill({ from, to }, controller.signal).finally(() => clearInterval(watch))
     expect(summary.aborted).toBe(true)
     expect(summary.statuses.ABORTED).toBe(concurrency())
     expect(summary.finished).toBe(concurrency())
