@@ -1,113 +1,101 @@
 /**
- * Cron-slot arithmetic in Korea time: pure functions of instants, no clock and no I/O, so the
- * scheduler loop only asks "which slots fall in this window?" and tests can ask the same with
- * any instant they like.
+ * Cron slots in Korea time, read by one library: node-cron. Its tasks fire the scheduler
+ * (`fireAtSlots`), and the same library's matcher decides which instants are slots when the
+ * scheduler lists the slots of a window, finds the latest or the next one. So an expression
+ * cannot fire at an instant the lists leave out, or the other way round.
  *
- * Asia/Seoul wall time is the UTC instant plus nine hours all year (`SEOUL_OFFSET_MS`, core).
+ * Listing is a pure function of instants, no clock and no I/O: tests ask it with any instant.
+ * node-cron's own "next run" counts from the wall clock, so the lists are built here from its
+ * public `parse` (which hours and minutes) and `match` (is this instant a slot in Asia/Seoul).
  *
- * Expressions have five fields: minute hour day-of-month month day-of-week, each `*`, a
- * number, a range `a-b`, either of those followed by a step `/n`, or a comma list of those;
- * months and weekdays may be named (JAN, MON). Day-of-week 0 and 7 are Sunday. Both day fields must match (the
- * rule node-cron fires by, unlike Vixie cron's "either").
+ * Expression syntax and meaning are node-cron's: five fields (minute hour day-of-month month
+ * day-of-week), `*`, `a-b`, `/n`, lists, `JAN`/`MON` names, `L`, `W`, `#`; a range that runs
+ * backwards wraps (`22-2` is 22:00 to 02:59). Both day fields must match (node-cron's rule,
+ * unlike Vixie cron's "either"): `0 0 13 * 5` is Friday the 13th only.
  */
 
+import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron'
 import { SEOUL_OFFSET_MS, seoulDate } from '@kmd/core'
 
 // A slot's trade date is its calendar day in Korea: re-exported for the scheduler's callers.
 export { seoulDate }
+export type { CronLogger, ScheduledTask }
+
+/** The time zone every expression is read in, for firing and for listing. */
+export const CRON_TIME_ZONE = 'Asia/Seoul'
 
 export interface CronSpec {
+  /** The expression, its fields separated by single spaces. */
   readonly expression: string
+  /** The minutes and hours it names, ascending (node-cron's parse). */
   readonly minutes: readonly number[]
   readonly hours: readonly number[]
-  readonly daysOfMonth: ReadonlySet<number>
-  readonly months: ReadonlySet<number>
-  /** 0 = Sunday … 6 = Saturday */
-  readonly daysOfWeek: ReadonlySet<number>
+  /** node-cron's verdict: is this instant one of the expression's slots in Korea time? */
+  readonly matches: (instant: Date) => boolean
 }
 
 const MS_PER_DAY = 86_400_000
 const MS_PER_MINUTE = 60_000
 
-const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']
-const WEEKDAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']
-
-interface FieldRule {
-  name: string
-  min: number
-  max: number
-  names?: readonly string[]
-  /** Value of names[0] (JAN = 1, SUN = 0). */
-  nameBase?: number
-}
-
-const FIELDS: readonly FieldRule[] = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: MONTH_NAMES, nameBase: 1 },
-  { name: 'day of week', min: 0, max: 7, names: WEEKDAY_NAMES, nameBase: 0 },
-]
-
 export class CronSyntaxError extends Error {
-  constructor(expression: string, problem: string) {
-    super(`invalid cron expression "${expression}": ${problem}`)
+  constructor(expression: string, problem: string, job?: string) {
+    super(`${job === undefined ? '' : `job ${job}: `}invalid cron expression "${expression}": ${problem}`)
     this.name = 'CronSyntaxError'
   }
 }
 
-/** Parses a five-field expression; throws CronSyntaxError naming the field at fault. */
-export function parseCron(expression: string): CronSpec {
-  const parts = expression.trim().split(/\s+/)
-  if (parts.length !== 5) throw new CronSyntaxError(expression, `expected 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}`)
-  const [minutes, hours, daysOfMonth, months, daysOfWeek] = parts.map((part, index) => parseField(expression, part, FIELDS[index]!))
+// One never-started node-cron task per expression, asked only for `match`: node-cron's public
+// matcher, the same its firing tasks run. Shared, so re-reading a job table adds no task.
+const matchers = new Map<string, ScheduledTask>()
+
+function matcherOf(expression: string): ScheduledTask {
+  let matcher = matchers.get(expression)
+  if (!matcher) {
+    matcher = cron.createTask(expression, () => undefined, { timezone: CRON_TIME_ZONE, name: `kmd matcher ${expression}` })
+    matchers.set(expression, matcher)
+  }
+  return matcher
+}
+
+/**
+ * Reads an expression as node-cron does; throws CronSyntaxError naming the job (when given),
+ * the expression and each field node-cron refuses. The only check of an expression.
+ */
+export function parseCron(text: string, job?: string): CronSpec {
+  const expression = text.trim().split(/\s+/).join(' ')
+  const checked = cron.validateDetailed(expression)
+  if (!checked.valid || !checked.fields) {
+    throw new CronSyntaxError(expression, checked.errors.map((error) => `${error.field}: ${error.message}`).join('; '), job)
+  }
+  // A slot is a whole minute (schedule_slots, the catch-up window): node-cron's optional
+  // seconds field may only say 0.
+  if (checked.fields.second.length !== 1 || checked.fields.second[0] !== 0) {
+    throw new CronSyntaxError(expression, 'second: slots are whole minutes, so a seconds field may only be 0', job)
+  }
+  const matcher = matcherOf(expression)
   return {
-    expression: parts.join(' '),
-    minutes: minutes!,
-    hours: hours!,
-    daysOfMonth: new Set(daysOfMonth),
-    months: new Set(months),
-    daysOfWeek: new Set(daysOfWeek!.map((day) => day % 7)),
+    expression,
+    minutes: ascending(checked.fields.minute),
+    hours: ascending(checked.fields.hour),
+    matches: (instant) => matcher.match(instant),
   }
 }
 
-function parseField(expression: string, text: string, rule: FieldRule): number[] {
-  const values = new Set<number>()
-  for (const item of text.split(',')) {
-    const match = /^([^/]+)(?:\/(\d+))?$/.exec(item)
-    if (!match) throw new CronSyntaxError(expression, `${rule.name}: cannot read "${item}"`)
-    const [, range, stepText] = match
-    const step = stepText === undefined ? 1 : Number(stepText)
-    if (step < 1) throw new CronSyntaxError(expression, `${rule.name}: step must be at least 1`)
-    let from: number
-    let to: number
-    if (range === '*') {
-      ;[from, to] = [rule.min, rule.max]
-    } else {
-      const bounds = range!.split('-')
-      if (bounds.length > 2) throw new CronSyntaxError(expression, `${rule.name}: cannot read "${item}"`)
-      from = fieldValue(expression, bounds[0]!, rule)
-      to = bounds.length === 2 ? fieldValue(expression, bounds[1]!, rule) : stepText === undefined ? from : rule.max
-      if (to < from) throw new CronSyntaxError(expression, `${rule.name}: range ${range} runs backwards`)
-    }
-    for (let value = from; value <= to; value += step) values.add(value)
-  }
-  return [...values].sort((a, b) => a - b)
+/**
+ * Fires `onSlot` at each slot of `spec` in Korea time (a node-cron task, started); destroy the
+ * task to stop it.
+ */
+export function fireAtSlots(spec: CronSpec, onSlot: (slot: Date) => void, options: { name: string; logger: CronLogger }): ScheduledTask {
+  return cron.schedule(spec.expression, (context) => onSlot(context.date), { timezone: CRON_TIME_ZONE, name: options.name, logger: options.logger })
 }
-
-function fieldValue(expression: string, text: string, rule: FieldRule): number {
-  const named = rule.names?.indexOf(text.toUpperCase()) ?? -1
-  const value = named >= 0 ? named + (rule.nameBase ?? 0) : /^\d+$/.test(text) ? Number(text) : Number.NaN
-  if (!Number.isInteger(value) || value < rule.min || value > rule.max) {
-    throw new CronSyntaxError(expression, `${rule.name}: "${text}" is not in ${rule.min}-${rule.max}`)
-  }
-  return value
-}
-
 
 /** `2026-11-18T18:30+09:00`: an instant as Korea wall time, for logs and alerts. */
 export function seoulTime(instant: Date): string {
   return `${new Date(instant.getTime() + SEOUL_OFFSET_MS).toISOString().slice(0, 16)}+09:00`
+}
+
+function ascending(values: ReadonlyArray<number | string>): number[] {
+  return [...new Set(values.map(Number))].sort((a, b) => a - b)
 }
 
 // Korea day number (days since 1970-01-01 in KST) of an instant.
@@ -115,16 +103,16 @@ function seoulDay(ms: number): number {
   return Math.floor((ms + SEOUL_OFFSET_MS) / MS_PER_DAY)
 }
 
-function dayMatches(spec: CronSpec, day: number): boolean {
-  const date = new Date(day * MS_PER_DAY)
-  return spec.months.has(date.getUTCMonth() + 1) && spec.daysOfMonth.has(date.getUTCDate()) && spec.daysOfWeek.has(date.getUTCDay())
-}
-
-// The slots of one Korea day in ascending order, as UTC milliseconds.
+/**
+ * The slots of one Korea day in ascending order, as UTC milliseconds. Korea keeps UTC+9 all
+ * year, so the day's candidates are its midnight plus each hour and minute the expression
+ * names. They differ only in those fields, which they match by construction, so node-cron's
+ * verdict on the first (day of month, month, day of week) is its verdict on all of them.
+ */
 function slotsOfDay(spec: CronSpec, day: number): number[] {
-  if (!dayMatches(spec, day)) return []
   const midnight = day * MS_PER_DAY - SEOUL_OFFSET_MS
-  return spec.hours.flatMap((hour) => spec.minutes.map((minute) => midnight + (hour * 60 + minute) * MS_PER_MINUTE))
+  const candidates = spec.hours.flatMap((hour) => spec.minutes.map((minute) => midnight + (hour * 60 + minute) * MS_PER_MINUTE))
+  return candidates.length > 0 && spec.matches(new Date(candidates[0]!)) ? candidates : []
 }
 
 /** Slots `s` with `after < s <= until`, oldest first. */

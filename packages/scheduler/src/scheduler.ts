@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import cron, { type ScheduledTask } from 'node-cron'
 import { sql } from 'kysely'
 import { maskSecretsInText, type Logger } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { acquireRunLease, DEFAULT_SOURCE_PLAN, describeSources, planWith, plannedSources, reapDeadRuns, sourcesToTry, type CollectorRegistry, type RunLease, type SourcePlan } from '@kmd/pipeline'
 import { toWebhookPayload, type Alert } from './alerts.ts'
-import { nextSlotAfter, seoulTime, slotsBetween } from './cron-slots.ts'
+import { fireAtSlots, nextSlotAfter, seoulTime, slotsBetween, type CronLogger, type ScheduledTask } from './cron-slots.ts'
 import { checkFreshness } from './freshness-alerts.ts'
 import { SchedulerMetrics } from './metrics.ts'
 import type { JobDefinition } from './schedule-config.ts'
@@ -146,11 +145,10 @@ export class Scheduler {
   start(): void {
     if (this.started || this.stopped) return
     this.started = true
-    const byExpression = new Map<string, string[]>()
-    for (const job of this.jobs) byExpression.set(job.cron.expression, [...(byExpression.get(job.cron.expression) ?? []), job.name])
-    for (const [expression, names] of byExpression) {
-      const task = cron.schedule(expression, () => this.tickLogged(), { timezone: 'Asia/Seoul', name: `kmd ${names.join(',')}`, logger: this.cronLogger() })
-      this.cronTasks.push(task)
+    const byExpression = new Map<string, RunnableJob[]>()
+    for (const job of this.jobs) byExpression.set(job.cron.expression, [...(byExpression.get(job.cron.expression) ?? []), job])
+    for (const jobs of byExpression.values()) {
+      this.cronTasks.push(fireAtSlots(jobs[0]!.cron, () => this.tickLogged(), { name: `kmd ${jobs.map((job) => job.name).join(',')}`, logger: this.cronLogger() }))
     }
     // The timer catches a firing node-cron missed (a blocked event loop) and runs freshness checks.
     this.timer = setInterval(() => this.tickLogged(), this.tickIntervalMs)
@@ -207,7 +205,7 @@ export class Scheduler {
   }
 
   // node-cron's own messages (e.g. a missed execution) as JSON lines of the project's logger.
-  private cronLogger() {
+  private cronLogger(): CronLogger {
     const logger = this.options.logger.child({ component: 'node-cron' })
     return {
       info: (message: string) => logger.debug(message),
