@@ -27,6 +27,7 @@ import {
   INFOMAX_INDEX_CODES,
   type InfomaxFetcher,
 } from '@kmd/collector-infomax'
+import { collectFloatingSharesFile } from '@kmd/collector-file'
 import type { Kysely } from 'kysely'
 import type { Database } from '@kmd/db'
 import { expectedStockCodes } from '@kmd/validators'
@@ -144,13 +145,25 @@ function infomaxIndexCode(krxIndex: string): string {
   return found[0]
 }
 
+/** The files given to this process (`etl import floating-shares <file>`), per dataset a file can hold. */
+export interface FileInputs {
+  floating_shares?: string
+}
+
+/** Source `file`: a collector for each dataset a file was given for; the file states its own dates. */
+export function fileCollectors(files: FileInputs): Partial<Record<Dataset, Collector>> {
+  const floatingShares = files.floating_shares
+  return floatingShares === undefined ? {} : { floating_shares: (date) => collectFloatingSharesFile(floatingShares, date) }
+}
+
 /**
  * Every source configured in this process; a source's client (session, pacing) is shared by
  * its datasets. A source that needs a login is there only when its credentials are set
  * (`config.unsetCredentials`), so a plan's source without them is passed over rather than
- * failed after a request; `sourcesPassedOver` names what is missing.
+ * failed after a request; `sourcesPassedOver` names what is missing. Source `file` is there
+ * only for the files given (`options.files`).
  */
-export function createCollectors(config: AppConfig, logger: Logger): CollectorRegistry {
+export function createCollectors(config: AppConfig, logger: Logger, options: { files?: FileInputs } = {}): CollectorRegistry {
   const naver = createNaverClient(config, { logger })
   const configured = (source: SourceName) => config.unsetCredentials[source].length === 0
   const registry: CollectorRegistry = {
@@ -159,6 +172,7 @@ export function createCollectors(config: AppConfig, logger: Logger): CollectorRe
   if (configured('krx')) registry.krx = krxCollectors(createKrxClient(config, { logger }), { indexes: config.krxIndexes })
   if (configured('kis')) registry.kis = kisCollectors(createKisClient(config, { logger }))
   if (configured('infomax')) registry.infomax = infomaxCollectors(createInfomaxClient(config, { logger }), logger, { indexes: config.krxIndexes })
+  if (options.files) registry.file = fileCollectors(options.files)
   return registry
 }
 

@@ -21,6 +21,11 @@ export interface JobSpec {
    * answers), and completeness expects only them.
    */
   onlyStocks?: readonly string[]
+  /**
+   * A partition that is not a market session, named here instead of by its trade date (a file
+   * import: `<file name>@<date>`). It runs whatever the day: its rows carry their own dates.
+   */
+  partitionKey?: string
 }
 
 export type JobStatus = 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'SKIPPED' | 'ABORTED'
@@ -35,6 +40,8 @@ export interface JobResult {
   fetched: number
   valid: number
   rejected: number
+  /** Valid rows that carry a warning (e.g. ratio_consistency). */
+  warned: number
   promoted: number
   failedChecks: string[]
   /** What production holds of the partition after this run promoted (daily datasets only). */
@@ -72,13 +79,13 @@ export interface PipelineDeps {
 export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResult> {
   const { database } = deps
   const runId = randomUUID()
-  const partitionKey = job.tradeDate
+  const partitionKey = job.partitionKey ?? job.tradeDate
   const logger = deps.logger.child({ runId, dataset: job.dataset, source: job.source, partition: partitionKey })
   const timings: Record<string, number> = {}
   const completenessThreshold = deps.completenessThreshold ?? DEFAULT_COMPLETENESS_THRESHOLD
   const result: JobResult = {
     runId, dataset: job.dataset, source: job.source, tradeDate: job.tradeDate, status: 'FAILED', batchId: undefined,
-    fetched: 0, valid: 0, rejected: 0, promoted: 0, failedChecks: [], timings, message: undefined,
+    fetched: 0, valid: 0, rejected: 0, warned: 0, promoted: 0, failedChecks: [], timings, message: undefined,
   }
   const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
     const started = performance.now()
@@ -104,8 +111,10 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     return result
   }
   try {
-    // The calendar itself is collected whatever the day; everything else waits for a session.
-    const closed = job.dataset === 'market_calendar' ? undefined : await closedReason(database, job.tradeDate)
+    // The calendar itself is collected whatever the day, and so is a partition that is not a
+    // session; everything else waits for one.
+    const sessionBound = job.dataset !== 'market_calendar' && job.partitionKey === undefined
+    const closed = sessionBound ? await closedReason(database, job.tradeDate) : undefined
     if (closed) return await skip(deps, result, `non-trading day (${closed})`, logger)
 
     const collect = deps.collectors[job.source]?.[job.dataset]
@@ -138,6 +147,7 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     )
     result.valid = validation.validCount
     result.rejected = validation.rejectedCount
+    result.warned = validation.warnedCount
     result.failedChecks = validation.checks.filter((check) => !check.passed).map((check) => check.checkName)
     const counts = { fetched: batch.records.length, staged: staged.rowCount, valid: validation.validCount, rejected: validation.rejectedCount }
 

@@ -30,6 +30,8 @@ const choiceSchema = z
   .strict()
   .refine((choice) => !choice.fallbacks.includes(choice.primary), { message: 'a fallback repeats the primary source' })
   .refine((choice) => new Set(choice.fallbacks).size === choice.fallbacks.length, { message: 'a fallback is listed twice' })
+  // A file is given per import (`etl import floating-shares <file>`), never a standing source.
+  .refine((choice) => choice.primary !== 'file' && !choice.fallbacks.includes('file'), { message: 'source "file" is given to `etl import`, not planned' })
 
 const planOverridesSchema = z.record(z.enum(DATASETS), choiceSchema)
 

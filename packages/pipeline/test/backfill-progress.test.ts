@@ -3,7 +3,7 @@ import { BackfillProgress, formatDuration, partitionStatus, progressLine, type J
 
 const run = (status: JobResult['status'], valid: number, rejected = 0, source: JobResult['source'] = 'krx'): JobResult => ({
   runId: 'r', dataset: 'ohlcv_daily', source, tradeDate: '2025-01-02', status, batchId: undefined,
-  fetched: valid + rejected, valid, rejected, promoted: status === 'SUCCESS' || status === 'PARTIAL' ? valid : 0, failedChecks: [], timings: {}, message: undefined,
+  fetched: valid + rejected, valid, rejected, warned: 0, promoted: status === 'SUCCESS' || status === 'PARTIAL' ? valid : 0, failedChecks: [], timings: {}, message: undefined,
 })
 
 /** A partition settled by these runs, primary first; no completeness figures (a partition the ledger does not judge). */

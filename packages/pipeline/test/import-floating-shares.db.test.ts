@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createLogger } from '@kmd/core'
 import { useMigratedDatabase } from '@kmd/db/testing'
-import { importFloatingShares, parseFloatingSharesCsv, type ImportRequest } from '../src/index.ts'
+import { importFloatingShares, type ImportRequest } from '../src/index.ts'
 
 const testDb = useMigratedDatabase()
 const db = () => testDb.current.database.db
@@ -90,6 +90,24 @@ describe('importFloatingShares', () => {
     ])
   })
 
+  test('on a Sunday, a file with one bad line lands the good rows, quarantines the bad one with its reason, and is not SUCCESS', async () => {
+    const sunday = '2024-04-07'
+    const file = await csvFile('one-bad-line.csv', `${HEADER}\n035420,2024-04-05,164000000,120000000,73.17\n000660,2024-04-05,728002365,many,55\n035720,2024-04-05,445000000,200000000,44.94\n`)
+
+    const result = await runImport(file, { importDate: sunday })
+
+    expect(result).toMatchObject({ status: 'PARTIAL', rows: 3, valid: 2, rejected: 1, promoted: 2, partitionKey: `one-bad-line.csv@${sunday}` })
+    expect(result.quarantined).toEqual([
+      { line: 3, stockCode: '000660', effectiveDate: '2024-04-05', reasons: ['schema: unparsable floating_shares: not a whole number ("many")', 'schema: missing floating_shares'] },
+    ])
+    const landed = await db().selectFrom('floating_shares').select('stock_code').where('effective_date', '=', '2024-04-05').orderBy('stock_code').execute()
+    expect(landed.map((row) => row.stock_code)).toEqual(['035420', '035720'])
+    expect(await logOf(result.runId)).toMatchObject({
+      dataset: 'floating_shares', source: 'file', partition_key: `one-bad-line.csv@${sunday}`, trade_date: sunday, status: 'PARTIAL',
+      records_fetched: 3, records_valid: 2, records_rejected: 1, records_promoted: 2,
+    })
+  })
+
   test('importing the same file again changes nothing in production and logs one more run', async () => {
     const file = await csvFile('again.csv', `${HEADER}\n035720,2023-12-28,445000000,200000000,44.94\n`)
     const first = await runImport(file)
@@ -130,8 +148,8 @@ describe('importFloatingShares', () => {
     expect(header.message).toBe(
       `${join(folder, 'header.csv')} line 1: unknown column "code"; expected the header stock_code,effective_date,total_shares,floating_shares,floating_ratio`,
     )
-    expect(() => parseFloatingSharesCsv(`${HEADER}\r\n`, 'empty.csv')).toThrow('empty.csv line 1: a header and no rows')
-    expect(() => parseFloatingSharesCsv('', 'blank.csv')).toThrow('blank.csv: empty file; expected the header')
+    const empty = await runImport(await csvFile('empty.csv', `${HEADER}\r\n`))
+    expect([empty.status, empty.message]).toEqual(['FAILED', `${join(folder, 'empty.csv')} line 1: a header and no rows`])
     // Nothing of a failed file reaches production.
     expect(await db().selectFrom('floating_shares').select('stock_code').where('stock_code', '=', '000660').execute()).toEqual([])
   })

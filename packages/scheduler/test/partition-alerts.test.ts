@@ -6,7 +6,7 @@ const context = { job: 'ohlcv_daily', slot: new Date('2026-11-25T09:30:00Z'), ho
 
 const run = (source: JobResult['source'], status: JobResult['status'], over: Partial<JobResult> = {}): JobResult => ({
   runId: `${source}-run`, dataset: 'ohlcv_daily', source, tradeDate: '2026-11-25', status, batchId: undefined,
-  fetched: 100, valid: 100, rejected: 0, promoted: status === 'FAILED' ? 0 : 100, failedChecks: [], timings: {}, message: status === 'FAILED' ? `${source} answered 503` : undefined, ...over,
+  fetched: 100, valid: 100, rejected: 0, warned: 0, promoted: status === 'FAILED' ? 0 : 100, failedChecks: [], timings: {}, message: status === 'FAILED' ? `${source} answered 503` : undefined, ...over,
 })
 
 const missing = (count: number, complete: boolean): PartitionCompleteness => ({
