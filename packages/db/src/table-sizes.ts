@@ -5,7 +5,7 @@ export interface TableSize {
   table: string
   /** On disk with indexes and TOAST; a hypertable's chunks (compressed ones included); null when the table does not exist. */
   bytes: number | null
-  /** The planner's row count (statistics, not a count); null before the table's first ANALYZE. */
+  /** Rows by the statistics (planner estimate, or live-row counter before the first ANALYZE), not a count; null when unknown. */
   rowsEstimate: number | null
 }
 
@@ -31,7 +31,12 @@ export async function readTableSizes(db: Kysely<any>, tables: readonly string[])
     }
     const { rows: measured } = found.hypertable
       ? await sql<{ bytes: string; rows: string }>`select hypertable_size(${table}::regclass)::text as bytes, approximate_row_count(${table}::regclass)::text as rows`.execute(db)
-      : await sql<{ bytes: string; rows: string }>`select pg_total_relation_size(${table}::regclass)::text as bytes, reltuples::bigint::text as rows from pg_class where oid = ${table}::regclass`.execute(db)
+      : // Before its first ANALYZE (reltuples -1) a table's live-row counter from the statistics system stands in.
+        await sql<{ bytes: string; rows: string }>`
+          select pg_total_relation_size(c.oid)::text as bytes,
+                 (case when c.reltuples >= 0 then c.reltuples::bigint else coalesce(s.n_live_tup, -1) end)::text as rows
+          from pg_class c left join pg_stat_all_tables s on s.relid = c.oid
+          where c.oid = ${table}::regclass`.execute(db)
     const estimate = Number(measured[0]?.rows ?? -1)
     sizes.push({ table, bytes: Number(measured[0]?.bytes ?? 0), rowsEstimate: estimate >= 0 ? estimate : null })
   }
