@@ -4,7 +4,7 @@ import { createLogger, loadConfig, previousTradingDay } from '@kmd/core'
 import { createKrxClient } from '@kmd/collector-krx'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
-import { krxCollectors, runJob, type PipelineDeps } from '../src/index.ts'
+import { krxCollectors, readStagingSizes, runJob, type PipelineDeps } from '../src/index.ts'
 
 const testDb = useMigratedDatabase()
 let simulator: RunningSimulator
@@ -67,5 +67,18 @@ describe('a run purges staging after its promotion', () => {
     expect(rows[0]!.n).toBe(old.promoted)
     const log = await db().selectFrom('data_collection_logs').select('batch_id').where('run_id', '=', old.runId).executeTakeFirstOrThrow()
     expect(log.batch_id).toBe(old.batchId)
+  })
+
+  test('staging sizes stand beside production: rows counted in staging, production measured from its statistics', async () => {
+    await sql`analyze ohlcv_daily`.execute(db())
+    const { rows } = await sql<{ staged: number; quarantined: number; production: number }>`
+      select (select count(*)::int from staging.ohlcv_daily) as staged,
+             (select count(*)::int from staging.ohlcv_daily where validation_status = 'rejected') as quarantined,
+             (select count(*)::int from ohlcv_daily) as production`.execute(db())
+    const ohlcv = (await readStagingSizes(testDb.current.database)).find((size) => size.dataset === 'ohlcv_daily')!
+    expect(ohlcv.staging).toMatchObject({ rows: rows[0]!.staged, quarantinedRows: rows[0]!.quarantined, unpurgedBatches: 1 })
+    expect(rows[0]!.quarantined).toBeGreaterThan(0)
+    expect(ohlcv.production.rowsEstimate).toBe(rows[0]!.production)
+    expect(ohlcv.production.bytes).toBeGreaterThan(0)
   })
 })
