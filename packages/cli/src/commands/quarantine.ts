@@ -31,41 +31,43 @@ export function registerQuarantine(program: Command): void {
     command
       .addOption(new Option('--dataset <dataset>', 'only this dataset').choices(DATASETS))
       .option('--before <YYYY-MM-DD>', 'only batches staged before this day (Seoul time)', parseTradeDate)
+      .option('--batch <id>', 'only this batch', parseBatchId)
       .option('--json', 'print JSON')
 
   filters(quarantine.command('list').description('batches holding quarantined rows, oldest first'))
-    .option('--batch <id>', 'only this batch', parseBatchId)
     .action(async (options: QuarantineOptions) => {
       const batches = await withDatabase(({ database }) => listQuarantine(database, filterOf(options)))
-      if (options.json) {
-        console.log(JSON.stringify({ batches, rows: totalRows(batches) }, null, 2))
-        return
-      }
-      if (batches.length === 0) {
-        say('no quarantined rows')
-        return
-      }
-      say(formatBatches(batches))
-      say(`\n${totalRows(batches)} quarantined row(s) in ${batches.length} batch(es); their reasons and raw values: the dashboard's /batch?id=<batch id>`)
-      say('clear them once looked at: pnpm etl quarantine clear --before <YYYY-MM-DD> [--dataset <dataset>] (or --batch <id>)')
+      printBatches(batches, options, 'batches', 'no quarantined rows', {
+        after: [
+          `\n${totalRows(batches)} quarantined row(s) in ${batches.length} batch(es); their reasons and raw values: the dashboard's /batch?id=<batch id>`,
+          'clear them once looked at: pnpm etl quarantine clear --before <YYYY-MM-DD> [--dataset <dataset>] (or --batch <id>)',
+        ],
+      })
     })
 
   filters(quarantine.command('clear').description('delete quarantined rows (needs --before or --batch); prints what it deleted'))
-    .option('--batch <id>', 'only this batch', parseBatchId)
     .action(async (options: QuarantineOptions) => {
       if (options.before === undefined && options.batch === undefined) throw new RefusedError('quarantine clear needs --before <YYYY-MM-DD> or --batch <id>, so it never clears everything by accident')
       const cleared = await withDatabase(({ database }) => clearQuarantine(database, filterOf(options)))
-      if (options.json) {
-        console.log(JSON.stringify({ cleared, rows: totalRows(cleared) }, null, 2))
-        return
-      }
-      if (cleared.length === 0) {
-        say('nothing to clear: no quarantined rows match')
-        return
-      }
-      say(`deleted ${totalRows(cleared)} quarantined row(s) from ${cleared.length} batch(es):`)
-      say(formatBatches(cleared))
+      printBatches(cleared, options, 'cleared', 'nothing to clear: no quarantined rows match', {
+        before: `deleted ${totalRows(cleared)} quarantined row(s) from ${cleared.length} batch(es):`,
+      })
     })
+}
+
+/** JSON (`{ <key>: batches, rows }`), or for people the batches as a table between its lines; `empty` when there are none. */
+function printBatches(batches: readonly QuarantinedBatch[], options: QuarantineOptions, key: string, empty: string, lines: { before?: string; after?: string[] }): void {
+  if (options.json) {
+    console.log(JSON.stringify({ [key]: batches, rows: totalRows(batches) }, null, 2))
+    return
+  }
+  if (batches.length === 0) {
+    say(empty)
+    return
+  }
+  if (lines.before) say(lines.before)
+  say(formatBatches(batches))
+  for (const line of lines.after ?? []) say(line)
 }
 
 function filterOf(options: QuarantineOptions): QuarantineFilter {
