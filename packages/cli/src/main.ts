@@ -8,6 +8,7 @@ import { registerGrantReader } from './commands/grant-reader.ts'
 import { registerImport } from './commands/import.ts'
 import { registerMigrate } from './commands/migrate.ts'
 import { registerQuality } from './commands/quality.ts'
+import { registerQuarantine } from './commands/quarantine.ts'
 import { registerReport } from './commands/report.ts'
 import { registerRun } from './commands/run.ts'
 import { registerSchedule } from './commands/schedule.ts'
@@ -28,6 +29,7 @@ registerSchedule(program)
 registerGrantReader(program)
 registerStatus(program)
 registerQuality(program)
+registerQuarantine(program)
 registerDashboard(program)
 registerReport(program)
 registerDemo(program)

@@ -49,3 +49,16 @@ export function paintStatuses(text: string, terminal: { isTTY?: boolean } = proc
 export function say(text = ''): void {
   console.log(paintStatuses(text))
 }
+
+const BYTE_UNITS = ['bytes', 'kB', 'MB', 'GB', 'TB'] as const
+
+/** A size for people, in steps of 1024 as PostgreSQL's pg_size_pretty: `812 bytes`, `8.2 MB`, `2.4 GB`. */
+export function formatBytes(bytes: number): string {
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024
+    unit += 1
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${BYTE_UNITS[unit]}`
+}

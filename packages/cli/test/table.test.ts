@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { formatPairs, formatTable, paintStatuses } from '../src/table.ts'
+import { formatBytes, formatPairs, formatTable, paintStatuses } from '../src/table.ts'
 
 describe('the CLI table printer', () => {
   test('columns under their names, numbers right-aligned, no index column and no quotes', () => {
@@ -42,5 +42,15 @@ describe('statuses in colour', () => {
       if (before === undefined) delete process.env.NO_COLOR
       else process.env.NO_COLOR = before
     }
+  })
+})
+
+describe('formatBytes', () => {
+  test('sizes in steps of 1024, one decimal below ten', () => {
+    expect(formatBytes(0)).toBe('0 bytes')
+    expect(formatBytes(1023)).toBe('1023 bytes')
+    expect(formatBytes(8192)).toBe('8.0 kB')
+    expect(formatBytes(356 * 1024 * 1024)).toBe('356 MB')
+    expect(formatBytes(2.4 * 1024 ** 3)).toBe('2.4 GB')
   })
 })

@@ -43,6 +43,12 @@ const KIS_ENVIRONMENTS = {
 /** Below this share of a partition's expected keys delivered, a run is PARTIAL (COMPLETENESS_THRESHOLD). */
 export const DEFAULT_COMPLETENESS_THRESHOLD = 0.99
 
+/**
+ * Days a promoted batch keeps its staged rows (STAGING_RETENTION_DAYS); its quarantined rows stay
+ * until a person clears them. 0 purges a batch as soon as its promotion has committed.
+ */
+export const DEFAULT_STAGING_RETENTION_DAYS = 30
+
 const DAY_MS = 24 * 60 * 60_000
 // Database limits in whole milliseconds; 0 turns a server-side limit off where the minimum allows it.
 const milliseconds = (min: number, max: number, fallback: number) =>
@@ -81,6 +87,7 @@ export const environmentSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
   LOG_FORMAT: z.preprocess(blankAsUnset, z.enum(LOG_FORMATS, { errorMap: () => ({ message: `must be one of ${LOG_FORMATS.join(', ')}` }) }).optional()),
   MINUTE_BARS_RETENTION_DAYS: wholeNumber(1, 36_500, 730),
+  STAGING_RETENTION_DAYS: wholeNumber(0, 36_500, DEFAULT_STAGING_RETENTION_DAYS),
   KRX_BASE_URL: z.string().trim().url('must be an http(s) URL').default('https://data.krx.co.kr'),
   KRX_MEMBER_ID: optionalText,
   KRX_MEMBER_PASSWORD: optionalText,
@@ -139,6 +146,8 @@ export interface AppConfig {
   /** Unset: the command's own choice (readable lines for commands people read, JSON for services). */
   logFormat: LogFormat | undefined
   minuteBarsRetentionDays: number
+  /** Days a promoted batch's rows that reached production stay in staging (0: purged right after promotion). */
+  stagingRetentionDays: number
   /** Per source, its credentials (SOURCE_CREDENTIALS) that are not set; empty: it can be asked. */
   unsetCredentials: Record<SourceName, readonly EnvironmentVariable[]>
   krx: {
@@ -265,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       SOURCES.map((source) => [source, SOURCE_CREDENTIALS[source].filter((name) => e[name] === undefined)]),
     ) as unknown as AppConfig['unsetCredentials'],
     minuteBarsRetentionDays: e.MINUTE_BARS_RETENTION_DAYS,
+    stagingRetentionDays: e.STAGING_RETENTION_DAYS,
     krx: {
       baseUrl: e.KRX_BASE_URL,
       memberId: e.KRX_MEMBER_ID,

@@ -30,6 +30,13 @@ describe('configuration', () => {
     expect(problems[0]).not.toContain('hunter2')
   })
 
+  test('STAGING_RETENTION_DAYS keeps promoted batches 30 days unless set; 0 purges at once, a negative or fractional count is refused', () => {
+    expect(loadConfig({}).stagingRetentionDays).toBe(30)
+    expect(loadConfig({ STAGING_RETENTION_DAYS: '0' }).stagingRetentionDays).toBe(0)
+    expect(problemsOf({ STAGING_RETENTION_DAYS: '-1' })).toEqual(['STAGING_RETENTION_DAYS: must be at least 0 (got "-1")'])
+    expect(problemsOf({ STAGING_RETENTION_DAYS: '1.5' })[0]).toMatch(/^STAGING_RETENTION_DAYS: must be a whole number/)
+  })
+
   test('a URL without a database name is malformed', () => {
     expect(problemsOf({ DATABASE_URL: 'postgres://db:5432' })[0]).toMatch(/^DATABASE_URL:/)
   })

@@ -9,3 +9,6 @@ export * from './backfill-plan.ts'
 export * from './backfill-progress.ts'
 export * from './import-floating-shares.ts'
 export type { PartitionCompleteness } from './completeness-ledger.ts'
+export { purgeStagingAfterRun } from './staging-retention.ts'
+// What `etl status` and `etl quarantine` read and do in staging.
+export { clearQuarantine, listQuarantine, readStagingSizes, type QuarantinedBatch, type QuarantineFilter, type StagingSize } from '@kmd/staging-loader'

@@ -8,6 +8,7 @@ import { DEFAULT_COMPLETENESS_THRESHOLD, hasCompleteness, validateBatch } from '
 import { heldMessage, openRun } from './claims.ts'
 import { collectContextFor, type CollectorRegistry } from './collectors.ts'
 import { recordPartitionCompleteness, remeasureDependents, type PartitionCompleteness } from './completeness-ledger.ts'
+import { purgeStagingAfterRun } from './staging-retention.ts'
 
 export interface JobSpec {
   dataset: Dataset
@@ -69,6 +70,11 @@ export interface PipelineDeps {
    * finishes normally once promotion has begun, so production is never half-updated.
    */
   signal?: AbortSignal
+  /**
+   * After a promotion, purge promoted batches staged more than this many days ago
+   * (STAGING_RETENTION_DAYS; staging-retention.ts); undefined: this pipeline does not purge.
+   */
+  stagingRetentionDays?: number
 }
 
 /**
@@ -182,6 +188,7 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
       })
     }
     logger.info({ status: result.status, valid: result.valid, rejected: result.rejected, promoted: result.promoted, timings }, 'run finished')
+    if (deps.stagingRetentionDays !== undefined) await purgeStagingAfterRun(database, deps.stagingRetentionDays, logger)
     return result
   } catch (error) {
     if (deps.signal?.aborted && !result.batchId) {

@@ -37,6 +37,8 @@ export interface SchedulerOptions {
   refreshAggregates?: boolean
   /** Share of a partition's expected keys below which the day is incomplete (COMPLETENESS_THRESHOLD). */
   completenessThreshold?: number
+  /** Purge promoted staging batches older than this many days after each promotion (STAGING_RETENTION_DAYS). */
+  stagingRetentionDays?: number
   /** Writes the weekly data-quality report on its Monday slot; without it no report is scheduled. */
   weeklyReport?: WeeklyReportTask
 }
@@ -300,9 +302,9 @@ export class Scheduler {
   }
 
   private slotContext(): SlotRunContext {
-    const { database, logger, collectors, refreshAggregates, completenessThreshold } = this.options
+    const { database, logger, collectors, refreshAggregates, completenessThreshold, stagingRetentionDays } = this.options
     return {
-      database, logger, collectors, refreshAggregates, completenessThreshold,
+      database, logger, collectors, refreshAggregates, completenessThreshold, stagingRetentionDays,
       metrics: this.metrics,
       signal: this.controller.signal,
       holder: this.instanceId,

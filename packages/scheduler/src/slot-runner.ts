@@ -21,6 +21,7 @@ export interface SlotRunContext {
   partialRejectRatio: number
   refreshAggregates: boolean | undefined
   completenessThreshold: number | undefined
+  stagingRetentionDays: number | undefined
   alert(alert: Alert): Promise<void>
 }
 
@@ -56,6 +57,7 @@ export async function runSlot(context: SlotRunContext, job: RunnableJob, slot: D
         signal: context.signal,
         refreshAggregates: context.refreshAggregates,
         completenessThreshold: context.completenessThreshold,
+        stagingRetentionDays: context.stagingRetentionDays,
       },
       job.plan,
       { dataset: job.dataset, tradeDate, trigger: 'schedule' },

@@ -1,2 +1,6 @@
 export * from './load-batch.ts'
 export { STAGING_COLUMNS } from './columns.ts'
+export * from './purge.ts'
+export * from './quarantine.ts'
+export * from './staging-size.ts'
+export { STAGED_DATASETS, type StagedDataset } from './staging-tables.ts'

@@ -345,6 +345,10 @@ export interface StagingBatchesTable {
   status: ColumnType<'loaded' | 'validated' | 'promoted' | 'failed' | 'abandoned', string | undefined, string>
   created_at: Timestamp
   updated_at: Timestamp
+  /** When the batch's rows that reached production were purged (migration 0017); its rejected rows stay. */
+  purged_at: ColumnType<Date | null, never, Date | string | null>
+  /** When a person cleared the batch's quarantined rows (`etl quarantine clear`). */
+  quarantine_cleared_at: ColumnType<Date | null, never, Date | string | null>
 }
 
 export interface Database {

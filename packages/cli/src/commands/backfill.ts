@@ -55,7 +55,7 @@ export function registerBackfill(program: Command): void {
           const stop = stopOnSignals(() => reporter?.log('stopping: no new partitions; running ones end ABORTED or finish promotion (again to quit at once)'))
           try {
             return await runBackfill(
-              { database, logger: jobLogger, collectors: createCollectors(config, jobLogger), completenessThreshold: config.completenessThreshold, signal: stop.signal },
+              { database, logger: jobLogger, collectors: createCollectors(config, jobLogger), completenessThreshold: config.completenessThreshold, stagingRetentionDays: config.stagingRetentionDays, signal: stop.signal },
               {
                 dataset: options.dataset, plan: loadSourcePlan(config.sourcePlanJson), source: options.source, from: options.from, to: options.to, reprocess: options.reprocess,
                 concurrency, dryRun: options.dryRun,

@@ -55,7 +55,7 @@ async function runDemo(dayCount: number, reload: boolean): Promise<void> {
         say(`  ${tradeDate} ${dataset.padEnd(17)} unchanged (loaded by an earlier run; --reload loads it again)`)
         return
       }
-      const { final, attempts } = await runWithFallback({ database: database!, logger, collectors, completenessThreshold: config.completenessThreshold }, plan, { dataset, tradeDate, trigger: 'demo' })
+      const { final, attempts } = await runWithFallback({ database: database!, logger, collectors, completenessThreshold: config.completenessThreshold, stagingRetentionDays: config.stagingRetentionDays }, plan, { dataset, tradeDate, trigger: 'demo' })
       results.push(final)
       const via = attempts.length > 1 ? ` (after ${attempts.slice(0, -1).map((a) => `${a.source} ${a.status}`).join(', ')})` : ''
       say(`  ${tradeDate} ${dataset.padEnd(17)} ${final.source.padEnd(7)} ${final.status.padEnd(8)} promoted ${String(final.promoted).padStart(6)}  rejected ${String(final.rejected).padStart(4)}  ${runDurationMs(final)} ms${via}`)

@@ -23,7 +23,7 @@ export function registerRun(program: Command): void {
       const planOf = (config: AppConfig) => planWith(loadSourcePlan(config.sourcePlanJson), options.dataset, options.source)
       const partition = await withDatabase(
         async ({ config, logger, database }) => {
-          const deps = { database, logger, collectors: createCollectors(config, logger), completenessThreshold: config.completenessThreshold }
+          const deps = { database, logger, collectors: createCollectors(config, logger), completenessThreshold: config.completenessThreshold, stagingRetentionDays: config.stagingRetentionDays }
           return runWithFallback(deps, planOf(config), { dataset: options.dataset, tradeDate: options.date, trigger: 'manual' })
         },
         { check: (config) => checkPlanCredentials(config, planOf(config), options.dataset) },

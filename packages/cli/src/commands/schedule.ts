@@ -38,6 +38,7 @@ export function registerSchedule(program: Command): void {
         sourcePlan,
         collectors: createCollectors(config, logger),
         completenessThreshold: config.completenessThreshold,
+        stagingRetentionDays: config.stagingRetentionDays,
         catchUpHours: config.scheduler.catchUpHours,
         partialRejectRatio: config.alerts.partialRejectRatio,
         webhook: config.alerts.webhookUrl ? createWebhookSender({ url: config.alerts.webhookUrl, logger }) : undefined,

@@ -1,18 +1,18 @@
 import type { Command } from 'commander'
 import { sql } from 'kysely'
 import { detectCapabilities, type MarketDatabase } from '@kmd/db'
-import { reapDeadRuns } from '@kmd/pipeline'
+import { readStagingSizes, reapDeadRuns } from '@kmd/pipeline'
 import { withDatabase } from '../context.ts'
-import { formatTable, say } from '../table.ts'
+import { formatBytes, formatTable, say } from '../table.ts'
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('latest run per dataset, completeness, data freshness and recent failures')
+    .description('latest run per dataset, completeness, data freshness, recent failures and staging beside production')
     .option('--json', 'print JSON instead of tables')
     .action(async (options: { json?: boolean }) => {
-      await withDatabase(async ({ database }) => {
-        const status = await readStatus(database)
+      await withDatabase(async ({ config, database }) => {
+        const status = await readStatus(database, { stagingRetentionDays: config.stagingRetentionDays })
         if (options.json) console.log(JSON.stringify(status, null, 2))
         else printStatus(status)
       })
@@ -22,7 +22,7 @@ export function registerStatus(program: Command): void {
 // How many of the latest incomplete days each dataset lists.
 const INCOMPLETE_SHOWN = 10
 
-export async function readStatus(database: MarketDatabase) {
+export async function readStatus(database: MarketDatabase, options: { stagingRetentionDays?: number } = {}) {
   // Looking is when a dead run is found: the latest run shown is never one that died RUNNING.
   const reaped = await reapDeadRuns(database)
   const capabilities = await detectCapabilities(database.db)
@@ -36,7 +36,8 @@ export async function readStatus(database: MarketDatabase) {
     .limit(10)
     .execute()
   const completeness = await readCompleteness(database)
-  return { database: database.location, capabilities, completeness, freshness, latestRuns, recentFailures, reapedRuns: reaped.runs.length }
+  const staging = { retentionDays: options.stagingRetentionDays, datasets: await readStagingSizes(database) }
+  return { database: database.location, capabilities, completeness, freshness, latestRuns, recentFailures, staging, reapedRuns: reaped.runs.length }
 }
 
 /** Per daily dataset: the latest complete trade date and the days loaded short (partition_completeness). */
@@ -102,6 +103,29 @@ function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
       say(`  ${failure.started_at.toISOString()} ${failure.dataset} ${failure.partition_key} ${failure.status}: ${failure.error_message ?? ''}`)
     }
   }
+  printStaging(status.staging)
+}
+
+/** Staging beside production: promoted rows go after the retention window, quarantined ones when cleared. */
+function printStaging(staging: Awaited<ReturnType<typeof readStatus>>['staging']): void {
+  const { retentionDays, datasets } = staging
+  say(`\nstaging beside production${retentionDays === undefined ? '' : ` (promoted batches kept ${retentionDays} day(s), STAGING_RETENTION_DAYS)`}`)
+  say(formatTable(
+    datasets.map((row) => ({
+      dataset: row.dataset,
+      'staged rows': row.staging.rows,
+      quarantined: row.staging.quarantinedRows,
+      'unpurged batches': row.staging.unpurgedBatches,
+      'staging size': formatBytes(row.staging.bytes),
+      'production rows (est.)': row.production.rowsEstimate,
+      'production size': row.production.bytes === null ? null : formatBytes(row.production.bytes),
+    })),
+  ))
+  const stagingBytes = datasets.reduce((total, row) => total + row.staging.bytes, 0)
+  const productionBytes = datasets.reduce((total, row) => total + (row.production.bytes ?? 0), 0)
+  say(`  total: staging ${formatBytes(stagingBytes)}, production ${formatBytes(productionBytes)}`)
+  const quarantined = datasets.reduce((total, row) => total + row.staging.quarantinedRows, 0)
+  if (quarantined > 0) say(`  ${quarantined} quarantined row(s) wait for a person: pnpm etl quarantine list`)
 }
 
 function formatDate(value: string | null): string {
