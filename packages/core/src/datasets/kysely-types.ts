@@ -31,7 +31,7 @@ export function renderDatasetTables(definitions: readonly DatasetDefinition[]): 
   return lines.join('\n')
 }
 
-/** `market_cap_daily` → `MarketCapDailyTable`. */
+/** `ohlcv_daily` → `OhlcvDailyTable`. */
 export function tableInterfaceName(definition: DatasetDefinition): string {
   return `${definition.productionTable.split('_').map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}Table`
 }
