@@ -90,6 +90,15 @@ describe.each(definitions.map((definition) => [definition.name, definition] as c
   })
 })
 
+describe('views over every dataset (sql/10_views.sql cannot import the definitions)', () => {
+  test('data_freshness has a row for every dataset with a default schedule', async () => {
+    const { rows } = await sql<{ dataset: string }>`select dataset from data_freshness`.execute(db())
+    const listed = rows.map((row) => row.dataset)
+    const scheduled = definitions.filter((definition) => definition.schedule !== undefined).map((definition) => definition.name)
+    expect(scheduled.filter((dataset) => !listed.includes(dataset))).toEqual([])
+  })
+})
+
 describe('partitioning', () => {
   test('with TimescaleDB, exactly the definitions with a hypertable are hypertables, chunked as defined', async () => {
     const capabilities = await detectCapabilities(db())

@@ -65,7 +65,3 @@ export function datasetDefinition(dataset: string): DatasetDefinition {
   if (!definition) throw new Error(`unknown dataset "${dataset}" (one of ${DATASETS.join(', ')})`)
   return definition
 }
-
-export function isDailyDataset(dataset: string): dataset is DailyDataset {
-  return BY_NAME.get(dataset)?.kind === 'daily'
-}
