@@ -34,8 +34,10 @@ import type { SnapshotShape } from './rules/snapshot-complete.ts'
 type RuleMaker = (definition: DatasetDefinition, severity: 'reject' | 'warn' | undefined) => Rule
 
 /**
- * Every rule by the name it reports under. A dataset's definition (`@kmd/core` datasets/) lists
- * its rules by these names, in the order they run; the order's reasons are written there.
+ * Every rule by name: the name it reports under, except active_stock_count, the stock
+ * master's own row_count check (two rules reporting one name need two names here). A dataset's
+ * definition (`@kmd/core` datasets/) lists its rules by these names, in the order they run; the
+ * order's reasons are written there.
  */
 const RULES: Readonly<Record<string, Rule | RuleMaker>> = {
   schema: schemaRule,

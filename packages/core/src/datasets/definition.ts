@@ -93,7 +93,7 @@ export const AUDIT_WITHOUT_BATCH = ['source', 'created_at', 'updated_at'] as con
  */
 export const STAGING_ROW_COLUMNS = ['batch_id', 'row_number', 'raw', 'parse_errors', 'validation_status', 'reject_reasons', 'warnings'] as const
 
-/** A rule of the validators, by the name it reports under; `severity` where the rule takes one. */
+/** A rule of the validators, by its name in the validators' catalog (src/rule-sets.ts); `severity` where the rule takes one. */
 export type RuleReference = string | { readonly name: string; readonly severity: 'reject' | 'warn' }
 
 export interface DatasetDefinition {
