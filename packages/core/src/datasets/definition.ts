@@ -81,11 +81,10 @@ export const STOCK_CODE_FORMAT = { pattern: STOCK_CODE_PATTERN, says: 'is not si
 
 /**
  * Audit columns a production row carries beside the dataset's own: which source delivered it,
- * in which batch, when. Tables of reference data promoted by snapshot carry no batch id.
+ * in which batch, when. Reference tables carry no batch id.
  */
 export const AUDIT_COLUMNS = ['source', 'batch_id', 'created_at', 'updated_at'] as const
 export type AuditColumn = (typeof AUDIT_COLUMNS)[number]
-export const AUDIT_WITHOUT_BATCH = ['source', 'created_at', 'updated_at'] as const satisfies readonly AuditColumn[]
 
 /**
  * Columns every staging table has beside the dataset's: the batch and row, the source's own
