@@ -1,6 +1,7 @@
 import { CLOSURE_TABLE_FIRST_YEAR, CLOSURE_TABLE_LAST_YEAR, KRX_WEEKDAY_CLOSURES } from './krx-closures.ts'
 import { seoulDate } from './dates.ts'
-import { DAILY_DATASETS, type Dataset, type TradeDate } from './records.ts'
+import { DAILY_DATASETS, type Dataset } from './datasets/index.ts'
+import type { TradeDate } from './records.ts'
 
 /**
  * The KRX trading calendar: pure date arithmetic on `YYYY-MM-DD` strings (KST calendar days),

@@ -1,4 +1,4 @@
-import { addDays, isTradingDay, nextTradingDay, type Dataset, type SourceName, type TradeDate } from '@kmd/core'
+import { addDays, DAILY_DATASETS, isTradingDay, nextTradingDay, type Dataset, type SourceName, type TradeDate } from '@kmd/core'
 
 /**
  * How a source can be asked for history, and so how a backfill cuts a date range into
@@ -28,7 +28,7 @@ export interface PartitionRule {
 export const PARTITION_RULES: readonly PartitionRule[] = [
   {
     source: 'krx',
-    datasets: ['ohlcv_daily', 'market_cap_daily', 'investor_trading'],
+    datasets: DAILY_DATASETS,
     shape: { kind: 'tradingDay' },
     why: 'KRX screens MDCSTAT01501/02401 return the whole market for one day',
   },

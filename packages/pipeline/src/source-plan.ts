@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ConfigError, DATASETS, SOURCES, type Dataset, type SourceName } from '@kmd/core'
+import { ConfigError, DATASET_DEFINITIONS, DATASETS, SOURCES, type Dataset, type SourceName } from '@kmd/core'
 import type { CollectorRegistry } from './collectors.ts'
 
 export interface SourceChoice {
@@ -10,20 +10,15 @@ export interface SourceChoice {
 export type SourcePlan = Record<Dataset, SourceChoice>
 
 /**
- * Which source delivers each dataset, and who stands in when it fails. KRX's portal is the
- * reference for the market's own numbers; the broker API and the vendor cover it, Naver last.
+ * Which source delivers each dataset, and who stands in when it fails: each dataset
+ * definition's sources in plan order (`@kmd/core` datasets/), the first the primary.
  */
-export const DEFAULT_SOURCE_PLAN: SourcePlan = {
-  ohlcv_daily: { primary: 'krx', fallbacks: ['kis', 'infomax', 'naver'] },
-  market_cap_daily: { primary: 'krx', fallbacks: ['infomax'] },
-  investor_trading: { primary: 'krx', fallbacks: ['kis', 'infomax'] },
-  stocks: { primary: 'krx', fallbacks: ['infomax'] },
-  sectors: { primary: 'krx', fallbacks: [] },
-  index_components: { primary: 'krx', fallbacks: ['infomax'] },
-  floating_shares: { primary: 'infomax', fallbacks: [] },
-  etf_portfolios: { primary: 'krx', fallbacks: ['infomax'] },
-  market_calendar: { primary: 'kis', fallbacks: [] },
-}
+export const DEFAULT_SOURCE_PLAN: SourcePlan = Object.fromEntries(
+  DATASET_DEFINITIONS.map((definition): [Dataset, SourceChoice] => {
+    const [primary, ...fallbacks] = definition.sources
+    return [definition.name, { primary, fallbacks }]
+  }),
+) as SourcePlan
 
 const choiceSchema = z
   .object({ primary: z.enum(SOURCES), fallbacks: z.array(z.enum(SOURCES)).default([]) })

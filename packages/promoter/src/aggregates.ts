@@ -1,20 +1,10 @@
 import { sql, type Kysely } from 'kysely'
-import type { Dataset } from '@kmd/core'
+import { datasetDefinition, type Dataset } from '@kmd/core'
 import type { Capabilities } from '@kmd/db'
-
-// Reference datasets feed no aggregate.
-const AGGREGATES_OF: Partial<Record<Dataset, ReadonlyArray<{ view: string; width: '1 week' | '1 month' }>>> = {
-  ohlcv_daily: [
-    { view: 'ohlcv_weekly', width: '1 week' },
-    { view: 'ohlcv_monthly', width: '1 month' },
-  ],
-  market_cap_daily: [],
-  investor_trading: [{ view: 'investor_trading_weekly', width: '1 week' }],
-}
 
 /** Whether promoting the dataset has aggregates to refresh. */
 export function hasAggregates(dataset: Dataset): boolean {
-  return (AGGREGATES_OF[dataset] ?? []).length > 0
+  return datasetDefinition(dataset).aggregates.length > 0
 }
 
 /**
@@ -31,7 +21,8 @@ export async function refreshAggregates(
   window: { from: string; to: string },
 ): Promise<string[]> {
   const refreshed: string[] = []
-  for (const { view, width } of AGGREGATES_OF[dataset] ?? []) {
+  // The dataset definition names its aggregates; reference datasets feed none.
+  for (const { view, width } of datasetDefinition(dataset).aggregates) {
     if (capabilities.timescaledbInstalled) {
       await sql`
         call refresh_continuous_aggregate(${view}::regclass,

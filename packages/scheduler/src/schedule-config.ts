@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { ConfigError, DATASETS, SOURCES, type Dataset, type SourceName } from '@kmd/core'
+import { ConfigError, DATASET_DEFINITIONS, DATASETS, SOURCES, type Dataset, type DatasetDefinition, type SourceName } from '@kmd/core'
 import { parseCron, type CronSpec } from './cron-slots.ts'
 
 /**
@@ -27,23 +27,18 @@ interface JobDefaults {
 }
 
 /**
- * The job table. Which source loads a dataset is the source plan's business, not the table's.
- * A job whose dataset no planned source can collect yet is reported at start-up and not
- * scheduled, so reference datasets start running the day their collector is registered.
- * Daily jobs fire Monday to Friday; a holiday's slot is logged SKIPPED without asking the source.
+ * The job table: one job per dataset whose definition has a default schedule (`@kmd/core`
+ * datasets/), named after the dataset. Which source loads a dataset is the source plan's
+ * business, not the table's. A job whose dataset no planned source can collect yet is reported
+ * at start-up and not scheduled, so reference datasets start running the day their collector
+ * is registered. Daily jobs fire Monday to Friday; a holiday's slot is logged SKIPPED without
+ * asking the source.
  */
-export const DEFAULT_JOBS: Readonly<Record<string, JobDefaults>> = {
-  stocks: { dataset: 'stocks', cron: '30 7 * * 1-5', staleAfterHours: 6 },
-  sectors: { dataset: 'sectors', cron: '30 7 * * 1-5', staleAfterHours: 6 },
-  index_components: { dataset: 'index_components', cron: '30 7 * * 1-5', staleAfterHours: 6 },
-  ohlcv_daily: { dataset: 'ohlcv_daily', cron: '30 18 * * 1-5', staleAfterHours: 6 },
-  market_cap_daily: { dataset: 'market_cap_daily', cron: '30 18 * * 1-5', staleAfterHours: 6 },
-  investor_trading: { dataset: 'investor_trading', cron: '0 19 * * 1-5', staleAfterHours: 6 },
-  // Before the open, after the master: free-float shares of the listed stocks (the vendor's, per the plan).
-  floating_shares: { dataset: 'floating_shares', cron: '40 7 * * 1-5', staleAfterHours: 6 },
-  // Monday before the open: the portfolio deposit files of the week's first session.
-  etf_portfolios: { dataset: 'etf_portfolios', cron: '30 7 * * 1', staleAfterHours: 24 },
-}
+export const DEFAULT_JOBS: Readonly<Record<string, JobDefaults>> = Object.fromEntries(
+  (DATASET_DEFINITIONS as readonly DatasetDefinition[]).flatMap(({ name, schedule }): Array<[string, JobDefaults]> =>
+    schedule ? [[name, { dataset: name as Dataset, cron: schedule.cron, staleAfterHours: schedule.staleAfterHours }]] : [],
+  ),
+)
 
 // parseCron is the one check; the path of the issue (jobs.<name>.cron) names the job.
 const cronExpression = z.string().superRefine((text, context) => {

@@ -1,90 +1,25 @@
-import type { DatasetValues } from '@kmd/core'
-
-type Staged = keyof DatasetValues
+import { DATASET_DEFINITIONS, datasetDefinition, STAGING_TYPE_OF_KIND, stagedColumns, type Dataset, type DatasetDefinition, type DatasetValues, type StagingType } from '@kmd/core'
 
 /**
- * The value columns of each staging table, in COPY order. They are the canonical record's
- * fields; the table names come from this map, never from input.
+ * The value columns of each staging table, in COPY order: the dataset definition's staged
+ * columns, which are the canonical record's fields. Table and column names come from the
+ * definitions, never from input.
  */
-export const STAGING_COLUMNS: { [D in Staged]: ReadonlyArray<keyof DatasetValues[D] & string> } = {
-  ohlcv_daily: ['stock_code', 'time', 'open', 'high', 'low', 'close', 'volume', 'trading_value', 'change', 'change_rate'],
-  market_cap_daily: ['stock_code', 'time', 'close', 'market_cap', 'listed_shares'],
-  investor_trading: ['stock_code', 'investor_type', 'time', 'sell_volume', 'buy_volume', 'net_volume', 'sell_value', 'buy_value', 'net_value'],
-  stocks: [
-    'stock_code', 'isin', 'name', 'short_name', 'english_name', 'market', 'market_segment', 'security_group',
-    'share_class', 'par_value', 'listed_shares', 'listing_date', 'delisting_date', 'delisting_reason', 'sector_name',
-  ],
-  sectors: ['market', 'name', 'stock_code'],
-  index_components: ['index_code', 'index_name', 'stock_code', 'snapshot_date'],
-  floating_shares: ['stock_code', 'effective_date', 'total_shares', 'floating_shares', 'floating_ratio'],
-  etf_portfolios: [
-    'etf_code', 'trade_date', 'component_code', 'component_isin', 'component_name', 'component_market',
-    'security_group', 'shares_per_cu', 'valuation_amount', 'component_amount', 'weight_pct',
-  ],
-  market_calendar: ['trade_date', 'is_trading_day', 'holiday_name'],
+export const STAGING_COLUMNS = Object.fromEntries(DATASET_DEFINITIONS.map((definition) => [definition.name, stagedColumns(definition)])) as unknown as {
+  readonly [D in Dataset]: ReadonlyArray<keyof DatasetValues[D] & string>
 }
 
-/**
- * Postgres types of the value columns, for UNNEST casts. Counts and amounts are numeric, as in
- * staging (migration 0013): a value too big for production's bigint lands and is rejected alone.
- */
-export const COLUMN_TYPES: Record<string, string> = {
-  stock_code: 'text',
-  investor_type: 'text',
-  time: 'date',
-  open: 'numeric',
-  high: 'numeric',
-  low: 'numeric',
-  close: 'numeric',
-  change: 'numeric',
-  change_rate: 'numeric',
-  volume: 'numeric',
-  trading_value: 'numeric',
-  market_cap: 'numeric',
-  listed_shares: 'numeric',
-  sell_volume: 'numeric',
-  buy_volume: 'numeric',
-  net_volume: 'numeric',
-  sell_value: 'numeric',
-  buy_value: 'numeric',
-  net_value: 'numeric',
-  isin: 'text',
-  name: 'text',
-  short_name: 'text',
-  english_name: 'text',
-  market: 'text',
-  market_segment: 'text',
-  security_group: 'text',
-  share_class: 'text',
-  par_value: 'numeric',
-  listing_date: 'date',
-  delisting_date: 'date',
-  delisting_reason: 'text',
-  sector_name: 'text',
-  index_code: 'text',
-  index_name: 'text',
-  snapshot_date: 'date',
-  effective_date: 'date',
-  total_shares: 'numeric',
-  floating_shares: 'numeric',
-  floating_ratio: 'numeric',
-  etf_code: 'text',
-  trade_date: 'date',
-  component_code: 'text',
-  component_isin: 'text',
-  component_name: 'text',
-  component_market: 'text',
-  shares_per_cu: 'numeric',
-  valuation_amount: 'numeric',
-  component_amount: 'numeric',
-  weight_pct: 'numeric',
-  is_trading_day: 'boolean',
-  holiday_name: 'text',
+/** The staging table's type of a value column, for UNNEST casts; a column the dataset does not stage is an error. */
+export function stagingColumnType(dataset: Dataset, column: string): StagingType {
+  const definition: DatasetDefinition = datasetDefinition(dataset)
+  const staged = definition.columns[column]
+  if (staged === undefined || staged.staged === false) throw new Error(`${definition.stagingTable} has no column "${column}"`)
+  return STAGING_TYPE_OF_KIND[staged.kind]
 }
 
 export const BOOKKEEPING_COLUMNS = ['batch_id', 'row_number'] as const
 export const TRAILING_COLUMNS = ['raw', 'parse_errors'] as const
 
-export function copyColumns(dataset: Staged): string[] {
+export function copyColumns(dataset: Dataset): string[] {
   return [...BOOKKEEPING_COLUMNS, ...STAGING_COLUMNS[dataset], ...TRAILING_COLUMNS]
 }

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { sql } from 'kysely'
 import { from as copyFrom } from 'pg-copy-streams'
-import type { CanonicalRecord, CollectedBatch, DatasetValues } from '@kmd/core'
+import { datasetDefinition, type CanonicalRecord, type CollectedBatch, type DatasetValues } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
-import { COLUMN_TYPES, copyColumns, STAGING_COLUMNS } from './columns.ts'
+import { copyColumns, STAGING_COLUMNS, stagingColumnType } from './columns.ts'
 import { parseErrorsWithTextProblems, storableJson, storableText } from './clean-text.ts'
 import { csvLine, pgArrayLiteral } from './csv.ts'
 
@@ -84,10 +84,10 @@ export async function loadBatch(
     for (let start = 0; start < rows.length; start += UNNEST_SLICE_ROWS) {
       const slice = rows.slice(start, start + UNNEST_SLICE_ROWS)
       const arrays = columns.map((_, columnIndex) => slice.map((row) => row[columnIndex] ?? null))
-      const unnestArgs = columns.map((column, i) => sql`${toArrayParameter(arrays[i]!, column)}::${sql.raw(arrayType(column))}`)
+      const unnestArgs = columns.map((column, i) => sql`${toArrayParameter(arrays[i]!, column)}::${sql.raw(arrayType(dataset, column))}`)
       const selected = columns.map((column) => (column === 'parse_errors' ? sql`u.parse_errors::text[]` : sql.ref(`u.${column}`)))
       await sql`
-        insert into ${sql.table(`staging.${dataset}`)} (${sql.join(columns.map((c) => sql.ref(c)))})
+        insert into ${sql.table(datasetDefinition(dataset).stagingTable)} (${sql.join(columns.map((c) => sql.ref(c)))})
         select ${sql.join(selected)} from unnest(${sql.join(unnestArgs)}) as u(${sql.join(columns.map((c) => sql.ref(c)))})`.execute(trx)
     }
   })
@@ -97,7 +97,7 @@ export async function loadBatch(
 function copyStatement(dataset: Staged, from: 'stdin' | 'blob'): string {
   const columns = copyColumns(dataset).join(', ')
   const source = from === 'stdin' ? 'stdin' : `'/dev/blob'`
-  return `copy staging.${dataset} (${columns}) from ${source} with (format csv)`
+  return `copy ${datasetDefinition(dataset).stagingTable} (${columns}) from ${source} with (format csv)`
 }
 
 function* csvLines(rows: unknown[][]): Generator<string> {
@@ -136,12 +136,12 @@ function rawJson(raw: unknown): string {
   return REFUSED_ESCAPE.test(json) ? JSON.stringify(storableJson(raw)) : json
 }
 
-function arrayType(column: string): string {
+function arrayType(dataset: Staged, column: string): string {
   if (column === 'batch_id') return 'uuid[]'
   if (column === 'row_number') return 'integer[]'
   if (column === 'raw') return 'jsonb[]'
   if (column === 'parse_errors') return 'text[]' // one array literal per row, cast back to text[] in the select
-  return `${COLUMN_TYPES[column] ?? 'text'}[]`
+  return `${stagingColumnType(dataset, column)}[]`
 }
 
 function toArrayParameter(values: unknown[], column: string): unknown {

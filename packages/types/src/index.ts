@@ -1,18 +1,15 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { DateColumn, Json, NullableDate, NullableNumeric, Numeric, Timestamp } from './column-types.ts'
+import type { DatasetTables, OhlcvDailyTable } from './generated/dataset-tables.ts'
 
 /**
  * Kysely table types of the production schema (migrations/). Downstream projects import these
- * to query with types; keep them in step with the migrations.
- *
- * numeric columns come back as strings (exact), bigint as numbers, date as 'YYYY-MM-DD'
- * strings (no time zone can shift a trade date), timestamptz as Date.
+ * to query with types. The datasets' tables (`generated/dataset-tables.ts`) are generated from
+ * the dataset definitions (`pnpm gen:types`); the tables below them (logs, views, history) are
+ * written here, in step with the migrations.
  */
-type Numeric = ColumnType<string, string | number, string | number>
-type NullableNumeric = ColumnType<string | null, string | number | null, string | number | null>
-type DateColumn = string
-type NullableDate = string | null
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
-type Json = ColumnType<unknown, string, string>
+export type * from './column-types.ts'
+export type * from './generated/dataset-tables.ts'
 
 export type Market = 'KOSPI' | 'KOSDAQ' | 'KONEX'
 
@@ -51,50 +48,6 @@ interface Audit {
   updated_at: Timestamp
 }
 
-export interface MarketCalendarTable {
-  trade_date: DateColumn
-  is_trading_day: boolean
-  open_time: string | null
-  close_time: string | null
-  holiday_name: string | null
-  source: string
-  created_at: Timestamp
-  updated_at: Timestamp
-}
-
-export interface SectorsTable {
-  sector_id: Generated<number>
-  market: Market
-  name: string
-  source: string
-  created_at: Timestamp
-  updated_at: Timestamp
-}
-
-export interface StocksTable {
-  stock_code: string
-  isin: string
-  name: string
-  short_name: string | null
-  english_name: string | null
-  market: Market
-  market_segment: string | null
-  security_group: string | null
-  share_class: string | null
-  par_value: NullableNumeric
-  listed_shares: number | null
-  listing_date: NullableDate
-  delisting_date: NullableDate
-  delisting_reason: string | null
-  is_active: Generated<boolean>
-  sector_id: number | null
-  /** The snapshot date of the latest master that described this stock. */
-  as_of_date: NullableDate
-  source: string
-  created_at: Timestamp
-  updated_at: Timestamp
-}
-
 export interface StockHistoryTable {
   stock_code: string
   valid_from: DateColumn
@@ -115,17 +68,6 @@ export interface InvestorTypesTable {
   display_order: number
 }
 
-export interface IndexComponentsTable {
-  index_code: string
-  index_name: string | null
-  stock_code: string
-  effective_date: DateColumn
-  end_date: NullableDate
-  source: string
-  created_at: Timestamp
-  updated_at: Timestamp
-}
-
 /** One row per index snapshot promoted, so an older snapshot arriving late can be recognised. */
 export interface IndexSnapshotsTable {
   index_code: string
@@ -135,67 +77,6 @@ export interface IndexSnapshotsTable {
   batch_id: string | null
   created_at: Timestamp
   updated_at: Timestamp
-}
-
-export interface FloatingSharesTable {
-  stock_code: string
-  effective_date: DateColumn
-  total_shares: number
-  floating_shares: number
-  floating_ratio: Numeric
-  source: string
-  created_at: Timestamp
-  updated_at: Timestamp
-}
-
-export interface EtfPortfoliosTable {
-  etf_code: string
-  trade_date: DateColumn
-  component_code: string
-  component_isin: string | null
-  component_name: string
-  component_market: string | null
-  security_group: string | null
-  shares_per_cu: NullableNumeric
-  valuation_amount: NullableNumeric
-  component_amount: NullableNumeric
-  weight_pct: NullableNumeric
-  source: string
-  created_at: Timestamp
-  updated_at: Timestamp
-}
-
-export interface OhlcvDailyTable extends Audit {
-  stock_code: string
-  time: DateColumn
-  open: NullableNumeric
-  high: NullableNumeric
-  low: NullableNumeric
-  close: Numeric
-  volume: number
-  trading_value: number | null
-  change: NullableNumeric
-  change_rate: NullableNumeric
-}
-
-export interface MarketCapDailyTable extends Audit {
-  stock_code: string
-  time: DateColumn
-  close: NullableNumeric
-  market_cap: number
-  listed_shares: number
-}
-
-export interface InvestorTradingTable extends Audit {
-  stock_code: string
-  investor_type: InvestorType
-  time: DateColumn
-  sell_volume: number
-  buy_volume: number
-  net_volume: number
-  sell_value: number
-  buy_value: number
-  net_value: number
 }
 
 export interface OhlcvMinuteTable extends Audit {
@@ -351,19 +232,10 @@ export interface StagingBatchesTable {
   quarantine_cleared_at: ColumnType<Date | null, never, Date | string | null>
 }
 
-export interface Database {
-  market_calendar: MarketCalendarTable
-  sectors: SectorsTable
-  stocks: StocksTable
+export interface Database extends DatasetTables {
   stock_history: StockHistoryTable
   investor_types: InvestorTypesTable
-  index_components: IndexComponentsTable
   index_snapshots: IndexSnapshotsTable
-  floating_shares: FloatingSharesTable
-  etf_portfolios: EtfPortfoliosTable
-  ohlcv_daily: OhlcvDailyTable
-  market_cap_daily: MarketCapDailyTable
-  investor_trading: InvestorTradingTable
   ohlcv_minute: OhlcvMinuteTable
   ohlcv_weekly: OhlcvBucketView
   ohlcv_monthly: OhlcvBucketView

@@ -1,4 +1,12 @@
-import { MARKETS, type Dataset } from '@kmd/core'
+import {
+  DATASET_DEFINITIONS,
+  entityColumns,
+  type ColumnDefinition,
+  type Dataset,
+  type DatasetDefinition,
+} from '@kmd/core'
+
+export { INDEX_CODE_PATTERN, STOCK_CODE_PATTERN } from '@kmd/core'
 
 /** A column whose value must match a regular expression; `says` finishes `schema: <column> "<value>" …`. */
 export interface ColumnFormat {
@@ -27,8 +35,9 @@ export interface ColumnBound {
 }
 
 /**
- * The columns each rule needs to know about, per dataset. Every SQL identifier the validators
- * use comes from this map (or from a rule's own literals), never from input.
+ * The columns each rule needs to know about, per dataset: a view of the dataset's definition
+ * (`@kmd/core` datasets/) shaped for the rules. Every SQL identifier the validators use comes
+ * from it (or from a rule's own literals), never from input.
  */
 export interface DatasetSpec {
   dataset: Dataset
@@ -55,148 +64,43 @@ export interface DatasetSpec {
   bounds: readonly ColumnBound[]
   /** Columns that carry market data (a row with any of them set "has values"); the calendar rule reads them. */
   valueColumns: readonly string[]
+  /** KRX stock prices, each a whole multiple of its band's tick (tick_grid). */
+  tickGridColumns: readonly string[]
+  /** The value two sources must agree on, and how closely (cross_source_agreement); null: not compared. */
+  crossSourceAgreement: { column: string; relativeTolerance: number } | null
 }
 
-export const STOCK_CODE_PATTERN = '^[0-9A-Z]{6}$'
-/** KRX `indIdx/indIdx2`: market group and index, e.g. 1/028 (KOSPI 200), 2/203 (KOSDAQ 150). */
-export const INDEX_CODE_PATTERN = '^[0-9]/[0-9A-Z]{3}$'
-const STOCK_CODE_SAYS = 'is not six digits or capital letters'
-const stockCode = (column: string): ColumnFormat => ({ column, pattern: STOCK_CODE_PATTERN, says: STOCK_CODE_SAYS })
-
-const DAILY = { nonBlankColumns: [], batchDateColumn: 'time', keyDateColumn: 'time', choices: [], bounds: [] } as const
-
-const SPECS: Record<Dataset, DatasetSpec> = {
-  ohlcv_daily: {
-    ...DAILY,
-    dataset: 'ohlcv_daily',
-    stagingTable: 'staging.ohlcv_daily',
-    productionTable: 'ohlcv_daily',
-    entityColumns: ['stock_code'],
-    keyColumns: ['stock_code', 'time'],
-    requiredColumns: ['stock_code', 'time', 'close', 'volume', 'trading_value'],
-    notReportedBySource: { naver: ['trading_value'] },
-    formats: [stockCode('stock_code')],
-    valueColumns: ['open', 'high', 'low', 'close', 'volume', 'trading_value'],
-  },
-  market_cap_daily: {
-    ...DAILY,
-    dataset: 'market_cap_daily',
-    stagingTable: 'staging.market_cap_daily',
-    productionTable: 'market_cap_daily',
-    entityColumns: ['stock_code'],
-    keyColumns: ['stock_code', 'time'],
-    requiredColumns: ['stock_code', 'time', 'market_cap', 'listed_shares'],
-    formats: [stockCode('stock_code')],
-    valueColumns: ['close', 'market_cap', 'listed_shares'],
-  },
-  investor_trading: {
-    ...DAILY,
-    dataset: 'investor_trading',
-    stagingTable: 'staging.investor_trading',
-    productionTable: 'investor_trading',
-    entityColumns: ['stock_code', 'investor_type'],
-    keyColumns: ['stock_code', 'investor_type', 'time'],
-    requiredColumns: ['stock_code', 'investor_type', 'time', 'sell_volume', 'buy_volume', 'net_volume', 'sell_value', 'buy_value', 'net_value'],
-    formats: [stockCode('stock_code')],
-    valueColumns: ['sell_volume', 'buy_volume', 'net_volume', 'sell_value', 'buy_value', 'net_value'],
-  },
-  stocks: {
-    dataset: 'stocks',
-    stagingTable: 'staging.stocks',
-    productionTable: 'stocks',
-    entityColumns: ['stock_code'],
-    keyDateColumn: null,
-    keyColumns: ['stock_code'],
-    requiredColumns: ['stock_code', 'isin', 'name', 'market'],
-    nonBlankColumns: ['name'],
-    batchDateColumn: null,
-    formats: [stockCode('stock_code'), { column: 'isin', pattern: '^[A-Z]{2}[0-9A-Z]{9}[0-9]$', says: 'is not an ISIN (two letters, nine letters or digits, a check digit)' }],
-    choices: [{ column: 'market', values: MARKETS }],
-    bounds: [{ column: 'listed_shares', atLeast: '0', says: 'is negative' }],
-    valueColumns: ['name', 'market', 'listed_shares'],
-  },
-  sectors: {
-    dataset: 'sectors',
-    stagingTable: 'staging.sectors',
-    productionTable: 'sectors',
-    entityColumns: ['stock_code'],
-    keyDateColumn: null,
-    keyColumns: ['stock_code'],
-    requiredColumns: ['market', 'name', 'stock_code'],
-    nonBlankColumns: ['name'],
-    batchDateColumn: null,
-    formats: [stockCode('stock_code')],
-    choices: [{ column: 'market', values: MARKETS }],
-    bounds: [],
-    valueColumns: ['market', 'name'],
-  },
-  index_components: {
-    dataset: 'index_components',
-    stagingTable: 'staging.index_components',
-    productionTable: 'index_components',
-    entityColumns: ['index_code', 'stock_code'],
-    keyDateColumn: null,
-    keyColumns: ['index_code', 'stock_code'],
-    requiredColumns: ['index_code', 'stock_code', 'snapshot_date'],
-    nonBlankColumns: [],
-    batchDateColumn: 'snapshot_date',
-    formats: [
-      { column: 'index_code', pattern: INDEX_CODE_PATTERN, says: 'is not a KRX index code (market/index, e.g. 1/028)' },
-      stockCode('stock_code'),
-    ],
-    choices: [],
-    bounds: [],
-    valueColumns: ['stock_code'],
-  },
-  floating_shares: {
-    dataset: 'floating_shares',
-    stagingTable: 'staging.floating_shares',
-    productionTable: 'floating_shares',
-    entityColumns: ['stock_code'],
-    keyDateColumn: 'effective_date',
-    keyColumns: ['stock_code', 'effective_date'],
-    requiredColumns: ['stock_code', 'effective_date', 'total_shares', 'floating_shares', 'floating_ratio'],
-    nonBlankColumns: [],
-    batchDateColumn: null,
-    formats: [stockCode('stock_code')],
-    choices: [],
-    bounds: [],
-    valueColumns: ['total_shares', 'floating_shares', 'floating_ratio'],
-  },
-  etf_portfolios: {
-    dataset: 'etf_portfolios',
-    stagingTable: 'staging.etf_portfolios',
-    productionTable: 'etf_portfolios',
-    entityColumns: ['etf_code', 'component_code'],
-    keyDateColumn: 'trade_date',
-    keyColumns: ['etf_code', 'trade_date', 'component_code'],
-    requiredColumns: ['etf_code', 'trade_date', 'component_code', 'component_name'],
-    nonBlankColumns: ['component_code', 'component_name'],
-    batchDateColumn: 'trade_date',
-    formats: [stockCode('etf_code')],
-    choices: [],
-    bounds: [],
-    valueColumns: ['shares_per_cu', 'valuation_amount', 'component_amount', 'weight_pct'],
-  },
-  market_calendar: {
-    dataset: 'market_calendar',
-    stagingTable: 'staging.market_calendar',
-    productionTable: 'market_calendar',
-    entityColumns: [],
-    keyDateColumn: 'trade_date',
-    keyColumns: ['trade_date'],
-    requiredColumns: ['trade_date', 'is_trading_day'],
-    nonBlankColumns: [],
-    batchDateColumn: null,
-    formats: [],
-    choices: [],
-    bounds: [],
-    valueColumns: ['is_trading_day'],
-  },
+function specOf(definition: DatasetDefinition): DatasetSpec {
+  const staged = Object.entries(definition.columns).filter(([, column]) => column.staged !== false)
+  const where = <T>(pick: (name: string, column: ColumnDefinition) => T | undefined): T[] =>
+    staged.flatMap(([name, column]) => {
+      const picked = pick(name, column)
+      return picked === undefined ? [] : [picked]
+    })
+  return {
+    dataset: definition.name as Dataset,
+    stagingTable: definition.stagingTable,
+    productionTable: definition.productionTable,
+    entityColumns: entityColumns(definition),
+    keyDateColumn: definition.keyDateColumn,
+    keyColumns: definition.key,
+    requiredColumns: definition.required,
+    ...(definition.notReportedBySource ? { notReportedBySource: definition.notReportedBySource as Record<string, readonly string[]> } : {}),
+    nonBlankColumns: where((name, column) => (column.nonBlank ? name : undefined)),
+    batchDateColumn: definition.batchDateColumn,
+    formats: where((name, column) => (column.format ? { column: name, ...column.format } : undefined)),
+    choices: where((name, column) => (column.choices ? { column: name, values: column.choices } : undefined)),
+    bounds: where((name, column) => (column.bounds ? { column: name, ...column.bounds } : undefined)),
+    valueColumns: definition.valueColumns,
+    tickGridColumns: where((name, column) => (column.onTickGrid ? name : undefined)),
+    crossSourceAgreement: definition.crossSourceAgreement ?? null,
+  }
 }
+
+const SPECS = new Map<string, DatasetSpec>(DATASET_DEFINITIONS.map((definition) => [definition.name, specOf(definition)]))
 
 export function datasetSpec(dataset: Dataset): DatasetSpec {
-  const spec = (SPECS as Partial<Record<string, DatasetSpec>>)[dataset]
+  const spec = SPECS.get(dataset)
   if (!spec) throw new Error(`no validation rules for dataset "${dataset}"`)
   return spec
 }

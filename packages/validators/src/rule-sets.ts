@@ -1,4 +1,4 @@
-import type { Dataset } from '@kmd/core'
+import { DATASET_DEFINITIONS, type Dataset, type DatasetDefinition } from '@kmd/core'
 import { activeStockCountRule } from './rules/active-stock-count.ts'
 import { averagePriceRule } from './rules/average-price.ts'
 import { calendarRule } from './rules/calendar.ts'
@@ -28,65 +28,72 @@ import { tradingValueRangeRule } from './rules/trading-value-range.ts'
 import { volumeAnomalyRule } from './rules/volume-anomaly.ts'
 import { weekendOpenRule } from './rules/weekend-open.ts'
 import { weightSumRule } from './rules/weight-sum.ts'
-import { INDEX_CODE_PATTERN, STOCK_CODE_PATTERN } from './datasets.ts'
 import type { Rule } from './types.ts'
+import type { SnapshotShape } from './rules/snapshot-complete.ts'
 
-// Daily datasets: the stock must be listed on the trade date (stocks, else production's codes).
-const unknownStock = knownStockRule('reject', { listedOnTradeDate: true })
+type RuleMaker = (definition: DatasetDefinition, severity: 'reject' | 'warn' | undefined) => Rule
 
-// The rule set of each dataset, in the order the rules run. Order matters where a rule looks
-// only at rows not yet rejected (investor_zero_sum after schema, duplicate_key, net_identity;
-// isin_unique after schema and duplicate_key; snapshot_complete after every reject rule of its
-// dataset; weight_sum, ratio_consistency and volume_anomaly after every reject rule, so they
-// warn only on rows that will be kept). out_of_range runs right after schema for every dataset
-// so a cell production cannot hold is named before anything computes with it; duplicate_key
-// before the rules that judge a row on its own; unknown_stock before the rules that look a
-// stock up in production; price_limit, change_consistency and average_price share one view of
-// production's previous close and its named exceptions (src/previous-close.ts); completeness
-// last, so a rejected row counts as a missing key.
-const RULE_SETS: Record<Dataset, readonly Rule[]> = {
-  ohlcv_daily: [
-    schemaRule,
-    outOfRangeRule,
-    duplicateKeyRule,
-    unknownStock,
-    ohlcConsistencyRule,
-    tickGridRule,
-    priceLimitRule,
-    changeConsistencyRule,
-    changeRateConsistencyRule,
-    averagePriceRule,
-    tradingValueRangeRule,
-    volumeAnomalyRule,
-    calendarRule,
-    rowCountRule,
-    crossSourceAgreementRule,
-    completenessRule,
-  ],
-  market_cap_daily: [schemaRule, outOfRangeRule, duplicateKeyRule, unknownStock, marketCapIdentityRule, tickGridRule, calendarRule, rowCountRule, crossSourceAgreementRule, completenessRule],
-  investor_trading: [schemaRule, outOfRangeRule, duplicateKeyRule, unknownStock, netIdentityRule, investorZeroSumRule, calendarRule, rowCountRule, crossSourceAgreementRule, completenessRule],
-  stocks: [schemaRule, outOfRangeRule, duplicateKeyRule, delistingConsistencyRule, isinUniqueRule, activeStockCountRule],
-  sectors: [schemaRule, outOfRangeRule, duplicateKeyRule, knownStockRule('warn')],
-  index_components: [
-    schemaRule,
-    outOfRangeRule,
-    duplicateKeyRule,
-    snapshotCompleteRule({ column: 'index_code', noun: 'index', plural: 'indexes', pattern: INDEX_CODE_PATTERN }),
-    memberCountRule,
-  ],
-  floating_shares: [schemaRule, outOfRangeRule, duplicateKeyRule, floatingRatioRangeRule, floatingLeTotalRule, knownStockRule('reject'), ratioConsistencyRule],
-  etf_portfolios: [
-    schemaRule,
-    outOfRangeRule,
-    duplicateKeyRule,
-    snapshotCompleteRule({ column: 'etf_code', noun: 'ETF', plural: 'ETFs', pattern: STOCK_CODE_PATTERN }),
-    weightSumRule,
-  ],
-  market_calendar: [schemaRule, outOfRangeRule, duplicateKeyRule, weekendOpenRule],
+/**
+ * Every rule by name: the name it reports under, except active_stock_count, the stock
+ * master's own row_count check (two rules reporting one name need two names here). A dataset's
+ * definition (`@kmd/core` datasets/) lists its rules by these names, in the order they run; the
+ * order's reasons are written there.
+ */
+const RULES: Readonly<Record<string, Rule | RuleMaker>> = {
+  schema: schemaRule,
+  out_of_range: outOfRangeRule,
+  duplicate_key: duplicateKeyRule,
+  // Daily datasets: the stock must be listed on the trade date (stocks, else production's codes).
+  unknown_stock: knownStockRule('reject', { listedOnTradeDate: true }),
+  known_stock: (_, severity) => knownStockRule(severity ?? 'reject'),
+  ohlc_consistency: ohlcConsistencyRule,
+  tick_grid: tickGridRule,
+  price_limit: priceLimitRule,
+  change_consistency: changeConsistencyRule,
+  change_rate_consistency: changeRateConsistencyRule,
+  average_price: averagePriceRule,
+  trading_value_range: tradingValueRangeRule,
+  volume_anomaly: volumeAnomalyRule,
+  calendar: calendarRule,
+  row_count: rowCountRule,
+  cross_source_agreement: crossSourceAgreementRule,
+  completeness: completenessRule,
+  market_cap_identity: marketCapIdentityRule,
+  net_identity: netIdentityRule,
+  investor_zero_sum: investorZeroSumRule,
+  delisting_consistency: delistingConsistencyRule,
+  isin_unique: isinUniqueRule,
+  active_stock_count: activeStockCountRule,
+  snapshot_complete: (definition) => snapshotCompleteRule(snapshotShape(definition)),
+  member_count: memberCountRule,
+  floating_ratio_range: floatingRatioRangeRule,
+  floating_le_total: floatingLeTotalRule,
+  ratio_consistency: ratioConsistencyRule,
+  weight_sum: weightSumRule,
+  weekend_open: weekendOpenRule,
 }
 
+function snapshotShape(definition: DatasetDefinition): SnapshotShape {
+  const snapshot = definition.snapshot
+  const pattern = snapshot ? definition.columns[snapshot.column]?.format?.pattern : undefined
+  if (!snapshot || !pattern) throw new Error(`${definition.name} names no snapshot column with a format, which snapshot_complete needs`)
+  return { ...snapshot, column: snapshot.column as SnapshotShape['column'], pattern }
+}
+
+function ruleSetOf(definition: DatasetDefinition): readonly Rule[] {
+  return definition.rules.map((reference) => {
+    const { name, severity } = typeof reference === 'string' ? { name: reference, severity: undefined } : reference
+    const rule = RULES[name]
+    if (!rule) throw new Error(`${definition.name} names rule "${name}", which the validators do not have`)
+    if (severity !== undefined && typeof rule !== 'function') throw new Error(`${definition.name} gives rule "${name}" a severity, which it does not take`)
+    return typeof rule === 'function' ? rule(definition, severity) : rule
+  })
+}
+
+const RULE_SETS = new Map<string, readonly Rule[]>(DATASET_DEFINITIONS.map((definition) => [definition.name, ruleSetOf(definition)]))
+
 export function rulesFor(dataset: Dataset): readonly Rule[] {
-  const rules = (RULE_SETS as Partial<Record<string, readonly Rule[]>>)[dataset]
+  const rules = RULE_SETS.get(dataset)
   if (!rules) throw new Error(`no validation rules for dataset "${dataset}"`)
   return rules
 }

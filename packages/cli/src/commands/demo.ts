@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { sql } from 'kysely'
-import { DAILY_DATASETS, lastClosedSession, lastTradingDays, loadConfig, type Dataset } from '@kmd/core'
+import { DAILY_DATASETS, lastClosedSession, REFERENCE_DATASETS, lastTradingDays, loadConfig, type Dataset } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
 import { createCollectors, decide, loadSourcePlan, plannedSources, readLedger, runDurationMs, runWithFallback, type JobResult } from '@kmd/pipeline'
 import { commandLogger, retriesLine } from '../context.ts'
@@ -9,9 +9,10 @@ import { migrate } from './migrate.ts'
 
 const DEMO_MEMBER = { id: 'demo', password: 'demo-password' }
 
-// Reference data is loaded once, as of the last day; floating shares come from the vendor
-// (field unverified) or `etl import floating-shares`, so the demo leaves them out.
-const REFERENCE_DATASETS: readonly Dataset[] = ['market_calendar', 'stocks', 'sectors', 'index_components', 'floating_shares', 'etf_portfolios']
+// Reference data is loaded once, as of the last day, the market calendar first: a run
+// reads from it whether the market is closed on its day.
+const CALENDAR: Dataset = 'market_calendar'
+const REFERENCE_LOAD_ORDER: readonly Dataset[] = [CALENDAR, ...REFERENCE_DATASETS.filter((dataset) => dataset !== CALENDAR)]
 
 export function registerDemo(program: Command): void {
   program
@@ -61,7 +62,7 @@ async function runDemo(dayCount: number, reload: boolean): Promise<void> {
       say(`  ${tradeDate} ${dataset.padEnd(17)} ${final.source.padEnd(7)} ${final.status.padEnd(8)} promoted ${String(final.promoted).padStart(6)}  rejected ${String(final.rejected).padStart(4)}  ${runDurationMs(final)} ms${via}`)
     }
     say(`\nreference data as of ${lastDay}`)
-    for (const dataset of REFERENCE_DATASETS) await load(dataset, lastDay)
+    for (const dataset of REFERENCE_LOAD_ORDER) await load(dataset, lastDay)
     say(`\n${days.length} trading days (${days[0]} .. ${lastDay}) of ${DAILY_DATASETS.join(', ')}`)
     for (const tradeDate of days) {
       for (const dataset of DAILY_DATASETS) await load(dataset, tradeDate)
@@ -78,7 +79,7 @@ async function runDemo(dayCount: number, reload: boolean): Promise<void> {
 function printSummary(results: JobResult[], unchanged: readonly Dataset[], elapsedMs: number): void {
   say('\nsummary per dataset')
   say(formatTable(
-    [...REFERENCE_DATASETS, ...DAILY_DATASETS].map((dataset: Dataset) => {
+    [...REFERENCE_LOAD_ORDER, ...DAILY_DATASETS].map((dataset: Dataset) => {
       const mine = results.filter((r) => r.dataset === dataset)
       const sum = (pick: (r: JobResult) => number) => mine.reduce((total, r) => total + pick(r), 0)
       const stage = (name: string) => sum((r) => r.timings[name] ?? 0)

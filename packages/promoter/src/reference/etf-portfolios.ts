@@ -1,10 +1,6 @@
 import { sql } from 'kysely'
-import { upsertValidRows } from './upsert-valid-rows.ts'
+import { upsertStatement } from '../upserts.ts'
 import type { ReferencePromoter } from './types.ts'
-
-const VALUE_COLUMNS = [
-  'component_isin', 'component_name', 'component_market', 'security_group', 'shares_per_cu', 'valuation_amount', 'component_amount', 'weight_pct',
-] as const
 
 /**
  * Each ETF-day the batch brings replaces that ETF-day in production: lines the new PDF no
@@ -23,13 +19,7 @@ export const promoteEtfPortfolios: ReferencePromoter = async (trx, batch) => {
     where (p.etf_code, p.trade_date) in (select distinct s.etf_code, s.trade_date from staging.etf_portfolios s where ${valid})
       and (p.etf_code, p.trade_date, p.component_code) not in (
         select s.etf_code, s.trade_date, s.component_code from staging.etf_portfolios s where ${valid})`.execute(trx)
-  const upserted = await upsertValidRows({
-    table: 'etf_portfolios',
-    key: ['etf_code', 'trade_date', 'component_code'],
-    values: VALUE_COLUMNS,
-    batchId: batch.batchId,
-    source: batch.source,
-  }).execute(trx)
+  const upserted = await upsertStatement('etf_portfolios', batch.batchId, batch.source).execute(trx)
   const lines = { removed: Number(removed.numAffectedRows ?? 0n), upserted: Number(upserted.numAffectedRows ?? 0n) }
   return { promoted: lines.removed + lines.upserted, details: { lines_upserted: lines.upserted, lines_removed: lines.removed } }
 }

@@ -4,14 +4,6 @@ import type { Rule, RuleContext } from '../types.ts'
 
 // Every disagreement is recorded (up to this many in the sample; the count is always exact).
 const MAX_RECORDED = 1000
-const MARKET_CAP_TOLERANCE = 0.001
-
-/** The value two sources must agree on, per dataset, and how closely. */
-const COMPARED: Record<string, { column: string; relativeTolerance: number }> = {
-  ohlcv_daily: { column: 'close', relativeTolerance: 0 },
-  market_cap_daily: { column: 'market_cap', relativeTolerance: MARKET_CAP_TOLERANCE },
-  investor_trading: { column: 'net_volume', relativeTolerance: 0 },
-}
 
 /**
  * When another source already delivered the same partition (its latest validated or promoted
@@ -26,7 +18,8 @@ export const crossSourceAgreementRule: Rule = {
   description: "each key's close / market cap / investor net equals the other source's latest batch for the same partition",
   async check(context: RuleContext) {
     const { spec, target } = context
-    const compared = COMPARED[spec.dataset]
+    // The value both must report and how closely: the dataset definition's crossSourceAgreement.
+    const compared = spec.crossSourceAgreement
     if (!compared) return { passed: true, checkedCount: 0, issueCount: 0, sample: [], message: `no cross-source comparison for ${spec.dataset}` }
     const other = await sql<{ batch_id: string; source: string }>`
       select batch_id, source from staging.batches

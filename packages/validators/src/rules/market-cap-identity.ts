@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { flagRows, rowsText } from '../flag-rows.ts'
-import { batchParam, reasonsWhen, show } from '../sql-parts.ts'
+import { batchParam, reasonsWhen, show, stagingTable } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
 const TOLERANCE = 0.001
@@ -18,7 +18,7 @@ export const marketCapIdentityRule: Rule = {
   threshold: TOLERANCE,
   description: 'market_cap, listed_shares >= 0 and, when close is present, |market_cap − close × listed_shares| <= 0.1% of market_cap',
   async check(context) {
-    const { target } = context
+    const { spec, target } = context
     const product = sql`s.close * s.listed_shares`
     const allowed = EXACT_SOURCES.includes(target.source) ? sql`0` : sql`${TOLERANCE}::numeric * s.market_cap`
     const reasons = reasonsWhen([
@@ -35,7 +35,7 @@ export const marketCapIdentityRule: Rule = {
       column: 'reject_reasons',
       checked: sql`
         select s.row_number, ${reasons} as reasons, case when s.close is null then 'no_close' end as note
-        from staging.market_cap_daily s
+        from ${stagingTable(spec)} s
         where s.batch_id = ${batchParam(target.batchId)}`,
     })
     const withoutClose = found.notes['no_close'] ?? 0

@@ -5,12 +5,6 @@ import { oneTableForAllMarkets, tickSizeSql } from '../krx-tick.ts'
 import { batchParam, col, dateParam, reasonsWhen, show, stagingTable } from '../sql-parts.ts'
 import type { Rule } from '../types.ts'
 
-/** The price columns each daily dataset carries. */
-const PRICE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  ohlcv_daily: ['open', 'high', 'low', 'close'],
-  market_cap_daily: ['close'],
-}
-
 const MARKET_UNKNOWN = 'market_unknown'
 
 /**
@@ -34,7 +28,7 @@ export const tickGridRule: Rule = {
   description: `prices are whole multiples of the KRX tick of their band, in the table of the trade date and market (trade dates since ${TICKS_KNOWN_SINCE})`,
   async check(context) {
     const { spec, target } = context
-    const columns = PRICE_COLUMNS[spec.dataset] ?? []
+    const columns = spec.tickGridColumns
     const era = tickEraOn(target.tradeDate)
     if (!era || columns.length === 0) {
       return {
