@@ -5,10 +5,9 @@ import { CsvError, parse } from 'csv-parse/sync'
 import { sql } from 'kysely'
 import { isRetryable, MarketDataError, seoulDate, type Parsed, type CanonicalRecord, type CollectedBatch, type FloatingSharesValues, type Logger, type TradeDate } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
-import { finishRun, promoteBatch, type RunTrigger } from '@kmd/promoter'
+import { promoteBatch, RunLedger, type RunTrigger } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
 import { validateBatch } from '@kmd/validators'
-import { openRun } from './claims.ts'
 
 /**
  * `etl import floating-shares <file.csv>`: a floating-shares file through the ordinary path
@@ -112,12 +111,12 @@ export async function importFloatingShares(deps: ImportDeps, request: ImportRequ
     }
   }
 
-  const run = await openRun(database, { runId, dataset: 'floating_shares', source: 'file', partitionKey, tradeDate: importDate, trigger: request.trigger ?? 'manual' })
+  const run = await new RunLedger(database).open({ runId, dataset: 'floating_shares', source: 'file', partitionKey, tradeDate: importDate, trigger: request.trigger ?? 'manual' })
   const { claim } = run
   if (!claim.claimed) {
     result.status = 'SKIPPED'
     result.message = `${partitionKey} is already being imported by ${claim.heldBy} (run ${claim.runId})`
-    await finishRun(database.db, runId, { status: 'SKIPPED', stageTimings: timings, errorMessage: result.message }).finally(run.close)
+    await run.skip(result.message, { stageTimings: timings }).finally(() => run.close())
     return result
   }
   try {
@@ -132,12 +131,11 @@ export async function importFloatingShares(deps: ImportDeps, request: ImportRequ
     )
     Object.assign(result, { valid: validation.validCount, rejected: validation.rejectedCount, warned: validation.warnedCount })
     const counts = { fetched: records.length, staged: staged.rowCount, valid: validation.validCount, rejected: validation.rejectedCount }
-    await database.db.updateTable('staging.batches').set({ status: 'validated', updated_at: sql`now()` }).where('batch_id', '=', batchId).execute()
+    await run.batchValidated(batchId)
     result.quarantined = await quarantinedRows(database, batchId, request.quarantineShown ?? DEFAULT_QUARANTINE_SHOWN)
     if (validation.batchFailed) {
-      await database.db.updateTable('staging.batches').set({ status: 'failed', updated_at: sql`now()` }).where('batch_id', '=', batchId).execute()
       result.message = `batch failed validation: ${validation.failureReason}`
-      await finishRun(database.db, runId, { status: 'FAILED', batchId, counts, stageTimings: timings, errorMessage: result.message })
+      await run.batchFailed(result.message, { batchId, counts, stageTimings: timings })
       return result
     }
     const promotion = await timed('promote', () =>
@@ -152,13 +150,9 @@ export async function importFloatingShares(deps: ImportDeps, request: ImportRequ
     result.status = 'FAILED'
     result.message = error instanceof Error ? error.message : String(error)
     logger.error({ err: error }, 'import failed')
-    await finishRun(database.db, runId, {
-      status: 'FAILED',
-      batchId: result.batchId ?? null,
-      counts: { fetched: result.rows },
-      stageTimings: timings,
-      errorMessage: result.message,
-      errorDetail: { type: error instanceof Error ? error.name : typeof error, retryable: isRetryable(error) },
+    await run.fail(result.message, { batchId: result.batchId ?? null, counts: { fetched: result.rows }, stageTimings: timings }, {
+      type: error instanceof Error ? error.name : typeof error,
+      retryable: isRetryable(error),
     })
     return result
   } finally {

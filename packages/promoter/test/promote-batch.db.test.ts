@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
 import { detectCapabilities } from '@kmd/db'
 import { useMigratedDatabase } from '@kmd/db/testing'
-import { promoteBatch, startRun } from '../src/index.ts'
+import { promoteBatch, RunLedger } from '../src/index.ts'
 
 const testDb = useMigratedDatabase()
 const db = () => testDb.current.database.db
@@ -19,7 +19,7 @@ interface Bar {
 async function stageValidated(tradeDate: string, bars: Bar[]) {
   const runId = randomUUID()
   const batchId = randomUUID()
-  await startRun(db(), { runId, dataset: 'ohlcv_daily', source: 'krx', partitionKey: tradeDate, tradeDate, trigger: 'manual' })
+  await new RunLedger(testDb.current.database).start({ runId, dataset: 'ohlcv_daily', source: 'krx', partitionKey: tradeDate, tradeDate, trigger: 'manual' })
   await db().insertInto('staging.batches').values({ batch_id: batchId, run_id: runId, dataset: 'ohlcv_daily', source: 'krx', partition_key: tradeDate, row_count: bars.length }).execute()
   let rowNumber = 0
   for (const bar of bars) {

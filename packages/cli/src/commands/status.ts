@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { sql } from 'kysely'
 import { detectCapabilities, type MarketDatabase } from '@kmd/db'
-import { reapDeadRuns } from '@kmd/pipeline'
+import { RunLedger } from '@kmd/pipeline'
 import { withDatabase } from '../context.ts'
 import { formatTable, say } from '../table.ts'
 
@@ -24,7 +24,7 @@ const INCOMPLETE_SHOWN = 10
 
 export async function readStatus(database: MarketDatabase) {
   // Looking is when a dead run is found: the latest run shown is never one that died RUNNING.
-  const reaped = await reapDeadRuns(database)
+  const reaped = await new RunLedger(database).reap()
   const capabilities = await detectCapabilities(database.db)
   const freshness = await database.db.selectFrom('data_freshness').selectAll().orderBy('dataset').execute()
   const latestRuns = await database.db.selectFrom('latest_collection_runs').selectAll().orderBy('dataset').execute()

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
-import { sql } from 'kysely'
-import type { MarketDatabase } from '@kmd/db'
-import { deathNote, LEGACY_GRACE, leaseIsDead } from './run-lease.ts'
+import { sql, type Kysely } from 'kysely'
+import type { Database, MarketDatabase } from '@kmd/db'
+import { deathNote, LEGACY_GRACE, leaseIsDead } from './lease.ts'
 
 export interface ReapedRun {
   runId: string
@@ -22,7 +22,7 @@ export interface ReapReport {
 }
 
 /**
- * Finds the runs whose lease is dead (see run-lease.ts) and makes the record say so, in one
+ * Finds the runs whose lease is dead (see lease.ts) and makes the record say so, in one
  * transaction: their RUNNING rows become ABANDONED with the reason, their partition claims are
  * freed, their staging batches end 'abandoned' (staged rows dropped: a resume collects again),
  * and unfinished schedule slots held by a dead lease become ABANDONED. Claims whose run is no
@@ -52,17 +52,9 @@ export async function reapDeadRuns(database: MarketDatabase): Promise<ReapReport
 
     let batches = 0
     if (runs.length > 0) {
-      const runIds = sql.join(runs.map((run) => sql`${run.run_id}::uuid`))
-      await sql`delete from partition_claims where run_id in (${runIds})`.execute(trx)
-      const { rows: dead } = await sql<{ batch_id: string; dataset: string }>`
-        update staging.batches set status = 'abandoned', updated_at = now()
-        where run_id in (${runIds}) and status in ('loaded', 'validated')
-        returning batch_id, dataset`.execute(trx)
-      for (const batch of dead) {
-        const { rows } = await sql<{ table: string | null }>`select to_regclass(${`staging.${batch.dataset}`})::text as table`.execute(trx)
-        if (rows[0]?.table) await sql`delete from ${sql.table(`staging.${batch.dataset}`)} where batch_id = ${batch.batch_id}`.execute(trx)
-      }
-      batches = dead.length
+      const runIds = runs.map((run) => run.run_id)
+      await sql`delete from partition_claims where run_id in (${sql.join(runIds.map((runId) => sql`${runId}::uuid`))})`.execute(trx)
+      batches = await abandonBatches(trx, runIds)
     }
     // A claim lives while its run is RUNNING (a run writes its row before it claims).
     await sql`
@@ -81,4 +73,20 @@ export async function reapDeadRuns(database: MarketDatabase): Promise<ReapReport
       batches,
     }
   })
+}
+
+/**
+ * The staging batches of ended-without-outcome runs become 'abandoned' and their staged rows
+ * are dropped (a resume collects again); returns how many batches.
+ */
+export async function abandonBatches(trx: Kysely<Database>, runIds: readonly string[]): Promise<number> {
+  const { rows: dead } = await sql<{ batch_id: string; dataset: string }>`
+    update staging.batches set status = 'abandoned', updated_at = now()
+    where run_id in (${sql.join(runIds.map((runId) => sql`${runId}::uuid`))}) and status in ('loaded', 'validated')
+    returning batch_id, dataset`.execute(trx)
+  for (const batch of dead) {
+    const { rows } = await sql<{ table: string | null }>`select to_regclass(${`staging.${batch.dataset}`})::text as table`.execute(trx)
+    if (rows[0]?.table) await sql`delete from ${sql.table(`staging.${batch.dataset}`)} where batch_id = ${batch.batch_id}`.execute(trx)
+  }
+  return dead.length
 }
