@@ -40,7 +40,7 @@ async function latestStatuses(dataset: string, from: string, to: string): Promis
   const { rows } = await sql<{ partition_key: string; status: string }>`
     select distinct on (partition_key) partition_key, status
     from data_collection_logs
-    where dataset = ${dataset} and source = 'krx' and partition_key between ${from} and ${to} and status <> 'SKIPPED'
+    where data_type = ${dataset} and source = 'krx' and partition_key between ${from} and ${to} and status <> 'SKIPPED'
     order by partition_key, started_at desc, id desc`.execute(db())
   return Object.fromEntries(rows.map((r) => [r.partition_key, r.status]))
 }
@@ -87,7 +87,7 @@ describe('runBackfill', () => {
     expect(Object.keys(afterResume).sort()).toEqual(days)
     expect(Object.values(afterResume).every((s) => s === 'SUCCESS')).toBe(true)
     expect(await rowsPerKey('ohlcv_daily', from, to)).toEqual({ keys: STOCKS * days.length, rows: STOCKS * days.length, duplicated: 0 })
-    const runs = await db().selectFrom('data_collection_logs').select(['trigger']).where('dataset', '=', 'ohlcv_daily').where('partition_key', '>=', from).where('partition_key', '<=', to).execute()
+    const runs = await db().selectFrom('data_collection_logs').select(['trigger']).where('data_type', '=', 'ohlcv_daily').where('partition_key', '>=', from).where('partition_key', '<=', to).execute()
     expect(runs.every((r) => r.trigger === 'backfill')).toBe(true)
 
     // A third pass finds nothing to do.
@@ -254,7 +254,7 @@ describe('runBackfill', () => {
     const { rows } = await sql<{ weeks: number; days: number }>`
       select count(distinct bucket)::int as weeks, max(trading_days)::int as days from ohlcv_weekly where bucket between ${from} and ${to}`.execute(db())
     expect(rows[0]).toEqual({ weeks: 2, days: 5 })
-    const refreshedPerRun = await db().selectFrom('data_collection_logs').select('stage_timings').where('partition_key', '=', from).where('dataset', '=', 'ohlcv_daily').executeTakeFirstOrThrow()
+    const refreshedPerRun = await db().selectFrom('data_collection_logs').select('stage_timings').where('partition_key', '=', from).where('data_type', '=', 'ohlcv_daily').executeTakeFirstOrThrow()
     expect(Object.keys(refreshedPerRun.stage_timings as object)).not.toContain('refresh')
   })
 

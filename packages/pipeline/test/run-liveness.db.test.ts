@@ -117,7 +117,7 @@ describe('a run whose process is killed with SIGKILL', () => {
     expect(reaped.runs[0]!.reason).toMatch(new RegExp(`^process ${pid}@${hostname()} died \\(`))
     const row = await database.db.selectFrom('data_collection_logs').selectAll().where('run_id', '=', reaped.runs[0]!.runId).executeTakeFirstOrThrow()
     expect(row).toMatchObject({ status: 'ABANDONED', error_message: reaped.runs[0]!.reason })
-    expect(row.finished_at).not.toBeNull()
+    expect(row.completed_at).not.toBeNull()
     const { rows: claims } = await sql`select * from partition_claims`.execute(database.db)
     expect(claims).toEqual([])
 

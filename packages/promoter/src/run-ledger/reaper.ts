@@ -36,10 +36,10 @@ export async function reapDeadRuns(database: MarketDatabase): Promise<ReapReport
   const note = deathNote(database)
   const reaper = `${hostname()}:${process.pid}`
   return database.db.transaction().execute(async (trx) => {
-    const { rows: runs } = await sql<{ run_id: string; dataset: string; source: string; partition_key: string; error_message: string }>`
+    const { rows: runs } = await sql<{ run_id: string; data_type: string; source: string; partition_key: string; error_message: string }>`
       update data_collection_logs l
       set status = 'ABANDONED',
-          finished_at = greatest(clock_timestamp(), l.started_at),
+          completed_at = greatest(clock_timestamp(), l.started_at),
           duration_ms = (extract(epoch from greatest(clock_timestamp(), l.started_at) - l.started_at) * 1000)::integer,
           error_message = case
             when l.lease_key is null then format('started without a run lease on %s and still RUNNING after %s', coalesce(l.host, 'an unknown host'), ${LEGACY_GRACE}::text)
@@ -48,7 +48,7 @@ export async function reapDeadRuns(database: MarketDatabase): Promise<ReapReport
           end,
           error_detail = jsonb_build_object('abandoned', true, 'leaseKey', l.lease_key, 'reapedBy', ${reaper}::text)
       where l.status = 'RUNNING' and ${runDead}
-      returning l.run_id, l.dataset, l.source, l.partition_key, l.error_message`.execute(trx)
+      returning l.run_id, l.data_type, l.source, l.partition_key, l.error_message`.execute(trx)
 
     let batches = 0
     if (runs.length > 0) {
@@ -68,7 +68,7 @@ export async function reapDeadRuns(database: MarketDatabase): Promise<ReapReport
 
     await sql`delete from run_leases r where ${leaseDead}`.execute(trx)
     return {
-      runs: runs.map((run) => ({ runId: run.run_id, dataset: run.dataset, source: run.source, partitionKey: run.partition_key, reason: run.error_message })),
+      runs: runs.map((run) => ({ runId: run.run_id, dataset: run.data_type, source: run.source, partitionKey: run.partition_key, reason: run.error_message })),
       slots: slots.map((slot) => ({ job: slot.job_name, slot: new Date(slot.slot) })),
       batches,
     }

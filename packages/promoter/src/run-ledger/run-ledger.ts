@@ -77,10 +77,10 @@ export class RunLedger {
       .insertInto('data_collection_logs')
       .values({
         run_id: identity.runId,
-        dataset: identity.dataset,
+        data_type: identity.dataset,
         source: identity.source,
         partition_key: identity.partitionKey,
-        trade_date: identity.tradeDate,
+        collection_date: identity.tradeDate,
         trigger: identity.trigger,
         status: 'RUNNING',
         host: hostname(),
@@ -168,7 +168,7 @@ export class LedgerRun {
         .set({
           status: 'ABANDONED',
           error_message: reason,
-          finished_at: sql<Date>`greatest(clock_timestamp(), started_at)`,
+          completed_at: sql<Date>`greatest(clock_timestamp(), started_at)`,
           duration_ms: sql<number>`(extract(epoch from greatest(clock_timestamp(), started_at) - started_at) * 1000)::integer`,
         })
         .where('run_id', '=', this.runId)
@@ -197,13 +197,13 @@ export class LedgerRun {
         batch_id: outcome.batchId ?? null,
         records_fetched: counts.fetched ?? null,
         records_staged: counts.staged ?? null,
-        records_valid: counts.valid ?? null,
+        records_count: counts.valid ?? null,
         records_rejected: counts.rejected ?? null,
         records_promoted: counts.promoted ?? null,
         stage_timings: outcome.stageTimings ? JSON.stringify(outcome.stageTimings) : null,
         error_message: outcome.errorMessage ?? null,
         error_detail: outcome.errorDetail ? JSON.stringify(outcome.errorDetail) : null,
-        finished_at: sql<Date>`clock_timestamp()`,
+        completed_at: sql<Date>`clock_timestamp()`,
         duration_ms: sql<number>`(extract(epoch from clock_timestamp() - started_at) * 1000)::integer`,
       })
       .where('run_id', '=', this.runId)
