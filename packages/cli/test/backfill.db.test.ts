@@ -121,7 +121,7 @@ describe('pnpm etl backfill', () => {
     expect(resumed.stdout).toMatch(/dead runs found RUNNING and marked ABANDONED before planning: 1/)
     expect(resumed.stdout).toMatch(/runs: SUCCESS [1-4] · PARTIAL 0 · FAILED 0 · ABORTED 0 · ABANDONED 0 · skipped \(held\) 0/)
     expect(resumed.stdout).toMatch(/not run: already loaded \(plan\) [1-4] · market closed 0/)
-    const status = JSON.parse((await runCli(['status', '--json'], cli.env)).stdout) as { latestRuns: Array<{ dataset: string; status: string }> }
+    const status = JSON.parse((await runCli(['status', '--json'], cli.env)).stdout) as { latestRuns: Array<{ data_type: string; status: string }> }
     expect(status.latestRuns.filter((run) => run.status === 'RUNNING')).toEqual([])
   }, 240_000) // four CLI processes, each opening the embedded database
 

@@ -114,7 +114,7 @@ describe('stocks rules', () => {
     expect(rows.map((r) => r.check_type)).toEqual(outcome.checks.map((c) => c.checkName))
     expect(rows.find((r) => r.check_type === 'duplicate_key')).toMatchObject({
       table_name: 'stocks', partition_key: '2024-04-08', severity: 'reject', passed: false, checked_count: 2, issue_count: 1,
-      sample: [{ key: '777770', reason: 'duplicate_key: identical copy of row 1' }],
+      details: [{ key: '777770', reason: 'duplicate_key: identical copy of row 1' }],
     })
   })
 })
