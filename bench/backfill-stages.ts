@@ -53,12 +53,12 @@ async function profileBackfill(database: MarketDatabase, simulatorUrl: string, f
     },
   )
   const totalMs = Math.round(performance.now() - started)
-  const { rows: checks } = await sql<{ run_id: string; check_name: string; duration_ms: number }>`
-    select run_id::text, check_name, duration_ms from data_quality_checks where dataset = 'ohlcv_daily'`.execute(database.db)
+  const { rows: checks } = await sql<{ run_id: string; check_type: string; duration_ms: number }>`
+    select run_id::text, check_type, duration_ms from data_quality_checks where table_name = 'ohlcv_daily'`.execute(database.db)
   const rulesByRun = new Map<string, Record<string, number>>()
   for (const check of checks) {
     const rules = rulesByRun.get(check.run_id) ?? {}
-    rules[check.check_name] = check.duration_ms
+    rules[check.check_type] = check.duration_ms
     rulesByRun.set(check.run_id, rules)
   }
   const partitions: PartitionProfile[] = finished

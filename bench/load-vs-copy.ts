@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import { from as copyFrom } from 'pg-copy-streams'
 import { ceilToTick, floorToTick, tickSize, type CanonicalRecord, type CollectedBatch, type OhlcvDailyValues } from '@kmd/core'
 import { detectCapabilities, type MarketDatabase } from '@kmd/db'
-import { promoteBatch, startRun } from '@kmd/promoter'
+import { promoteBatch, RunLedger } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
 import { validateBatch } from '@kmd/validators'
 
@@ -87,7 +87,7 @@ export async function measureLoadVsCopy(database: MarketDatabase, count: number,
   const batchId = randomUUID()
   const batch: CollectedBatch<'ohlcv_daily'> = { dataset: 'ohlcv_daily', source: 'krx', tradeDate: TRADE_DATE, records, nonTradingDay: false, requestCount: 0 }
   const started = performance.now()
-  await startRun(database.db, { runId, dataset: 'ohlcv_daily', source: 'krx', partitionKey: TRADE_DATE, tradeDate: TRADE_DATE, trigger: 'manual' })
+  await new RunLedger(database).start({ runId, dataset: 'ohlcv_daily', source: 'krx', partitionKey: TRADE_DATE, tradeDate: TRADE_DATE, trigger: 'manual' })
   const t0 = performance.now()
   await loadBatch(database, batch, { runId, batchId, partitionKey: TRADE_DATE })
   const t1 = performance.now()

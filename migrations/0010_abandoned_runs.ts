@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely'
  *   holds the advisory lock (RUN_LEASE_LOCK_CLASS, lease_key) on a dedicated session for as long
  *   as it has runs going, so the lease vanishes with the process (or its connection); on the
  *   embedded database only one process can open the data folder, so every lease but the
- *   opener's is dead. See packages/promoter/src/run-lease.ts.
+ *   opener's is dead. See packages/promoter/src/run-ledger/lease.ts.
  * - data_collection_logs.lease_key, schedule_slots.lease_key: whose lease a RUNNING row or an
  *   unfinished slot lives by. Rows written before this migration have none.
  * - ABANDONED: a run (or slot) whose lease died before it recorded its outcome; the reaper

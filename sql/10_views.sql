@@ -20,28 +20,28 @@ join investor_types it on it.investor_type = t.investor_type
 where it.is_institution and not it.is_pension
 group by t.stock_code, t.time;
 
--- The latest run of each dataset, whatever its outcome.
+-- The latest run of each dataset (data_type), whatever its outcome.
 create or replace view latest_collection_runs as
-select distinct on (dataset)
-       dataset, source, partition_key, trade_date, status, trigger,
-       records_fetched, records_valid, records_rejected, records_promoted,
-       started_at, finished_at, duration_ms, error_message, run_id
+select distinct on (data_type)
+       data_type, source, partition_key, collection_date, status, trigger,
+       records_fetched, records_count, records_rejected, records_promoted,
+       started_at, completed_at, duration_ms, error_message, run_id
 from data_collection_logs
-order by dataset, started_at desc, id desc;
+order by data_type, started_at desc, id desc;
 
--- How current each dataset is: the newest trade date that loaded and when it loaded.
+-- How current each dataset is: the newest collection (trade) date that loaded and when it loaded.
 create or replace view data_freshness as
-select d.dataset,
-       max(l.trade_date) filter (where l.status in ('SUCCESS', 'PARTIAL')) as latest_trade_date,
-       max(l.finished_at) filter (where l.status in ('SUCCESS', 'PARTIAL')) as last_success_at,
-       now() - max(l.finished_at) filter (where l.status in ('SUCCESS', 'PARTIAL')) as age,
+select d.data_type,
+       max(l.collection_date) filter (where l.status in ('SUCCESS', 'PARTIAL')) as latest_collection_date,
+       max(l.completed_at) filter (where l.status in ('SUCCESS', 'PARTIAL')) as last_success_at,
+       now() - max(l.completed_at) filter (where l.status in ('SUCCESS', 'PARTIAL')) as age,
        -- ABANDONED: the run's process died mid-run; a failed attempt like FAILED.
-       max(l.finished_at) filter (where l.status in ('FAILED', 'ABANDONED')) as last_failure_at,
+       max(l.completed_at) filter (where l.status in ('FAILED', 'ABANDONED')) as last_failure_at,
        count(*) filter (where l.status in ('FAILED', 'ABANDONED') and l.started_at > now() - interval '7 days') as failures_last_7_days
 from (values ('stocks'), ('sectors'), ('index_components'), ('floating_shares'), ('etf_portfolios'),
-             ('market_cap_daily'), ('ohlcv_daily'), ('ohlcv_minute'), ('investor_trading')) as d (dataset)
-left join data_collection_logs l on l.dataset = d.dataset
-group by d.dataset;
+             ('market_cap_daily'), ('ohlcv_daily'), ('ohlcv_minute'), ('investor_trading')) as d (data_type)
+left join data_collection_logs l on l.data_type = d.data_type
+group by d.data_type;
 
 -- Checks that found something, newest first; quality_issues(N) for another window.
 create or replace function quality_issues(days integer default 7)

@@ -31,5 +31,5 @@ where stock_code = '005930' and investor_group = 'institution_ex_pension' and ti
 order by time, investor;
 
 -- Is the data fresh, and did anything fail?
-select * from data_freshness order by dataset;
-select * from quality_issues(3);
+select * from data_freshness order by data_type;
+select check_date, table_name, check_type, issue_count, details from quality_issues(3);

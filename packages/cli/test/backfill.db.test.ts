@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { sql } from 'kysely'
 import { tradingDaysBetween } from '@kmd/core'
-import { acquireRunLease, claimPartition } from '@kmd/pipeline'
+import { RunLedger } from '@kmd/pipeline'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
 import { migratedCliTarget, runCli, type CliResult } from './run-cli.ts'
 
@@ -122,7 +121,7 @@ describe('pnpm etl backfill', () => {
     expect(resumed.stdout).toMatch(/dead runs found RUNNING and marked ABANDONED before planning: 1/)
     expect(resumed.stdout).toMatch(/runs: SUCCESS [1-4] · PARTIAL 0 · FAILED 0 · ABORTED 0 · ABANDONED 0 · skipped \(held\) 0/)
     expect(resumed.stdout).toMatch(/not run: already loaded \(plan\) [1-4] · market closed 0/)
-    const status = JSON.parse((await runCli(['status', '--json'], cli.env)).stdout) as { latestRuns: Array<{ dataset: string; status: string }> }
+    const status = JSON.parse((await runCli(['status', '--json'], cli.env)).stdout) as { latestRuns: Array<{ data_type: string; status: string }> }
     expect(status.latestRuns.filter((run) => run.status === 'RUNNING')).toEqual([])
   }, 240_000) // four CLI processes, each opening the embedded database
 
@@ -131,11 +130,11 @@ describe('pnpm etl backfill', () => {
     if (!database) return // the embedded database admits one process at a time: nobody else can hold a partition
     const day = '2025-11-12'
     const holder = '00000000-0000-4000-8000-0000000000cc'
-    const lease = await acquireRunLease(database)
+    const ledger = new RunLedger(database)
+    const lease = await ledger.lease()
     try {
-      await sql`insert into data_collection_logs (run_id, dataset, source, partition_key, trade_date, trigger, status, lease_key)
-                values (${holder}, 'market_cap_daily', 'krx', ${day}, ${day}, 'schedule', 'RUNNING', ${lease.key})`.execute(database.db)
-      await claimPartition(database.db, 'market_cap_daily', day, holder, 'scheduler-host:7')
+      await ledger.start({ runId: holder, dataset: 'market_cap_daily', source: 'krx', partitionKey: day, tradeDate: day, trigger: 'schedule', leaseKey: lease.key })
+      await ledger.claim('market_cap_daily', day, holder, 'scheduler-host:7')
       const result = await runCli(['backfill', '--dataset', 'market_cap_daily', '--from', '2025-11-11', '--to', '2025-11-13'], cli.env)
       expect(result.code).toBe(1)
       expect(result.stdout).toMatch(/: NOT COMPLETE: 1 of 3 partitions not loaded/)
@@ -143,7 +142,7 @@ describe('pnpm etl backfill', () => {
       expect(result.stderr).toMatch(new RegExp(`SKIPPED \\(held\\) ${day}: partition already being loaded by scheduler-host:7`))
       expect(result.stdout).not.toMatch(/: finished/)
     } finally {
-      await sql`update data_collection_logs set status = 'ABORTED', finished_at = now() where run_id = ${holder}`.execute(database.db)
+      await ledger.run(holder).abort('the scheduled run was stopped')
       await lease.release()
     }
   })

@@ -47,7 +47,7 @@ describe('pnpm etl migrate', () => {
     const result = await runCli(['status', '--json'], env)
     expect(result.code).toBe(0)
     const status = JSON.parse(result.stdout)
-    expect(status.freshness.map((row: { dataset: string }) => row.dataset)).toContain('ohlcv_daily')
+    expect(status.freshness.map((row: { data_type: string }) => row.data_type)).toContain('ohlcv_daily')
     expect(status.database).not.toMatch(/:[^*:@/]+@/) // never a password
   })
 })

@@ -26,13 +26,13 @@ export interface DatasetFreshness {
 
 /** data_freshness per dataset, judged against each dataset's target. */
 export async function readFreshness(database: MarketDatabase, targets: readonly FreshnessTarget[]): Promise<DatasetFreshness[]> {
-  const rows = await database.db.selectFrom('data_freshness').select(['dataset', 'latest_trade_date', 'last_success_at', 'failures_last_7_days']).orderBy('dataset').execute()
+  const rows = await database.db.selectFrom('data_freshness').select(['data_type', 'latest_collection_date', 'last_success_at', 'failures_last_7_days']).orderBy('data_type').execute()
   return rows.map((row) => {
-    const target = targets.find((candidate) => candidate.dataset === row.dataset)
-    const verdict = !target ? 'no SLA' : row.latest_trade_date !== null && row.latest_trade_date >= target.expectedTradeDate ? 'fresh' : 'stale'
+    const target = targets.find((candidate) => candidate.dataset === row.data_type)
+    const verdict = !target ? 'no SLA' : row.latest_collection_date !== null && row.latest_collection_date >= target.expectedTradeDate ? 'fresh' : 'stale'
     return {
-      dataset: row.dataset,
-      latestTradeDate: row.latest_trade_date,
+      dataset: row.data_type,
+      latestTradeDate: row.latest_collection_date,
       lastSuccessAt: row.last_success_at,
       failuresLast7Days: Number(row.failures_last_7_days),
       target,

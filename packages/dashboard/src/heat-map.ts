@@ -69,13 +69,13 @@ export async function readHeatMap(database: MarketDatabase, range: { from: strin
     missing_count: number | null
   }>`
     with runs as (
-      select dataset, trade_date,
+      select data_type as dataset, collection_date as trade_date,
              count(*)::int as runs,
              count(*) filter (where status in ('FAILED', 'ABORTED', 'ABANDONED'))::int as failed_runs,
              (array_agg(status order by started_at desc, id desc) filter (where status in ('SUCCESS', 'PARTIAL')))[1] as latest_load
       from data_collection_logs
-      where dataset in (${sql.join(DAILY_DATASETS)}) and trade_date between ${range.from} and ${range.to} and status <> 'SKIPPED'
-      group by dataset, trade_date
+      where data_type in (${sql.join(DAILY_DATASETS)}) and collection_date between ${range.from} and ${range.to} and status <> 'SKIPPED'
+      group by data_type, collection_date
     )
     select coalesce(r.dataset, c.dataset) as dataset, to_char(coalesce(r.trade_date, c.trade_date), 'YYYY-MM-DD') as trade_date,
            coalesce(r.runs, 0) as runs, coalesce(r.failed_runs, 0) as failed_runs, r.latest_load,

@@ -31,8 +31,8 @@ export interface RuleActivity {
  */
 export async function readRuleActivity(database: MarketDatabase, range: DateRange, before: DateRange): Promise<RuleActivity[]> {
   const { rows } = await sql<{
-    dataset: string
-    check_name: string
+    table_name: string
+    check_type: string
     severity: string
     fired: number
     fired_before: number
@@ -41,20 +41,20 @@ export async function readRuleActivity(database: MarketDatabase, range: DateRang
     days: string[] | null
     samples: unknown[] | null
   }>`
-    select dataset, check_name, max(severity) as severity,
-           count(*) filter (where trade_date between ${range.from} and ${range.to})::int as fired,
-           count(*) filter (where trade_date between ${before.from} and ${before.to})::int as fired_before,
-           coalesce(sum(issue_count) filter (where trade_date between ${range.from} and ${range.to}), 0)::int as issues,
-           coalesce(sum(issue_count) filter (where trade_date between ${before.from} and ${before.to}), 0)::int as issues_before,
-           array_agg(distinct to_char(trade_date, 'YYYY-MM-DD')) filter (where trade_date between ${range.from} and ${range.to}) as days,
-           (array_agg(sample order by checked_at desc) filter (where trade_date between ${range.from} and ${range.to} and sample is not null))[1:3] as samples
+    select table_name, check_type, max(severity) as severity,
+           count(*) filter (where check_date between ${range.from} and ${range.to})::int as fired,
+           count(*) filter (where check_date between ${before.from} and ${before.to})::int as fired_before,
+           coalesce(sum(issue_count) filter (where check_date between ${range.from} and ${range.to}), 0)::int as issues,
+           coalesce(sum(issue_count) filter (where check_date between ${before.from} and ${before.to}), 0)::int as issues_before,
+           array_agg(distinct to_char(check_date, 'YYYY-MM-DD')) filter (where check_date between ${range.from} and ${range.to}) as days,
+           (array_agg(details order by checked_at desc) filter (where check_date between ${range.from} and ${range.to} and details is not null))[1:3] as samples
     from data_quality_checks
-    where not passed and (trade_date between ${range.from} and ${range.to} or trade_date between ${before.from} and ${before.to})
-    group by dataset, check_name
-    order by fired desc, issues desc, dataset, check_name`.execute(database.db)
+    where not passed and (check_date between ${range.from} and ${range.to} or check_date between ${before.from} and ${before.to})
+    group by table_name, check_type
+    order by fired desc, issues desc, table_name, check_type`.execute(database.db)
   return rows.map((row) => ({
-    dataset: row.dataset,
-    checkName: row.check_name,
+    dataset: row.table_name,
+    checkName: row.check_type,
     severity: row.severity,
     fired: row.fired,
     firedBefore: row.fired_before,
@@ -86,14 +86,14 @@ const INSUFFICIENT_PRIVILEGE = '42501'
 export async function readQuarantine(database: MarketDatabase, batchId: string, limit = 200): Promise<Quarantine | undefined> {
   const run = await database.db
     .selectFrom('data_collection_logs')
-    .select(['dataset', 'source', 'partition_key'])
+    .select(['data_type', 'source', 'partition_key'])
     .where('batch_id', '=', batchId)
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst()
   if (!run) return undefined
-  const dataset = DATASETS.find((known) => known === run.dataset)
-  if (!dataset) return { readable: false, batchId, reason: `unknown dataset "${run.dataset}"` }
+  const dataset = DATASETS.find((known) => known === run.data_type)
+  if (!dataset) return { readable: false, batchId, reason: `unknown dataset "${run.data_type}"` }
   try {
     const { rows } = await sql<{ row_number: number; reject_reasons: string[] | null; warnings: string[] | null; raw: unknown; total: number }>`
       select row_number, reject_reasons, warnings, raw, count(*) over ()::int as total

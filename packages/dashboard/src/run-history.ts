@@ -16,20 +16,20 @@ export async function readDailyVolume(database: MarketDatabase, range: { from: s
   const rows = await database.db
     .selectFrom('data_collection_logs')
     .select((eb) => [
-      sql<string>`to_char(trade_date, 'YYYY-MM-DD')`.as('trade_date'),
+      sql<string>`to_char(collection_date, 'YYYY-MM-DD')`.as('collection_date'),
       eb.fn.countAll<number>().as('runs'),
       sql<number>`count(*) filter (where status = 'SUCCESS')`.as('succeeded'),
       sql<number>`coalesce(sum(records_promoted), 0)`.as('rows_promoted'),
     ])
-    .where((eb) => eb.between('trade_date', range.from, range.to))
+    .where((eb) => eb.between('collection_date', range.from, range.to))
     .where('status', 'not in', ['SKIPPED', 'RUNNING'])
-    .groupBy('trade_date')
-    .orderBy('trade_date')
+    .groupBy('collection_date')
+    .orderBy('collection_date')
     .execute()
   return rows.map((row) => {
     const runs = Number(row.runs)
     const succeeded = Number(row.succeeded)
-    return { tradeDate: row.trade_date, runs, succeeded, successRate: runs > 0 ? succeeded / runs : null, rowsPromoted: Number(row.rows_promoted) }
+    return { tradeDate: row.collection_date, runs, succeeded, successRate: runs > 0 ? succeeded / runs : null, rowsPromoted: Number(row.rows_promoted) }
   })
 }
 
@@ -45,14 +45,14 @@ export interface SlowStage {
 
 /** The slowest stages (collect, stage, validate, promote, …) of runs started in the range. */
 export async function readSlowestStages(database: MarketDatabase, since: Date, limit = 10): Promise<SlowStage[]> {
-  const { rows } = await sql<{ dataset: string; source: string; partition_key: string; stage: string; ms: number; started_at: Date; run_id: string }>`
-    select l.dataset, l.source, l.partition_key, t.key as stage, (t.value)::numeric::float8 as ms, l.started_at, l.run_id
+  const { rows } = await sql<{ data_type: string; source: string; partition_key: string; stage: string; ms: number; started_at: Date; run_id: string }>`
+    select l.data_type, l.source, l.partition_key, t.key as stage, (t.value)::numeric::float8 as ms, l.started_at, l.run_id
     from data_collection_logs l
     cross join lateral jsonb_each_text(case when jsonb_typeof(l.stage_timings) = 'object' then l.stage_timings else '{}'::jsonb end) t
     where l.started_at >= ${since} and t.value ~ '^[0-9.]+$'
     order by ms desc, l.started_at desc
     limit ${limit}`.execute(database.db)
-  return rows.map((row) => ({ dataset: row.dataset, source: row.source, partitionKey: row.partition_key, stage: row.stage, ms: Number(row.ms), startedAt: row.started_at, runId: row.run_id }))
+  return rows.map((row) => ({ dataset: row.data_type, source: row.source, partitionKey: row.partition_key, stage: row.stage, ms: Number(row.ms), startedAt: row.started_at, runId: row.run_id }))
 }
 
 export interface DayRun {
@@ -93,18 +93,18 @@ export async function readDay(database: MarketDatabase, date: string, dataset?: 
   const { db } = database
   let runQuery = db
     .selectFrom('data_collection_logs')
-    .select(['run_id', 'batch_id', 'dataset', 'source', 'status', 'trigger', 'started_at', 'duration_ms', 'records_fetched', 'records_rejected', 'records_promoted', 'error_message'])
+    .select(['run_id', 'batch_id', 'data_type', 'source', 'status', 'trigger', 'started_at', 'duration_ms', 'records_fetched', 'records_rejected', 'records_promoted', 'error_message'])
     .where('partition_key', '=', date)
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
-  if (dataset) runQuery = runQuery.where('dataset', '=', dataset)
+  if (dataset) runQuery = runQuery.where('data_type', '=', dataset)
   const runs = await runQuery.execute()
   const runIds = runs.map((run) => run.run_id)
   const checks = runIds.length === 0
     ? []
     : await db
         .selectFrom('data_quality_checks')
-        .select(['run_id', 'check_name', 'severity', 'passed', 'checked_count', 'issue_count', 'message', 'sample'])
+        .select(['run_id', 'check_type', 'severity', 'passed', 'checked_count', 'issue_count', 'message', 'details'])
         .where('run_id', 'in', runIds)
         .orderBy('id')
         .execute()
@@ -117,7 +117,7 @@ export async function readDay(database: MarketDatabase, date: string, dataset?: 
     runs: runs.map((run) => ({
       runId: run.run_id,
       batchId: run.batch_id,
-      dataset: run.dataset,
+      dataset: run.data_type,
       source: run.source,
       status: run.status,
       trigger: run.trigger,
@@ -130,13 +130,13 @@ export async function readDay(database: MarketDatabase, date: string, dataset?: 
       checks: checks
         .filter((check) => check.run_id === run.run_id)
         .map((check) => ({
-          checkName: check.check_name,
+          checkName: check.check_type,
           severity: check.severity,
           passed: check.passed,
           checkedCount: check.checked_count,
           issueCount: check.issue_count,
           message: check.message,
-          sampleKeys: sampleKeys(check.sample),
+          sampleKeys: sampleKeys(check.details),
         })),
     })),
     completeness: ledger.map((row) => ({

@@ -43,18 +43,18 @@ export async function readStock(database: MarketDatabase, code: string, range: {
     .orderBy('time')
     .execute()
   // Sample keys read `005930@2025-12-22` or `005930/individual@2025-12-22`.
-  const { rows: warnings } = await sql<{ trade_date: string; dataset: string; check_name: string; severity: string; reason: string }>`
-    select to_char(q.trade_date, 'YYYY-MM-DD') as trade_date, q.dataset, q.check_name, q.severity, coalesce(s.entry ->> 'reason', q.message, '') as reason
+  const { rows: warnings } = await sql<{ check_date: string; table_name: string; check_type: string; severity: string; reason: string }>`
+    select to_char(q.check_date, 'YYYY-MM-DD') as check_date, q.table_name, q.check_type, q.severity, coalesce(s.entry ->> 'reason', q.message, '') as reason
     from data_quality_checks q
-    cross join lateral jsonb_array_elements(case when jsonb_typeof(q.sample) = 'array' then q.sample else '[]'::jsonb end) as s (entry)
-    where not q.passed and q.trade_date between ${range.from} and ${range.to}
+    cross join lateral jsonb_array_elements(case when jsonb_typeof(q.details) = 'array' then q.details else '[]'::jsonb end) as s (entry)
+    where not q.passed and q.check_date between ${range.from} and ${range.to}
       and (s.entry ->> 'key' like ${`${code}@%`} or s.entry ->> 'key' like ${`${code}/%`})
-    order by q.trade_date, q.id`.execute(db)
+    order by q.check_date, q.id`.execute(db)
   const number = (value: string | null) => (value === null ? null : Number(value))
   return {
     code,
     name: stock?.name ?? null,
     bars: bars.map((bar) => ({ date: bar.time, open: number(bar.open), high: number(bar.high), low: number(bar.low), close: Number(bar.close), volume: Number(bar.volume) })),
-    warnings: warnings.map((row) => ({ date: row.trade_date, dataset: row.dataset, checkName: row.check_name, severity: row.severity, reason: row.reason })),
+    warnings: warnings.map((row) => ({ date: row.check_date, dataset: row.table_name, checkName: row.check_type, severity: row.severity, reason: row.reason })),
   }
 }

@@ -50,15 +50,15 @@ export async function readWeeklyReport(database: MarketDatabase, week: IsoWeek, 
   const heat = await readHeatMap(database, { ...range, today: seoulDate(now) })
   const failed = await db
     .selectFrom('data_collection_logs')
-    .select(['run_id', 'trade_date', 'dataset', 'source', 'status', 'error_message'])
-    .where((eb) => eb.between('trade_date', range.from, range.to))
+    .select(['run_id', 'collection_date', 'data_type', 'source', 'status', 'error_message'])
+    .where((eb) => eb.between('collection_date', range.from, range.to))
     .where('status', 'in', ['FAILED', 'ABANDONED'])
-    .orderBy('trade_date')
+    .orderBy('collection_date')
     .orderBy('started_at')
     .execute()
   const failedChecks = failed.length === 0
     ? []
-    : await db.selectFrom('data_quality_checks').select(['run_id', 'check_name']).where('run_id', 'in', failed.map((run) => run.run_id)).where('passed', '=', false).orderBy('id').execute()
+    : await db.selectFrom('data_quality_checks').select(['run_id', 'check_type']).where('run_id', 'in', failed.map((run) => run.run_id)).where('passed', '=', false).orderBy('id').execute()
   const incomplete = await db
     .selectFrom('partition_completeness')
     .select(['trade_date', 'dataset', 'missing_count', 'expected_count', 'missing_sample'])
@@ -82,12 +82,12 @@ export async function readWeeklyReport(database: MarketDatabase, week: IsoWeek, 
       return { dataset: map.dataset, counts }
     }),
     failedRuns: failed.map((run) => ({
-      tradeDate: run.trade_date!,
-      dataset: run.dataset,
+      tradeDate: run.collection_date!,
+      dataset: run.data_type,
       source: run.source,
       status: run.status,
       errorMessage: run.error_message,
-      rules: failedChecks.filter((check) => check.run_id === run.run_id).map((check) => check.check_name),
+      rules: failedChecks.filter((check) => check.run_id === run.run_id).map((check) => check.check_type),
     })),
     incompleteDays: incomplete.map((row) => ({ tradeDate: row.trade_date, dataset: row.dataset, missing: row.missing_count, expected: row.expected_count, missingSample: row.missing_sample.slice(0, 8) })),
     rules: await readRuleActivity(database, range, { from: previousWeek.monday, to: previousWeek.sunday }),

@@ -71,12 +71,17 @@ export interface MigrateOptions {
   sqlDir?: string
   /** TimescaleDB: `auto` (default: the TIMESCALEDB variable, else auto), `on` or `off`. */
   timescaledb?: TimescaleMode
+  /**
+   * Stop after this migration and leave the sql/ scripts out (they read the latest schema):
+   * a database as an older release left it, to test an upgrade from.
+   */
+  through?: string
 }
 
 /**
- * Brings the schema to the latest version: decides about TimescaleDB (see planTimescale),
- * installs it when the server offers and preloads it, applies pending migrations in one
- * transaction, then re-applies the repeatable sql/ scripts whose content changed. A second
+ * Brings the schema to the latest version (or `through` an older one): decides about
+ * TimescaleDB (see planTimescale), installs it when the server offers and preloads it, applies
+ * pending migrations in one transaction, then re-applies the repeatable sql/ scripts whose content changed. A second
  * call with nothing new is a no-op.
  * Like Kysely's migrator, it reports failure in `error` instead of throwing.
  */
@@ -94,9 +99,10 @@ export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions =
     db,
     provider: options.migrationsDir ? new FolderMigrationProvider(options.migrationsDir, context) : new ListedMigrationProvider(context),
   })
-  const { error, results } = await migrator.migrateToLatest()
+  const { error, results } = options.through ? await migrator.migrateTo(options.through) : await migrator.migrateToLatest()
   const applied = (results ?? []).filter((r: MigrationResult) => r.status === 'Success').map((r) => r.migrationName)
   if (error) return { capabilities, plainReason, applied: [], scriptsApplied: [], error }
+  if (options.through) return { capabilities, plainReason, applied, scriptsApplied: [], error: undefined }
   try {
     const scriptsApplied = await applyRepeatableScripts(db, options.sqlDir ?? SQL_SCRIPTS_DIR)
     return { capabilities, plainReason, applied, scriptsApplied, error: undefined }

@@ -94,7 +94,7 @@ export async function readLedger(db: Kysely<Database>, dataset: string, sources:
   const finished = sql.join(['SUCCESS', 'PARTIAL', 'FAILED', 'ABORTED', 'ABANDONED'].map((status) => sql.lit(status)))
   const rows = await db
     .selectFrom('data_collection_logs')
-    .where('dataset', '=', dataset)
+    .where('data_type', '=', dataset)
     .where('source', 'in', sources)
     .where('partition_key', 'in', keys)
     .where(sql<boolean>`status in (${finished})`)

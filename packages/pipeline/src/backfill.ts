@@ -1,6 +1,6 @@
 import type { DailyDataset, Dataset, SourceName, TradeDate } from '@kmd/core'
 import { detectCapabilities } from '@kmd/db'
-import { acquireRunLease, reapDeadRuns, refreshAggregates, RunAbandonedError } from '@kmd/promoter'
+import { refreshAggregates, RunAbandonedError, RunLedger } from '@kmd/promoter'
 import { partitionRuleFor, type PartitionShape } from './backfill-partitions.ts'
 import { planBackfill, type BackfillRequest, type PlannedPartition } from './backfill-plan.ts'
 import { BackfillProgress, type ProgressSnapshot } from './backfill-progress.ts'
@@ -75,7 +75,7 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
   const { db } = deps.database
   const reprocess = options.reprocess ?? 'missing'
   // A killed earlier backfill left RUNNING rows and claims: the dead ones are closed before planning.
-  const reapedAtStart = options.dryRun ? 0 : (await reapDeadRuns(deps.database)).runs.length
+  const reapedAtStart = options.dryRun ? 0 : (await new RunLedger(deps.database).reap()).runs.length
 
   // A counting pass first, so progress has a total and an ETA; it reads the ledger only.
   let partitions = 0
@@ -96,7 +96,7 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
   }
 
   // One run lease for the whole backfill: its runs share it instead of taking one each.
-  const lease = await acquireRunLease(deps.database)
+  const lease = await new RunLedger(deps.database).lease()
   try {
     return await loadPlanned()
   } finally {

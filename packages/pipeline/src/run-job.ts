@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { sql } from 'kysely'
 import { EmptyAnswerError, isRetryable, isTradingDay as isKrxTradingDay, holidayName, type CollectedBatch, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
-import { finishRun, promoteBatch, type RunTrigger } from '@kmd/promoter'
+import { promoteBatch, RunLedger, type OpenRun, type RunTrigger } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
 import { DEFAULT_COMPLETENESS_THRESHOLD, hasCompleteness, validateBatch } from '@kmd/validators'
-import { heldMessage, openRun } from './claims.ts'
+import { heldMessage } from './claims.ts'
 import { collectContextFor, type CollectorRegistry } from './collectors.ts'
 import { recordPartitionCompleteness, remeasureDependents, type PartitionCompleteness } from './completeness-ledger.ts'
 import { purgeStagingAfterRun } from './staging-retention.ts'
@@ -102,17 +101,17 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     }
   }
 
-  // Lease, reap of dead runs, RUNNING row, partition claim (claims.ts); run.close() undoes them.
-  const run = await openRun(database, {
+  // Lease, reap of dead runs, RUNNING row, partition claim; run.close() undoes them.
+  const run = await new RunLedger(database).open({
     runId, dataset: job.dataset, source: job.source, partitionKey, tradeDate: job.tradeDate, trigger: job.trigger ?? 'manual', fallbackFrom: job.fallbackFrom,
   })
   const { claim } = run
-  if (!claim.claimed) return skip(deps, result, heldMessage(claim), logger).finally(run.close)
+  if (!claim.claimed) return skip(run, result, heldMessage(claim), logger).finally(() => run.close())
   const stopIfAborted = async (before: string): Promise<JobResult | undefined> => {
     if (!deps.signal?.aborted) return undefined
     result.status = 'ABORTED'
     result.message = `stopped before ${before}: ${String(deps.signal.reason ?? 'shutdown')}; production untouched`
-    await finishRun(database.db, runId, { status: 'ABORTED', batchId: result.batchId ?? null, counts: { fetched: result.fetched }, stageTimings: timings, errorMessage: result.message })
+    await run.abort(result.message, { batchId: result.batchId ?? null, counts: { fetched: result.fetched }, stageTimings: timings })
     logger.warn(result.message)
     return result
   }
@@ -121,7 +120,7 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     // session; everything else waits for one.
     const sessionBound = job.dataset !== 'market_calendar' && job.partitionKey === undefined
     const closed = sessionBound ? await closedReason(database, job.tradeDate) : undefined
-    if (closed) return await skip(deps, result, `non-trading day (${closed})`, logger)
+    if (closed) return await skip(run, result, `non-trading day (${closed})`, logger)
 
     const collect = deps.collectors[job.source]?.[job.dataset]
     if (!collect) throw new Error(`source "${job.source}" has no collector for ${job.dataset}`)
@@ -132,7 +131,7 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     // The calendar says the market traded (closedReason above): an answer that looks closed is
     // short, not a holiday, and is worth retrying and asking the next source.
     if (batch.nonTradingDay) {
-      if (job.dataset === 'market_calendar') return await skip(deps, result, 'the source reports the market closed that day', logger)
+      if (job.dataset === 'market_calendar') return await skip(run, result, 'the source reports the market closed that day', logger)
       throw new EmptyAnswerError(`${job.source} answered ${job.tradeDate} as a closed market, but the calendar lists it as a trading day`)
     }
     if (batch.records.length === 0 && job.dataset !== 'market_calendar') {
@@ -157,11 +156,10 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     result.failedChecks = validation.checks.filter((check) => !check.passed).map((check) => check.checkName)
     const counts = { fetched: batch.records.length, staged: staged.rowCount, valid: validation.validCount, rejected: validation.rejectedCount }
 
-    await database.db.updateTable('staging.batches').set({ status: 'validated', updated_at: sql`now()` }).where('batch_id', '=', batchId).execute()
+    await run.batchValidated(batchId)
     if (validation.batchFailed) {
-      await database.db.updateTable('staging.batches').set({ status: 'failed', updated_at: sql`now()` }).where('batch_id', '=', batchId).execute()
       result.message = `batch failed validation: ${validation.failureReason}`
-      await finishRun(database.db, runId, { status: 'FAILED', batchId, counts, stageTimings: timings, errorMessage: result.message })
+      await run.batchFailed(result.message, { batchId, counts, stageTimings: timings })
       logger.warn({ failedChecks: result.failedChecks }, result.message)
       return result
     }
@@ -199,13 +197,9 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     result.status = 'FAILED'
     result.message = message
     logger.error({ err: error }, 'run failed')
-    await finishRun(database.db, runId, {
-      status: 'FAILED',
-      batchId: result.batchId ?? null,
-      counts: { fetched: result.fetched },
-      stageTimings: timings,
-      errorMessage: message,
-      errorDetail: { type: error instanceof Error ? error.name : typeof error, retryable: isRetryable(error) },
+    await run.fail(message, { batchId: result.batchId ?? null, counts: { fetched: result.fetched }, stageTimings: timings }, {
+      type: error instanceof Error ? error.name : typeof error,
+      retryable: isRetryable(error),
     })
     return result
   } finally {
@@ -213,10 +207,10 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
   }
 }
 
-async function skip(deps: PipelineDeps, result: JobResult, reason: string, logger: Logger): Promise<JobResult> {
+async function skip(run: OpenRun, result: JobResult, reason: string, logger: Logger): Promise<JobResult> {
   result.status = 'SKIPPED'
   result.message = reason
-  await finishRun(deps.database.db, result.runId, { status: 'SKIPPED', counts: { fetched: result.fetched }, stageTimings: result.timings, errorMessage: reason })
+  await run.skip(reason, { counts: { fetched: result.fetched }, stageTimings: result.timings })
   logger.info(reason)
   return result
 }

@@ -4,8 +4,7 @@ import { createLogger, loadConfig, tradingDaysBetween } from '@kmd/core'
 import { createKrxClient } from '@kmd/collector-krx'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
-import { acquireRunLease, finishRun, startRun } from '@kmd/promoter'
-import { claimPartition, krxCollectors, loadSourcePlan, runBackfill, type BackfillOptions, type PipelineDeps, type PlannedPartition } from '../src/index.ts'
+import { krxCollectors, RunLedger, loadSourcePlan, runBackfill, type BackfillOptions, type PipelineDeps, type PlannedPartition } from '../src/index.ts'
 import { perStockStandIn } from '../src/testing.ts'
 
 const testDb = useMigratedDatabase()
@@ -41,7 +40,7 @@ async function latestStatuses(dataset: string, from: string, to: string): Promis
   const { rows } = await sql<{ partition_key: string; status: string }>`
     select distinct on (partition_key) partition_key, status
     from data_collection_logs
-    where dataset = ${dataset} and source = 'krx' and partition_key between ${from} and ${to} and status <> 'SKIPPED'
+    where data_type = ${dataset} and source = 'krx' and partition_key between ${from} and ${to} and status <> 'SKIPPED'
     order by partition_key, started_at desc, id desc`.execute(db())
   return Object.fromEntries(rows.map((r) => [r.partition_key, r.status]))
 }
@@ -88,7 +87,7 @@ describe('runBackfill', () => {
     expect(Object.keys(afterResume).sort()).toEqual(days)
     expect(Object.values(afterResume).every((s) => s === 'SUCCESS')).toBe(true)
     expect(await rowsPerKey('ohlcv_daily', from, to)).toEqual({ keys: STOCKS * days.length, rows: STOCKS * days.length, duplicated: 0 })
-    const runs = await db().selectFrom('data_collection_logs').select(['trigger']).where('dataset', '=', 'ohlcv_daily').where('partition_key', '>=', from).where('partition_key', '<=', to).execute()
+    const runs = await db().selectFrom('data_collection_logs').select(['trigger']).where('data_type', '=', 'ohlcv_daily').where('partition_key', '>=', from).where('partition_key', '<=', to).execute()
     expect(runs.every((r) => r.trigger === 'backfill')).toBe(true)
 
     // A third pass finds nothing to do.
@@ -174,12 +173,13 @@ describe('runBackfill', () => {
     await backfill({ from: '2025-06-10', to: '2025-06-12' })
     const holder = '00000000-0000-4000-8000-0000000000aa'
     // A live run of this process (it holds the run lease) has the partition.
-    const lease = await acquireRunLease(testDb.current.database)
-    await startRun(db(), { runId: holder, dataset: 'investor_trading', source: 'krx', partitionKey: day, tradeDate: day, trigger: 'schedule', leaseKey: lease.key })
-    const claim = await claimPartition(db(), 'investor_trading', day, holder, 'scheduler-host:7')
+    const ledger = new RunLedger(testDb.current.database)
+    const lease = await ledger.lease()
+    const held = await ledger.start({ runId: holder, dataset: 'investor_trading', source: 'krx', partitionKey: day, tradeDate: day, trigger: 'schedule', leaseKey: lease.key })
+    const claim = await ledger.claim('investor_trading', day, holder, 'scheduler-host:7')
     const first = await backfill({ dataset: 'investor_trading', from: '2025-06-10', to: '2025-06-12' })
     expect(first).toMatchObject({ skippedHeld: 1, skippedClosed: 0, statuses: expect.objectContaining({ SUCCESS: 2, SKIPPED: 1 }) })
-    await finishRun(db(), holder, { status: 'ABORTED' })
+    await held.abort('the scheduled run was stopped')
     if (claim.claimed) await claim.release()
     await lease.release()
     const second = await backfill({ dataset: 'investor_trading', from: '2025-06-10', to: '2025-06-12' })
@@ -190,8 +190,9 @@ describe('runBackfill', () => {
     const day = '2025-06-16'
     const dead = '00000000-0000-4000-8000-0000000000bb'
     // Lease 2147483000 is held by nobody: on a server no session has its lock, on the embedded database it is not this process's.
-    await startRun(db(), { runId: dead, dataset: 'investor_trading', source: 'krx', partitionKey: day, tradeDate: day, trigger: 'backfill', leaseKey: 2147483000 })
-    await claimPartition(db(), 'investor_trading', day, dead, 'killed-host:9')
+    const ledger = new RunLedger(testDb.current.database)
+    await ledger.start({ runId: dead, dataset: 'investor_trading', source: 'krx', partitionKey: day, tradeDate: day, trigger: 'backfill', leaseKey: 2147483000 })
+    await ledger.claim('investor_trading', day, dead, 'killed-host:9')
     const summary = await backfill({ dataset: 'investor_trading', from: day, to: day })
     expect(summary).toMatchObject({ reapedAtStart: 1, toRun: 1, skippedHeld: 0, statuses: expect.objectContaining({ SUCCESS: 1 }) })
     const row = await db().selectFrom('data_collection_logs').select(['status', 'error_message']).where('run_id', '=', dead).executeTakeFirstOrThrow()
@@ -253,7 +254,7 @@ describe('runBackfill', () => {
     const { rows } = await sql<{ weeks: number; days: number }>`
       select count(distinct bucket)::int as weeks, max(trading_days)::int as days from ohlcv_weekly where bucket between ${from} and ${to}`.execute(db())
     expect(rows[0]).toEqual({ weeks: 2, days: 5 })
-    const refreshedPerRun = await db().selectFrom('data_collection_logs').select('stage_timings').where('partition_key', '=', from).where('dataset', '=', 'ohlcv_daily').executeTakeFirstOrThrow()
+    const refreshedPerRun = await db().selectFrom('data_collection_logs').select('stage_timings').where('partition_key', '=', from).where('data_type', '=', 'ohlcv_daily').executeTakeFirstOrThrow()
     expect(Object.keys(refreshedPerRun.stage_timings as object)).not.toContain('refresh')
   })
 

@@ -90,8 +90,8 @@ describe('createCollectors wires every source the plan names', () => {
     expect([closed.status, closed.message]).toEqual(['SKIPPED', 'non-trading day (weekend)'])
     const loaded = await runJob(deps(), { dataset: 'floating_shares', source: 'file', tradeDate: sunday, partitionKey: `floating.csv@${sunday}` })
     expect([loaded.status, loaded.fetched, loaded.valid, loaded.promoted]).toEqual(['SUCCESS', 1, 1, 1])
-    const log = await testDb.current.database.db.selectFrom('data_collection_logs').select(['partition_key', 'trade_date', 'status']).where('run_id', '=', loaded.runId).executeTakeFirstOrThrow()
-    expect(log).toEqual({ partition_key: `floating.csv@${sunday}`, trade_date: sunday, status: 'SUCCESS' })
+    const log = await testDb.current.database.db.selectFrom('data_collection_logs').select(['partition_key', 'collection_date', 'status']).where('run_id', '=', loaded.runId).executeTakeFirstOrThrow()
+    expect(log).toEqual({ partition_key: `floating.csv@${sunday}`, collection_date: sunday, status: 'SUCCESS' })
   })
 
   test('Infomax stands in for the ETF PDFs of the ETFs production already knows, and says when it knows none', async () => {

@@ -40,7 +40,7 @@ async function ledgerOf(dataset: string, tradeDate: string) {
   return db().selectFrom('partition_completeness').selectAll().where('dataset', '=', dataset).where('trade_date', '=', tradeDate).executeTakeFirstOrThrow()
 }
 async function completenessCheckOf(runId: string) {
-  return db().selectFrom('data_quality_checks').selectAll().where('run_id', '=', runId).where('check_name', '=', 'completeness').executeTakeFirstOrThrow()
+  return db().selectFrom('data_quality_checks').selectAll().where('run_id', '=', runId).where('check_type', '=', 'completeness').executeTakeFirstOrThrow()
 }
 async function productionCount(dataset: 'ohlcv_daily' | 'investor_trading', tradeDate: string): Promise<number> {
   const row = await db().selectFrom(dataset).select((eb) => eb.fn.countAll<number>().as('n')).where('time', '=', tradeDate).executeTakeFirstOrThrow()
@@ -87,7 +87,7 @@ describe('completeness', () => {
     expect(missing).toBeGreaterThan(0)
     expect(check).toMatchObject({ severity: 'partial', passed: false, checked_count: STOCKS, issue_count: missing })
     expect(check.message).toMatch(new RegExp(`${primary!.fetched} of ${STOCKS} expected keys delivered .*previous session`))
-    expect((check.sample as Array<{ key: string }>)[0]!.key).toMatch(/^[0-9A-Z]{6}@2026-10-08$/)
+    expect((check.details as Array<{ key: string }>)[0]!.key).toMatch(/^[0-9A-Z]{6}@2026-10-08$/)
     const primaryLog = await db().selectFrom('data_collection_logs').selectAll().where('run_id', '=', primary!.runId).executeTakeFirstOrThrow()
     expect(primaryLog.status).toBe('PARTIAL')
     expect(primaryLog.error_message).toMatch(/^completeness: /)

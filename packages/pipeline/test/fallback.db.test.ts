@@ -59,7 +59,7 @@ describe('source fallback', () => {
     const logs = await testDb.current.database.db
       .selectFrom('data_collection_logs')
       .select(['source', 'status', 'fallback_from', 'error_message'])
-      .where('dataset', '=', 'ohlcv_daily')
+      .where('data_type', '=', 'ohlcv_daily')
       .where('partition_key', '=', '2026-10-14')
       .orderBy('id')
       .execute()
@@ -96,10 +96,10 @@ describe('cross-source check', () => {
       .selectFrom('data_quality_checks')
       .selectAll()
       .where('run_id', '=', second.final.runId)
-      .where('check_name', '=', 'cross_source_agreement')
+      .where('check_type', '=', 'cross_source_agreement')
       .executeTakeFirstOrThrow()
     expect(check).toMatchObject({ passed: false, severity: 'warn', issue_count: 2, checked_count: 200 })
-    const sample = check.sample as Array<{ key: string; reason: string }>
+    const sample = check.details as Array<{ key: string; reason: string }>
     expect(sample.map((s) => s.key).sort()).toEqual(codes.map((c) => `${c.stock_code}@${tradeDate}`).sort())
     expect(sample[0]!.reason).toMatch(/^cross_source_agreement: close \d+ from naver vs \d+ from krx$/)
   })

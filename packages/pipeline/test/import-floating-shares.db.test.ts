@@ -75,11 +75,11 @@ describe('importFloatingShares', () => {
       { stock_code: '051910', total_shares: 70_592_343, floating_shares: 46_000_000, floating_ratio: '65.1600', source: 'file' },
     ])
     expect(await logOf(result.runId)).toMatchObject({
-      dataset: 'floating_shares', source: 'file', partition_key: `floating-2024q1.csv@${DAY}`, trade_date: DAY, status: 'PARTIAL',
-      records_fetched: 6, records_staged: 6, records_valid: 2, records_rejected: 4, records_promoted: 2,
+      data_type: 'floating_shares', source: 'file', partition_key: `floating-2024q1.csv@${DAY}`, collection_date: DAY, status: 'PARTIAL',
+      records_fetched: 6, records_staged: 6, records_count: 2, records_rejected: 4, records_promoted: 2,
     })
-    const checks = await db().selectFrom('data_quality_checks').select(['check_name', 'passed', 'issue_count']).where('run_id', '=', result.runId).orderBy('id').execute()
-    expect(checks.map((c) => [c.check_name, c.passed, c.issue_count])).toEqual([
+    const checks = await db().selectFrom('data_quality_checks').select(['check_type', 'passed', 'issue_count']).where('run_id', '=', result.runId).orderBy('id').execute()
+    expect(checks.map((c) => [c.check_type, c.passed, c.issue_count])).toEqual([
       ['schema', true, 0],
       ['out_of_range', true, 0],
       ['duplicate_key', true, 0],

@@ -54,11 +54,11 @@ describe('runJob against the simulator', () => {
     expect(await productionCount('ohlcv_daily', DAY)).toBe(STOCKS)
 
     const log = await logOf(ohlcv.runId)
-    expect(log).toMatchObject({ status: 'SUCCESS', dataset: 'ohlcv_daily', source: 'krx', partition_key: DAY, trade_date: DAY, records_fetched: STOCKS, records_promoted: STOCKS, records_rejected: 0 })
+    expect(log).toMatchObject({ status: 'SUCCESS', data_type: 'ohlcv_daily', source: 'krx', partition_key: DAY, collection_date: DAY, records_fetched: STOCKS, records_promoted: STOCKS, records_rejected: 0 })
     const checks = await checksOf(ohlcv.runId)
-    expect(checks.map((c) => c.check_name)).toEqual(rulesFor('ohlcv_daily').map((rule) => rule.name))
+    expect(checks.map((c) => c.check_type)).toEqual(rulesFor('ohlcv_daily').map((rule) => rule.name))
     expect(checks.every((c) => c.passed)).toBe(true)
-    expect(checks.find((c) => c.check_name === 'price_limit')).toMatchObject({ passed: true, checked_count: STOCKS })
+    expect(checks.find((c) => c.check_type === 'price_limit')).toMatchObject({ passed: true, checked_count: STOCKS })
 
     const cap = await run({ dataset: 'market_cap_daily', tradeDate: DAY })
     expect(cap).toMatchObject({ status: 'SUCCESS', promoted: STOCKS })
@@ -141,10 +141,10 @@ describe('runJob against the simulator', () => {
     expect(result.status).toBe('PARTIAL')
     expect(result.message).toMatch(/^completeness: \d+ of \d+ expected keys delivered/)
     const checks = await checksOf(result.runId)
-    const rowCount = checks.find((c) => c.check_name === 'row_count')!
+    const rowCount = checks.find((c) => c.check_type === 'row_count')!
     expect(rowCount).toMatchObject({ passed: false, severity: 'warn' })
     expect(rowCount.issue_count).toBeGreaterThan(0)
-    expect(checks.find((c) => c.check_name === 'completeness')).toMatchObject({ passed: false, severity: 'partial', issue_count: STOCKS - result.fetched })
+    expect(checks.find((c) => c.check_type === 'completeness')).toMatchObject({ passed: false, severity: 'partial', issue_count: STOCKS - result.fetched })
   })
 
   test('re-running a partition converges to the same production rows and adds one log row', async () => {
@@ -154,7 +154,7 @@ describe('runJob against the simulator', () => {
     expect(first.status).toBe('SUCCESS')
     expect(second).toMatchObject({ status: 'SUCCESS', promoted: 0 })
     expect(await db().selectFrom('ohlcv_daily').select(['stock_code', 'open', 'high', 'low', 'close', 'volume']).where('time', '=', '2026-11-10').orderBy('stock_code').execute()).toEqual(snapshot)
-    const logs = await db().selectFrom('data_collection_logs').select('status').where('dataset', '=', 'ohlcv_daily').where('partition_key', '=', '2026-11-10').execute()
+    const logs = await db().selectFrom('data_collection_logs').select('status').where('data_type', '=', 'ohlcv_daily').where('partition_key', '=', '2026-11-10').execute()
     expect(logs).toHaveLength(2)
   })
 

@@ -9,9 +9,8 @@ import { createLogger, loadConfig } from '@kmd/core'
 import { createKrxClient } from '@kmd/collector-krx'
 import { migrateToLatest, openDatabase, type MarketDatabase } from '@kmd/db'
 import { openTestDatabase, type TestDatabase } from '@kmd/db/testing'
-import { acquireRunLease, startRun } from '@kmd/promoter'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
-import { claimPartition, krxCollectors, reapDeadRuns, runJob, wasHeld, type PipelineDeps } from '../src/index.ts'
+import { krxCollectors, RunLedger, runJob, wasHeld, type PipelineDeps } from '../src/index.ts'
 
 // A run whose process dies is recognised as dead by the next process that looks: its row ends
 // ABANDONED with the reason, its claim is free at once, its staging batch does not linger.
@@ -112,13 +111,13 @@ describe('a run whose process is killed with SIGKILL', () => {
     simulator.faults.clear()
     await takeBack()
 
-    const reaped = await reapDeadRuns(database)
+    const reaped = await new RunLedger(database).reap()
     expect(reaped.runs).toHaveLength(1)
     expect(reaped.runs[0]).toMatchObject({ dataset: 'ohlcv_daily', partitionKey: day })
     expect(reaped.runs[0]!.reason).toMatch(new RegExp(`^process ${pid}@${hostname()} died \\(`))
     const row = await database.db.selectFrom('data_collection_logs').selectAll().where('run_id', '=', reaped.runs[0]!.runId).executeTakeFirstOrThrow()
     expect(row).toMatchObject({ status: 'ABANDONED', error_message: reaped.runs[0]!.reason })
-    expect(row.finished_at).not.toBeNull()
+    expect(row.completed_at).not.toBeNull()
     const { rows: claims } = await sql`select * from partition_claims`.execute(database.db)
     expect(claims).toEqual([])
 
@@ -126,7 +125,7 @@ describe('a run whose process is killed with SIGKILL', () => {
     const resumed = await runJob(deps(), { dataset: 'ohlcv_daily', source: 'krx', tradeDate: day })
     expect(resumed.status).toBe('SUCCESS')
     expect(await runningRows()).toBe(0)
-    expect(await reapDeadRuns(database)).toEqual({ runs: [], slots: [], batches: 0 })
+    expect(await new RunLedger(database).reap()).toEqual({ runs: [], slots: [], batches: 0 })
   })
 
   test('after staging: its validated batch ends abandoned with its staged rows dropped, and a resume needs no reaper call of its own', async () => {
@@ -153,11 +152,12 @@ describe('a run whose process is killed with SIGKILL', () => {
 describe('claims follow the liveness of their run', () => {
   test('a partition held by a live run is not loaded twice, and the skip says it was held', async () => {
     const day = '2026-11-16'
-    const lease = await acquireRunLease(database)
+    const ledger = new RunLedger(database)
+    const lease = await ledger.lease()
     try {
       const holder = '00000000-0000-4000-8000-000000000011'
-      await startRun(database.db, { runId: holder, dataset: 'ohlcv_daily', source: 'krx', partitionKey: day, tradeDate: day, trigger: 'manual', leaseKey: lease.key })
-      const claim = await claimPartition(database.db, 'ohlcv_daily', day, holder, 'other-host:42')
+      await ledger.start({ runId: holder, dataset: 'ohlcv_daily', source: 'krx', partitionKey: day, tradeDate: day, trigger: 'manual', leaseKey: lease.key })
+      const claim = await ledger.claim('ohlcv_daily', day, holder, 'other-host:42')
       expect(claim.claimed).toBe(true)
       const before = simulator.requests.length
       const result = await runJob(deps(), { dataset: 'ohlcv_daily', source: 'krx', tradeDate: day })

@@ -3,7 +3,7 @@ import { DAILY_DATASETS, DATASETS, type DailyDataset, type Dataset, type Referen
 import { acquirePipelineLock, analyzeGrownTables, detectCapabilities, type Database, type MarketDatabase } from '@kmd/db'
 import { hasAggregates, refreshAggregates } from './aggregates.ts'
 import { REFERENCE_PROMOTERS, type ReferencePromotion } from './reference/index.ts'
-import { finishRun, type RunCounts } from './run-log.ts'
+import { RunLedger, type RunCounts } from './run-ledger/index.ts'
 import { upsertStatement } from './upserts.ts'
 
 export interface PromotionTarget {
@@ -40,9 +40,9 @@ export interface PromotionOptions {
 
 /**
  * In ONE transaction: write the batch's valid rows to production (the daily datasets by
- * upsert; the reference datasets each their own way, see reference/), mark the batch promoted
- * and finish the run's log row (SUCCESS, or PARTIAL when rows were rejected or keys are missing). Either all of it
- * is visible or none of it. Aggregates are refreshed after the commit.
+ * upsert; the reference datasets each their own way, see reference/) and record the run's
+ * outcome in the RunLedger (batch promoted; SUCCESS only when complete, PARTIAL when rows were
+ * rejected or keys are missing). Either all of it is visible or none of it. Aggregates are refreshed after the commit.
  */
 export async function promoteBatch(database: MarketDatabase, target: PromotionTarget, options: PromotionOptions = {}): Promise<PromotionReport> {
   if (!(DATASETS as readonly string[]).includes(target.dataset)) throw new Error(`cannot promote unknown dataset "${target.dataset}"`)
@@ -57,12 +57,9 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
     if (pending > 0) throw new Error(`batch ${target.batchId} has ${pending} rows not yet validated; refusing to promote`)
 
     const { promoted, details } = isDaily(target.dataset) ? await promoteDaily(trx, target, target.dataset) : await promoteReference(trx, target, target.dataset)
-    await trx.updateTable('staging.batches').set({ status: 'promoted', updated_at: sql`now()` }).where('batch_id', '=', target.batchId).execute()
-    const status = rejected > 0 || options.incompleteReason ? ('PARTIAL' as const) : ('SUCCESS' as const)
-    await finishRun(trx, target.runId, {
-      status,
+    const status = await new RunLedger(database).run(target.runId).finish(trx, {
       batchId: target.batchId,
-      errorMessage: options.incompleteReason,
+      incompleteReason: options.incompleteReason,
       counts: { ...options.counts, valid, rejected, promoted },
       stageTimings: { ...options.stageTimings, promote: Math.round(performance.now() - started) },
     })

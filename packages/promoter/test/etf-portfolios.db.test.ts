@@ -72,7 +72,7 @@ describe('etf_portfolios promotion', () => {
       },
     ])
     const log = await db().selectFrom('data_collection_logs').selectAll().where('run_id', '=', target.runId).executeTakeFirstOrThrow()
-    expect(log).toMatchObject({ status: 'SUCCESS', records_valid: 3, records_promoted: 3 })
+    expect(log).toMatchObject({ status: 'SUCCESS', records_count: 3, records_promoted: 3 })
   })
 
   test('loading an ETF-day again replaces it: a dropped component disappears, other days and ETFs stay, an unchanged re-run writes nothing', async () => {

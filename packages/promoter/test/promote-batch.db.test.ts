@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
 import { detectCapabilities } from '@kmd/db'
 import { useMigratedDatabase } from '@kmd/db/testing'
-import { promoteBatch, startRun } from '../src/index.ts'
+import { promoteBatch, RunLedger } from '../src/index.ts'
 
 const testDb = useMigratedDatabase()
 const db = () => testDb.current.database.db
@@ -19,7 +19,7 @@ interface Bar {
 async function stageValidated(tradeDate: string, bars: Bar[]) {
   const runId = randomUUID()
   const batchId = randomUUID()
-  await startRun(db(), { runId, dataset: 'ohlcv_daily', source: 'krx', partitionKey: tradeDate, tradeDate, trigger: 'manual' })
+  await new RunLedger(testDb.current.database).start({ runId, dataset: 'ohlcv_daily', source: 'krx', partitionKey: tradeDate, tradeDate, trigger: 'manual' })
   await db().insertInto('staging.batches').values({ batch_id: batchId, run_id: runId, dataset: 'ohlcv_daily', source: 'krx', partition_key: tradeDate, row_count: bars.length }).execute()
   let rowNumber = 0
   for (const bar of bars) {
@@ -51,8 +51,8 @@ describe('promoteBatch', () => {
     expect(report).toMatchObject({ status: 'PARTIAL', promoted: 2, valid: 2, rejected: 1 })
     expect((await production('2024-02-01')).map((r) => r.stock_code)).toEqual(['005930', '035720'])
     const log = await logRow(target.runId)
-    expect(log).toMatchObject({ status: 'PARTIAL', records_fetched: 3, records_staged: 3, records_valid: 2, records_rejected: 1, records_promoted: 2, batch_id: target.batchId })
-    expect(log.finished_at).not.toBeNull()
+    expect(log).toMatchObject({ status: 'PARTIAL', records_fetched: 3, records_staged: 3, records_count: 2, records_rejected: 1, records_promoted: 2, batch_id: target.batchId })
+    expect(log.completed_at).not.toBeNull()
     expect(log.duration_ms).toBeGreaterThanOrEqual(0)
     expect(log.stage_timings).toMatchObject({ collect: 5, promote: expect.any(Number) })
   })

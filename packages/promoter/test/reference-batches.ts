@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import type { CanonicalRecord, DatasetValues, ReferenceDataset, SourceName, StockValues } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { loadBatch } from '@kmd/staging-loader'
-import { startRun, type PromotionTarget } from '../src/index.ts'
+import { RunLedger, type PromotionTarget } from '../src/index.ts'
 
 /**
  * Stages a batch built as a collector would return it (through the real staging loader), marks
@@ -20,7 +20,7 @@ export async function stageValidated<D extends ReferenceDataset>(
   const runId = randomUUID()
   const batchId = randomUUID()
   const source = options.source ?? 'krx'
-  await startRun(database.db, { runId, dataset, source, partitionKey: tradeDate, tradeDate, trigger: 'manual' })
+  await new RunLedger(database).start({ runId, dataset, source, partitionKey: tradeDate, tradeDate, trigger: 'manual' })
   const records = values.map((v): CanonicalRecord<DatasetValues[D]> => ({ values: v, raw: { ...v }, parseErrors: [] }))
   await loadBatch(database, { dataset, source, tradeDate, records, nonTradingDay: false, requestCount: 1 }, { runId, batchId, partitionKey: tradeDate })
   const rejected = options.rejectedRows ?? []

@@ -46,8 +46,8 @@ export interface StaleJob {
 
 /** Reads the data_freshness view: newest loaded trade date and last success per dataset. */
 export async function readFreshness(database: MarketDatabase): Promise<DatasetFreshness[]> {
-  const rows = await database.db.selectFrom('data_freshness').select(['dataset', 'latest_trade_date', 'last_success_at']).execute()
-  return rows.map((row) => ({ dataset: row.dataset, latestTradeDate: row.latest_trade_date, lastSuccessAt: row.last_success_at }))
+  const rows = await database.db.selectFrom('data_freshness').select(['data_type', 'latest_collection_date', 'last_success_at']).execute()
+  return rows.map((row) => ({ dataset: row.data_type, latestTradeDate: row.latest_collection_date, lastSuccessAt: row.last_success_at }))
 }
 
 /** The jobs whose dataset is older than their freshness limit allows at `now`. */

@@ -3,7 +3,7 @@ import { hostname } from 'node:os'
 import { sql } from 'kysely'
 import { maskSecretsInText, type Logger } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
-import { acquireRunLease, DEFAULT_SOURCE_PLAN, describeSources, planWith, plannedSources, reapDeadRuns, sourcesToTry, type CollectorRegistry, type RunLease, type SourcePlan } from '@kmd/pipeline'
+import { DEFAULT_SOURCE_PLAN, describeSources, planWith, plannedSources, RunLedger, sourcesToTry, type CollectorRegistry, type RunLease, type SourcePlan } from '@kmd/pipeline'
 import { toWebhookPayload, type Alert } from './alerts.ts'
 import { fireAtSlots, nextSlotAfter, seoulTime, slotsBetween, type CronLogger, type ScheduledTask } from './cron-slots.ts'
 import { checkFreshness } from './freshness-alerts.ts'
@@ -226,7 +226,7 @@ export class Scheduler {
     if (this.stopped) return report
     const { db } = this.options.database
     // Runs and slots of processes that died (a replica killed mid-slot) become ABANDONED, and claimable.
-    const reaped = await reapDeadRuns(this.options.database)
+    const reaped = await new RunLedger(this.options.database).reap()
     report.abandoned = reaped.slots
     for (const slot of reaped.slots) this.metrics.recordSlot(slot.job, 'ABANDONED')
     for (const run of reaped.runs) this.options.logger.warn({ runId: run.runId, dataset: run.dataset, partition: run.partitionKey }, `run marked ABANDONED: ${run.reason}`)
@@ -255,7 +255,7 @@ export class Scheduler {
         continue
       }
       // The slots live by this process's run lease: if it dies mid-slot, any replica re-runs them.
-      const lease = await acquireRunLease(this.options.database)
+      const lease = await new RunLedger(this.options.database).lease()
       const claimed: Date[] = []
       for (const slot of [...older, ...inWindow]) if (await claimSlot(db, job.name, slot, this.instanceId, undefined, lease.key)) claimed.push(slot)
       if (claimed.length === 0) {

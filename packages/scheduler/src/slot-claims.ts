@@ -8,7 +8,7 @@ import type { JobStatus } from '@kmd/pipeline'
  * - NOT_STARTED: claimed, then released at shutdown before its run began;
  * - ERROR: the run could not even write its log (e.g. the database went away);
  * - ALERT_SENT: a once-per-condition alert (job name "alert:…"), not a job run;
- * - ABANDONED: the replica that held it died mid-slot (its run lease is gone; reapDeadRuns
+ * - ABANDONED: the replica that held it died mid-slot (its run lease is gone; RunLedger.reap()
  *   wrote this), so its run never finished: production untouched by it.
  * NULL while the run is going; such a row names the run lease (lease_key) it lives by.
  */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { useMigratedDatabase } from '@kmd/db/testing'
-import { acquireRunLease, claimPartition, type CollectorRegistry } from '@kmd/pipeline'
+import { RunLedger, type CollectorRegistry } from '@kmd/pipeline'
 import type { RunningSimulator } from '@kmd/source-simulator'
 import { jobsNamed, logsOf, makeScheduler, slotRowsOf, startSource } from './harness.ts'
 
@@ -27,9 +27,9 @@ afterAll(async () => {
 /** What a replica killed while running `slot` leaves behind: an unfinished slot, a RUNNING row, a claim. */
 async function leftByDeadReplica(job: string, slot: Date, tradeDate: string, runId: string, leaseKey = DEAD_LEASE): Promise<void> {
   await sql`insert into schedule_slots (job_name, slot, claimed_by, lease_key) values (${job}, ${slot}, 'dead-replica:1', ${leaseKey})`.execute(database().db)
-  await sql`insert into data_collection_logs (run_id, dataset, source, partition_key, trade_date, trigger, status, lease_key)
-            values (${runId}, ${job}, 'krx', ${tradeDate}, ${tradeDate}, 'schedule', 'RUNNING', ${leaseKey})`.execute(database().db)
-  await claimPartition(database().db, job, tradeDate, runId, 'dead-replica:1')
+  const ledger = new RunLedger(database())
+  await ledger.start({ runId, dataset: job, source: 'krx', partitionKey: tradeDate, tradeDate, trigger: 'schedule', leaseKey })
+  await ledger.claim(job, tradeDate, runId, 'dead-replica:1')
 }
 
 describe('a slot whose run died', () => {
@@ -68,7 +68,7 @@ describe('a slot whose run died', () => {
   test('is left alone while the replica running it is alive', async () => {
     const slot = new Date('2026-11-23T09:30:00Z')
     // The "other replica" is this process: its lease is live for as long as it is held.
-    const lease = await acquireRunLease(database())
+    const lease = await new RunLedger(database()).lease()
     try {
       await leftByDeadReplica('ohlcv_daily', slot, '2026-11-23', '00000000-0000-4000-8000-00000000d003', lease.key)
       const other = makeScheduler(database(), collectors, { jobs: jobsNamed('ohlcv_daily'), catchUpHours: 6 })

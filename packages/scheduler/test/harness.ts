@@ -54,7 +54,7 @@ export async function logsOf(database: MarketDatabase, dataset: string, tradeDat
   return database.db
     .selectFrom('data_collection_logs')
     .select(['run_id', 'status', 'trigger', 'error_message', 'records_promoted'])
-    .where('dataset', '=', dataset)
+    .where('data_type', '=', dataset)
     .where('partition_key', '=', tradeDate)
     .orderBy('id')
     .execute()

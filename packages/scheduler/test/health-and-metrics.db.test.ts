@@ -91,10 +91,10 @@ describe('health and metrics over HTTP', () => {
       expect(sample(text, 'kmd_scheduler_last_tick_timestamp_seconds')).toBe(Date.parse('2026-10-09T09:30:00Z') / 1000)
 
       const [log] = await logsOf(testDb.current.database, 'ohlcv_daily', '2026-11-04')
-      const finished = await testDb.current.database.db.selectFrom('data_collection_logs').select('finished_at').where('run_id', '=', log!.run_id).executeTakeFirstOrThrow()
+      const finished = await testDb.current.database.db.selectFrom('data_collection_logs').select('completed_at').where('run_id', '=', log!.run_id).executeTakeFirstOrThrow()
       const lastSuccess = sample(text, 'kmd_dataset_last_success_timestamp_seconds{dataset="ohlcv_daily"}')!
       // set from the run, then from data_freshness on the next tick: the logged finish time
-      expect(Math.abs(lastSuccess - finished.finished_at!.getTime() / 1000)).toBeLessThan(1)
+      expect(Math.abs(lastSuccess - finished.completed_at!.getTime() / 1000)).toBeLessThan(1)
     } finally {
       await scheduler.stop()
       await server.close()

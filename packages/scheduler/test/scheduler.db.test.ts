@@ -131,7 +131,7 @@ describe('scheduler slots', () => {
     await scheduler.idle()
 
     const logs = await database().db.selectFrom('data_collection_logs').select(['source', 'status', 'trigger', 'fallback_from', 'records_promoted'])
-      .where('dataset', '=', 'ohlcv_daily').where('partition_key', '=', '2026-12-01').orderBy('id').execute()
+      .where('data_type', '=', 'ohlcv_daily').where('partition_key', '=', '2026-12-01').orderBy('id').execute()
     expect(logs).toEqual([
       expect.objectContaining({ source: 'krx', status: 'FAILED', trigger: 'schedule' }),
       expect.objectContaining({ source: 'naver', status: 'SUCCESS', trigger: 'schedule', fallback_from: ['krx'], records_promoted: STOCKS }),

@@ -41,7 +41,7 @@ async function stage(spec: StagedBatch): Promise<string> {
   await sql`update staging.batches set status = ${spec.status}, created_at = now() - make_interval(days => ${spec.stagedDaysAgo}) where batch_id = ${batchId}::uuid`.execute(db())
   await db()
     .insertInto('data_collection_logs')
-    .values({ run_id: runId, batch_id: batchId, dataset, source: 'krx', partition_key: '2024-01-02', status: spec.running ? 'RUNNING' : spec.status === 'promoted' ? 'PARTIAL' : 'FAILED', finished_at: spec.running ? null : sql<Date>`now()` })
+    .values({ run_id: runId, batch_id: batchId, data_type: dataset, source: 'krx', partition_key: '2024-01-02', status: spec.running ? 'RUNNING' : spec.status === 'promoted' ? 'PARTIAL' : 'FAILED', completed_at: spec.running ? null : sql<Date>`now()` })
     .execute()
   return batchId
 }

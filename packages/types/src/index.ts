@@ -130,19 +130,22 @@ export interface DataCollectionLogsTable {
   id: Generated<number>
   run_id: string
   batch_id: string | null
-  dataset: string
+  /** The dataset the run loaded (its production table). */
+  data_type: string
   source: string
   partition_key: string
-  trade_date: NullableDate
+  /** The trade date the run collected (the as-of date of reference data). */
+  collection_date: NullableDate
   trigger: ColumnType<string, string | undefined, string>
   status: RunStatus
   records_fetched: number | null
   records_staged: number | null
-  records_valid: number | null
+  /** Rows of the partition that passed validation. */
+  records_count: number | null
   records_rejected: number | null
   records_promoted: number | null
   started_at: Timestamp
-  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   duration_ms: number | null
   stage_timings: ColumnType<unknown, string | null | undefined, string | null>
   error_message: string | null
@@ -158,17 +161,20 @@ export interface DataQualityChecksTable {
   id: Generated<number>
   run_id: string
   batch_id: string | null
-  dataset: string
+  /** The production table the checked batch is bound for. */
+  table_name: string
   source: string
   partition_key: string
-  trade_date: NullableDate
-  check_name: string
+  check_date: NullableDate
+  /** The rule, e.g. `ohlc_consistency`, `completeness`. */
+  check_type: string
   severity: 'reject' | 'warn' | 'fail' | 'partial'
   passed: boolean
   threshold: NullableNumeric
   checked_count: ColumnType<number, number | undefined, number>
   issue_count: ColumnType<number, number | undefined, number>
-  sample: Json | null
+  /** A sample of what the check found (keys, values, reasons). */
+  details: Json | null
   message: string | null
   duration_ms: number | null
   checked_at: Timestamp
@@ -190,26 +196,26 @@ export interface PartitionCompletenessTable {
 }
 
 export interface LatestCollectionRunsView {
-  dataset: string
+  data_type: string
   source: string
   partition_key: string
-  trade_date: string | null
+  collection_date: string | null
   status: RunStatus
   trigger: string
   records_fetched: number | null
-  records_valid: number | null
+  records_count: number | null
   records_rejected: number | null
   records_promoted: number | null
   started_at: Date
-  finished_at: Date | null
+  completed_at: Date | null
   duration_ms: number | null
   error_message: string | null
   run_id: string
 }
 
 export interface DataFreshnessView {
-  dataset: string
-  latest_trade_date: string | null
+  data_type: string
+  latest_collection_date: string | null
   last_success_at: Date | null
   age: unknown
   last_failure_at: Date | null

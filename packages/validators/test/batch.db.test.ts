@@ -69,13 +69,13 @@ describe('validateBatch', () => {
     const outcome = await validateBatch(db(), target)
 
     const rows = await checkRows(db(), target.runId)
-    expect(rows.map((r) => r.check_name)).toEqual(rulesFor('ohlcv_daily').map((rule) => rule.name))
-    expect(rows.map((r) => r.check_name)).toEqual(outcome.checks.map((c) => c.checkName))
-    const ohlc = rows.find((r) => r.check_name === 'ohlc_consistency')!
+    expect(rows.map((r) => r.check_type)).toEqual(rulesFor('ohlcv_daily').map((rule) => rule.name))
+    expect(rows.map((r) => r.check_type)).toEqual(outcome.checks.map((c) => c.checkName))
+    const ohlc = rows.find((r) => r.check_type === 'ohlc_consistency')!
     expect(ohlc).toMatchObject({
       run_id: target.runId,
       batch_id: target.batchId,
-      dataset: 'ohlcv_daily',
+      table_name: 'ohlcv_daily',
       source: 'krx',
       partition_key: '2024-07-02',
       severity: 'reject',
@@ -84,15 +84,15 @@ describe('validateBatch', () => {
       checked_count: 13,
       issue_count: 12,
     })
-    const tradeDate: unknown = ohlc.trade_date
-    expect(tradeDate instanceof Date ? tradeDate.toISOString().slice(0, 10) : tradeDate).toBe('2024-07-02')
+    const checkDate: unknown = ohlc.check_date
+    expect(checkDate instanceof Date ? checkDate.toISOString().slice(0, 10) : checkDate).toBe('2024-07-02')
     expect(ohlc.message).toBe('12 bars of 13 contradict themselves')
     expect(ohlc.duration_ms).toBeGreaterThanOrEqual(0)
-    const sample = ohlc.sample as Array<{ key: string; reason: string }>
+    const sample = ohlc.details as Array<{ key: string; reason: string }>
     expect(sample).toHaveLength(10)
     expect(sample[0]).toEqual({ key: '300000@2024-07-02', reason: 'ohlc_consistency: high 90 < low 95' })
-    const priceLimit = rows.find((r) => r.check_name === 'price_limit')!
-    expect(priceLimit).toMatchObject({ passed: true, threshold: '0.3', issue_count: 0, sample: [] })
+    const priceLimit = rows.find((r) => r.check_type === 'price_limit')!
+    expect(priceLimit).toMatchObject({ passed: true, threshold: '0.3', issue_count: 0, details: [] })
   })
 
   test('a row-count drop beyond 3% warns', async () => {

@@ -110,11 +110,11 @@ describe('stocks rules', () => {
     const target = await stageReference(database(), 'stocks', '2024-04-08', [stock('777770'), stock('777770')])
     const outcome = await validateBatch(db(), target)
     const rows = await checksOf(db(), target.runId)
-    expect(rows.map((r) => r.check_name)).toEqual(['schema', 'out_of_range', 'duplicate_key', 'delisting_consistency', 'isin_unique', 'row_count'])
-    expect(rows.map((r) => r.check_name)).toEqual(outcome.checks.map((c) => c.checkName))
-    expect(rows.find((r) => r.check_name === 'duplicate_key')).toMatchObject({
-      dataset: 'stocks', partition_key: '2024-04-08', severity: 'reject', passed: false, checked_count: 2, issue_count: 1,
-      sample: [{ key: '777770', reason: 'duplicate_key: identical copy of row 1' }],
+    expect(rows.map((r) => r.check_type)).toEqual(['schema', 'out_of_range', 'duplicate_key', 'delisting_consistency', 'isin_unique', 'row_count'])
+    expect(rows.map((r) => r.check_type)).toEqual(outcome.checks.map((c) => c.checkName))
+    expect(rows.find((r) => r.check_type === 'duplicate_key')).toMatchObject({
+      table_name: 'stocks', partition_key: '2024-04-08', severity: 'reject', passed: false, checked_count: 2, issue_count: 1,
+      details: [{ key: '777770', reason: 'duplicate_key: identical copy of row 1' }],
     })
   })
 })

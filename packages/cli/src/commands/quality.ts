@@ -34,16 +34,16 @@ export function registerQuality(program: Command): void {
         say(`quality checks for ${report.date} (latest run per dataset)`)
         say(formatTable(
           report.checks.map((check) => ({
-            dataset: check.dataset,
-            check: check.check_name,
+            table: check.table_name,
+            check: check.check_type,
             severity: check.severity,
             result: check.passed ? 'passed' : 'FOUND ISSUES',
             issues: check.issue_count,
             checked: check.checked_count,
-            sample: ((check.sample as Array<{ key: string }> | null) ?? []).slice(0, 3).map((s) => s.key).join(' '),
+            sample: ((check.details as Array<{ key: string }> | null) ?? []).slice(0, 3).map((s) => s.key).join(' '),
           })),
         ))
-        for (const check of report.checks.filter((c) => !c.passed)) say(`- ${check.dataset}/${check.check_name}: ${check.message}`)
+        for (const check of report.checks.filter((c) => !c.passed)) say(`- ${check.table_name}/${check.check_type}: ${check.message}`)
       })
     })
 }
@@ -52,29 +52,29 @@ export async function readQuality(database: MarketDatabase, date: string | undef
   const db = database.db
   const tradeDate =
     date ??
-    (await db.selectFrom('data_quality_checks').select('trade_date').where('trade_date', 'is not', null).orderBy('trade_date', 'desc').limit(1).executeTakeFirst())?.trade_date ??
+    (await db.selectFrom('data_quality_checks').select('check_date').where('check_date', 'is not', null).orderBy('check_date', 'desc').limit(1).executeTakeFirst())?.check_date ??
     undefined
   if (!tradeDate) return { date: undefined, checks: [] }
   // The checks of the latest run of each dataset that day; earlier re-runs are history.
   const latestRuns = db
     .selectFrom('data_quality_checks')
-    .select(['dataset', (eb) => eb.fn.max('checked_at').as('latest')])
-    .where('trade_date', '=', tradeDate)
-    .groupBy('dataset')
+    .select(['table_name', (eb) => eb.fn.max('checked_at').as('latest')])
+    .where('check_date', '=', tradeDate)
+    .groupBy('table_name')
     .as('latest_runs')
   const checks = await db
     .selectFrom('data_quality_checks as q')
     .innerJoin(
       db.selectFrom('data_quality_checks as r')
-        .innerJoin(latestRuns, (join) => join.onRef('latest_runs.dataset', '=', 'r.dataset').onRef('latest_runs.latest', '=', 'r.checked_at'))
+        .innerJoin(latestRuns, (join) => join.onRef('latest_runs.table_name', '=', 'r.table_name').onRef('latest_runs.latest', '=', 'r.checked_at'))
         .select('r.run_id')
         .distinct()
         .as('runs'),
       'runs.run_id',
       'q.run_id',
     )
-    .select(['q.dataset', 'q.source', 'q.check_name', 'q.severity', 'q.passed', 'q.threshold', 'q.checked_count', 'q.issue_count', 'q.sample', 'q.message', 'q.run_id'])
-    .orderBy('q.dataset')
+    .select(['q.table_name', 'q.source', 'q.check_type', 'q.severity', 'q.passed', 'q.threshold', 'q.checked_count', 'q.issue_count', 'q.details', 'q.message', 'q.run_id'])
+    .orderBy('q.table_name')
     .orderBy('q.id')
     .execute()
   return { date: tradeDate, checks }

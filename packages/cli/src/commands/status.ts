@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { sql } from 'kysely'
 import { detectCapabilities, type MarketDatabase } from '@kmd/db'
-import { readStagingSizes, reapDeadRuns } from '@kmd/pipeline'
+import { readStagingSizes, RunLedger } from '@kmd/pipeline'
 import { withDatabase } from '../context.ts'
 import { formatBytes, formatTable, say } from '../table.ts'
 
@@ -24,13 +24,13 @@ const INCOMPLETE_SHOWN = 10
 
 export async function readStatus(database: MarketDatabase, options: { stagingRetentionDays?: number } = {}) {
   // Looking is when a dead run is found: the latest run shown is never one that died RUNNING.
-  const reaped = await reapDeadRuns(database)
+  const reaped = await new RunLedger(database).reap()
   const capabilities = await detectCapabilities(database.db)
-  const freshness = await database.db.selectFrom('data_freshness').selectAll().orderBy('dataset').execute()
-  const latestRuns = await database.db.selectFrom('latest_collection_runs').selectAll().orderBy('dataset').execute()
+  const freshness = await database.db.selectFrom('data_freshness').selectAll().orderBy('data_type').execute()
+  const latestRuns = await database.db.selectFrom('latest_collection_runs').selectAll().orderBy('data_type').execute()
   const recentFailures = await database.db
     .selectFrom('data_collection_logs')
-    .select(['dataset', 'source', 'partition_key', 'status', 'started_at', 'error_message'])
+    .select(['data_type', 'source', 'partition_key', 'status', 'started_at', 'error_message'])
     .where('status', 'in', ['FAILED', 'ABORTED', 'ABANDONED'])
     .orderBy('started_at', 'desc')
     .limit(10)
@@ -77,8 +77,8 @@ function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
   say('\ndata freshness')
   say(formatTable(
     status.freshness.map((row) => ({
-      dataset: row.dataset,
-      'latest trade date': formatDate(row.latest_trade_date),
+      dataset: row.data_type,
+      'latest trade date': formatDate(row.latest_collection_date),
       'last success': row.last_success_at?.toISOString() ?? '-',
       'failures (7d)': Number(row.failures_last_7_days),
     })),
@@ -87,7 +87,7 @@ function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
     say('\nlatest run per dataset')
     say(formatTable(
       status.latestRuns.map((run) => ({
-        dataset: run.dataset,
+        dataset: run.data_type,
         source: run.source,
         partition: run.partition_key,
         status: run.status,
@@ -100,7 +100,7 @@ function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
   if (status.recentFailures.length > 0) {
     say('\nrecent failures')
     for (const failure of status.recentFailures) {
-      say(`  ${failure.started_at.toISOString()} ${failure.dataset} ${failure.partition_key} ${failure.status}: ${failure.error_message ?? ''}`)
+      say(`  ${failure.started_at.toISOString()} ${failure.data_type} ${failure.partition_key} ${failure.status}: ${failure.error_message ?? ''}`)
     }
   }
   printStaging(status.staging)

@@ -192,7 +192,7 @@ async function compareWithReference(database: MarketDatabase, reference: MarketD
   if (claims.length > 0) problems.push(`${claims.length} partition claims left: ${claims.map((claim) => claim.partition_key).join(', ')}`)
   const { rows: latest } = await sql<{ day: string; status: string; message: string | null }>`
     select distinct on (partition_key) partition_key as day, status, error_message as message
-    from data_collection_logs where dataset = ${DATASET} and partition_key between ${days[0]!} and ${days[days.length - 1]!}
+    from data_collection_logs where data_type = ${DATASET} and partition_key between ${days[0]!} and ${days[days.length - 1]!}
     order by partition_key, started_at desc`.execute(database.db)
   const byDay = new Map(latest.map((row) => [row.day, row]))
   for (const day of days) {
@@ -202,7 +202,7 @@ async function compareWithReference(database: MarketDatabase, reference: MarketD
   }
   const { rows: skipped } = await sql<{ day: string; message: string | null }>`
     select partition_key as day, error_message as message from data_collection_logs
-    where dataset = ${DATASET} and status = 'SKIPPED' and partition_key between ${days[0]!} and ${days[days.length - 1]!}`.execute(database.db)
+    where data_type = ${DATASET} and status = 'SKIPPED' and partition_key between ${days[0]!} and ${days[days.length - 1]!}`.execute(database.db)
   const skippedByDay = new Map<string, string[]>()
   for (const row of skipped) skippedByDay.set(row.day, [...(skippedByDay.get(row.day) ?? []), row.message ?? 'no reason'])
   for (const [day, reasons] of skippedByDay) problems.push(`${day}: ${reasons.length} run(s) SKIPPED (${[...new Set(reasons)].join('; ')})`)

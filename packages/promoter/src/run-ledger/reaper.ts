@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
-import { sql } from 'kysely'
-import type { MarketDatabase } from '@kmd/db'
-import { deathNote, LEGACY_GRACE, leaseIsDead } from './run-lease.ts'
+import { sql, type Kysely } from 'kysely'
+import type { Database, MarketDatabase } from '@kmd/db'
+import { deathNote, LEGACY_GRACE, leaseIsDead } from './lease.ts'
 
 export interface ReapedRun {
   runId: string
@@ -22,7 +22,7 @@ export interface ReapReport {
 }
 
 /**
- * Finds the runs whose lease is dead (see run-lease.ts) and makes the record say so, in one
+ * Finds the runs whose lease is dead (see lease.ts) and makes the record say so, in one
  * transaction: their RUNNING rows become ABANDONED with the reason, their partition claims are
  * freed, their staging batches end 'abandoned' (staged rows dropped: a resume collects again),
  * and unfinished schedule slots held by a dead lease become ABANDONED. Claims whose run is no
@@ -36,10 +36,10 @@ export async function reapDeadRuns(database: MarketDatabase): Promise<ReapReport
   const note = deathNote(database)
   const reaper = `${hostname()}:${process.pid}`
   return database.db.transaction().execute(async (trx) => {
-    const { rows: runs } = await sql<{ run_id: string; dataset: string; source: string; partition_key: string; error_message: string }>`
+    const { rows: runs } = await sql<{ run_id: string; data_type: string; source: string; partition_key: string; error_message: string }>`
       update data_collection_logs l
       set status = 'ABANDONED',
-          finished_at = greatest(clock_timestamp(), l.started_at),
+          completed_at = greatest(clock_timestamp(), l.started_at),
           duration_ms = (extract(epoch from greatest(clock_timestamp(), l.started_at) - l.started_at) * 1000)::integer,
           error_message = case
             when l.lease_key is null then format('started without a run lease on %s and still RUNNING after %s', coalesce(l.host, 'an unknown host'), ${LEGACY_GRACE}::text)
@@ -48,21 +48,13 @@ export async function reapDeadRuns(database: MarketDatabase): Promise<ReapReport
           end,
           error_detail = jsonb_build_object('abandoned', true, 'leaseKey', l.lease_key, 'reapedBy', ${reaper}::text)
       where l.status = 'RUNNING' and ${runDead}
-      returning l.run_id, l.dataset, l.source, l.partition_key, l.error_message`.execute(trx)
+      returning l.run_id, l.data_type, l.source, l.partition_key, l.error_message`.execute(trx)
 
     let batches = 0
     if (runs.length > 0) {
-      const runIds = sql.join(runs.map((run) => sql`${run.run_id}::uuid`))
-      await sql`delete from partition_claims where run_id in (${runIds})`.execute(trx)
-      const { rows: dead } = await sql<{ batch_id: string; dataset: string }>`
-        update staging.batches set status = 'abandoned', updated_at = now()
-        where run_id in (${runIds}) and status in ('loaded', 'validated')
-        returning batch_id, dataset`.execute(trx)
-      for (const batch of dead) {
-        const { rows } = await sql<{ table: string | null }>`select to_regclass(${`staging.${batch.dataset}`})::text as table`.execute(trx)
-        if (rows[0]?.table) await sql`delete from ${sql.table(`staging.${batch.dataset}`)} where batch_id = ${batch.batch_id}`.execute(trx)
-      }
-      batches = dead.length
+      const runIds = runs.map((run) => run.run_id)
+      await sql`delete from partition_claims where run_id in (${sql.join(runIds.map((runId) => sql`${runId}::uuid`))})`.execute(trx)
+      batches = await abandonBatches(trx, runIds)
     }
     // A claim lives while its run is RUNNING (a run writes its row before it claims).
     await sql`
@@ -76,9 +68,25 @@ export async function reapDeadRuns(database: MarketDatabase): Promise<ReapReport
 
     await sql`delete from run_leases r where ${leaseDead}`.execute(trx)
     return {
-      runs: runs.map((run) => ({ runId: run.run_id, dataset: run.dataset, source: run.source, partitionKey: run.partition_key, reason: run.error_message })),
+      runs: runs.map((run) => ({ runId: run.run_id, dataset: run.data_type, source: run.source, partitionKey: run.partition_key, reason: run.error_message })),
       slots: slots.map((slot) => ({ job: slot.job_name, slot: new Date(slot.slot) })),
       batches,
     }
   })
+}
+
+/**
+ * The staging batches of ended-without-outcome runs become 'abandoned' and their staged rows
+ * are dropped (a resume collects again); returns how many batches.
+ */
+export async function abandonBatches(trx: Kysely<Database>, runIds: readonly string[]): Promise<number> {
+  const { rows: dead } = await sql<{ batch_id: string; dataset: string }>`
+    update staging.batches set status = 'abandoned', updated_at = now()
+    where run_id in (${sql.join(runIds.map((runId) => sql`${runId}::uuid`))}) and status in ('loaded', 'validated')
+    returning batch_id, dataset`.execute(trx)
+  for (const batch of dead) {
+    const { rows } = await sql<{ table: string | null }>`select to_regclass(${`staging.${batch.dataset}`})::text as table`.execute(trx)
+    if (rows[0]?.table) await sql`delete from ${sql.table(`staging.${batch.dataset}`)} where batch_id = ${batch.batch_id}`.execute(trx)
+  }
+  return dead.length
 }
