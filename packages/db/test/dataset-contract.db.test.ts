@@ -92,8 +92,8 @@ describe.each(definitions.map((definition) => [definition.name, definition] as c
 
 describe('views over every dataset (sql/10_views.sql cannot import the definitions)', () => {
   test('data_freshness has a row for every dataset with a default schedule', async () => {
-    const { rows } = await sql<{ dataset: string }>`select dataset from data_freshness`.execute(db())
-    const listed = rows.map((row) => row.dataset)
+    const { rows } = await sql<{ data_type: string }>`select data_type from data_freshness`.execute(db())
+    const listed = rows.map((row) => row.data_type)
     const scheduled = definitions.filter((definition) => definition.schedule !== undefined).map((definition) => definition.name)
     expect(scheduled.filter((dataset) => !listed.includes(dataset))).toEqual([])
   })
