@@ -21,6 +21,11 @@ import * as m0014 from './0014_staging_batch_estimates.ts'
 export interface MigrationModule {
   up(db: Kysely<any>, context: MigrationContext): Promise<void>
   down?(db: Kysely<any>, context: MigrationContext): Promise<void>
+  /**
+   * Work that cannot run inside a transaction (TimescaleDB refuses to refresh a continuous
+   * aggregate in one), run once after the migrations applied with this one committed.
+   */
+  afterCommit?(db: Kysely<any>, context: MigrationContext): Promise<void>
 }
 
 export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
