@@ -17,6 +17,7 @@ import * as m0011 from './0011_partition_completeness.ts'
 import * as m0012 from './0012_pipeline_locks.ts'
 import * as m0013 from './0013_staging_wide_integers.ts'
 import * as m0014 from './0014_staging_batch_estimates.ts'
+import * as m0015 from './0015_seed_column_names.ts'
 
 export interface MigrationModule {
   up(db: Kysely<any>, context: MigrationContext): Promise<void>
@@ -43,4 +44,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0012_pipeline_locks': m0012,
   '0013_staging_wide_integers': m0013,
   '0014_staging_batch_estimates': m0014,
+  '0015_seed_column_names': m0015,
 }

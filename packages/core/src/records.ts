@@ -18,17 +18,21 @@ export type SourceName = (typeof SOURCES)[number]
 /** `YYYY-MM-DD`, a calendar day in Korea (KST). */
 export type TradeDate = string
 
-/** Decimal values travel as strings so prices stay exact end to end. */
+/**
+ * Decimal values travel as strings so values stay exact end to end. Prices are whole won in
+ * production (bigint) but travel as decimals too: a source's fractional price reaches staging
+ * as sent, and validation rejects its row rather than anything rounding it.
+ */
 export type Decimal = string
 
 export interface OhlcvDailyValues {
   stock_code: string | null
   time: TradeDate | null
   /** null with volume 0: no trade that day (KRX sends 0 for open/high/low). */
-  open: Decimal | null
-  high: Decimal | null
-  low: Decimal | null
-  close: Decimal | null
+  open_price: Decimal | null
+  high_price: Decimal | null
+  low_price: Decimal | null
+  close_price: Decimal | null
   volume: number | null
   trading_value: number | null
   change: Decimal | null
@@ -38,9 +42,9 @@ export interface OhlcvDailyValues {
 export interface MarketCapDailyValues {
   stock_code: string | null
   time: TradeDate | null
-  close: Decimal | null
+  close_price: Decimal | null
   market_cap: number | null
-  listed_shares: number | null
+  shares_outstanding: number | null
 }
 
 export interface InvestorTradingValues {
@@ -50,10 +54,10 @@ export interface InvestorTradingValues {
   time: TradeDate | null
   sell_volume: number | null
   buy_volume: number | null
-  net_volume: number | null
+  net_buy_volume: number | null
   sell_value: number | null
   buy_value: number | null
-  net_value: number | null
+  net_buy_value: number | null
 }
 
 /** One listed (or delisted) stock as the master screen or vendor lists it. */
@@ -96,7 +100,7 @@ export interface IndexComponentValues {
 
 export interface FloatingSharesValues {
   stock_code: string | null
-  effective_date: TradeDate | null
+  base_date: TradeDate | null
   total_shares: number | null
   floating_shares: number | null
   /** Percent, 0 < ratio <= 100. */
@@ -106,17 +110,21 @@ export interface FloatingSharesValues {
 /** One line of an ETF's portfolio deposit file: a stock, a futures leg, a bond or cash. */
 export interface EtfPortfolioValues {
   etf_code: string | null
-  trade_date: TradeDate | null
+  base_date: TradeDate | null
   component_code: string | null
   component_isin: string | null
   component_name: string | null
   component_market: string | null
   security_group: string | null
-  /** Per creation unit; negative for inverse legs; null for cash lines. */
-  shares_per_cu: Decimal | null
+  /**
+   * Shares (or contracts) per creation unit; negative for inverse legs; null for cash lines.
+   * Decimal, not whole: foreign stocks and futures lines can hold fractions.
+   */
+  shares: Decimal | null
   valuation_amount: Decimal | null
   component_amount: Decimal | null
-  weight_pct: Decimal | null
+  /** Percent of the portfolio. */
+  weight: Decimal | null
 }
 
 export interface MarketCalendarValues {
@@ -141,7 +149,7 @@ export interface CanonicalRecord<V> {
   values: V
   /** The source's fields for this row, as received. */
   raw: Record<string, unknown>
-  /** One message per field that did not parse, e.g. `close: not a number ("12a,300")`. */
+  /** One message per field that did not parse, e.g. `close_price: not a number ("12a,300")`. */
   parseErrors: string[]
 }
 

@@ -16,12 +16,12 @@ import { openRun } from './claims.ts'
  * partition `<file name>@<import date>`.
  *
  * The file: UTF-8 CSV (an optional BOM; LF or CRLF line ends), a header naming these five
- * columns in any order, one row per stock and effective date:
+ * columns in any order, one row per stock and base date:
  *
- *   stock_code,effective_date,total_shares,floating_shares,floating_ratio
+ *   stock_code,base_date,total_shares,floating_shares,floating_ratio
  *   005930,2024-03-29,5969782550,4460953497,74.73
  *
- * stock_code: KRX six-character code (keep leading zeros); effective_date: YYYY-MM-DD;
+ * stock_code: KRX six-character code (keep leading zeros); base_date: YYYY-MM-DD;
  * total_shares, floating_shares: whole numbers (thousands separators allowed when quoted,
  * "1,234"); floating_ratio: percent, 0 < ratio <= 100 (a trailing % is allowed). An empty
  * field is missing. A value that does not parse, or a row with the wrong number of fields,
@@ -29,7 +29,7 @@ import { openRun } from './claims.ts'
  * that cannot be read, has no usable header or no rows, or breaks CSV quoting stops the import
  * with an error naming the file and line.
  */
-export const FLOATING_SHARES_COLUMNS = ['stock_code', 'effective_date', 'total_shares', 'floating_shares', 'floating_ratio'] as const
+export const FLOATING_SHARES_COLUMNS = ['stock_code', 'base_date', 'total_shares', 'floating_shares', 'floating_ratio'] as const
 
 /** A file that cannot be imported as it is; fixing the file, not retrying, helps. */
 export class FileImportError extends MarketDataError {
@@ -57,7 +57,7 @@ export interface QuarantinedRow {
   /** Line of the file the row ended on. */
   line: number | null
   stockCode: string | null
-  effectiveDate: string | null
+  baseDate: string | null
   reasons: string[]
 }
 
@@ -225,7 +225,7 @@ function recordOf(fields: string[], line: number, positions: Positions, width: n
   }
   const values: FloatingSharesValues = {
     stock_code: read('stock_code', (text) => ok(text)),
-    effective_date: read('effective_date', parseDate),
+    base_date: read('base_date', parseDate),
     total_shares: read('total_shares', parseWholeNumber),
     floating_shares: read('floating_shares', parseWholeNumber),
     floating_ratio: read('floating_ratio', parsePercent),
@@ -256,11 +256,11 @@ function parsePercent(text: string): Parsed<string> {
 }
 
 async function quarantinedRows(database: MarketDatabase, batchId: string, limit: number): Promise<QuarantinedRow[]> {
-  const { rows } = await sql<{ line: number | null; stock_code: string | null; effective_date: string | null; reject_reasons: string[] }>`
-    select (raw ->> 'line')::int as line, stock_code, to_char(effective_date, 'YYYY-MM-DD') as effective_date, reject_reasons
+  const { rows } = await sql<{ line: number | null; stock_code: string | null; base_date: string | null; reject_reasons: string[] }>`
+    select (raw ->> 'line')::int as line, stock_code, to_char(base_date, 'YYYY-MM-DD') as base_date, reject_reasons
     from staging.floating_shares
     where batch_id = ${batchId}::uuid and validation_status = 'rejected'
     order by row_number
     limit ${limit}`.execute(database.db)
-  return rows.map((row) => ({ line: row.line, stockCode: row.stock_code, effectiveDate: row.effective_date, reasons: row.reject_reasons }))
+  return rows.map((row) => ({ line: row.line, stockCode: row.stock_code, baseDate: row.base_date, reasons: row.reject_reasons }))
 }

@@ -10,15 +10,15 @@ interface UpsertShape {
 export const UPSERT_SHAPES: Record<DailyDataset, UpsertShape> = {
   ohlcv_daily: {
     key: ['stock_code', 'time'],
-    values: ['open', 'high', 'low', 'close', 'volume', 'trading_value', 'change', 'change_rate'],
+    values: ['open_price', 'high_price', 'low_price', 'close_price', 'volume', 'trading_value', 'change', 'change_rate'],
   },
   market_cap_daily: {
     key: ['stock_code', 'time'],
-    values: ['close', 'market_cap', 'listed_shares'],
+    values: ['close_price', 'market_cap', 'shares_outstanding'],
   },
   investor_trading: {
     key: ['stock_code', 'investor_type', 'time'],
-    values: ['sell_volume', 'buy_volume', 'net_volume', 'sell_value', 'buy_value', 'net_value'],
+    values: ['sell_volume', 'buy_volume', 'net_buy_volume', 'sell_value', 'buy_value', 'net_buy_value'],
   },
 }
 

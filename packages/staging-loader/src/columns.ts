@@ -7,47 +7,49 @@ type Staged = keyof DatasetValues
  * fields; the table names come from this map, never from input.
  */
 export const STAGING_COLUMNS: { [D in Staged]: ReadonlyArray<keyof DatasetValues[D] & string> } = {
-  ohlcv_daily: ['stock_code', 'time', 'open', 'high', 'low', 'close', 'volume', 'trading_value', 'change', 'change_rate'],
-  market_cap_daily: ['stock_code', 'time', 'close', 'market_cap', 'listed_shares'],
-  investor_trading: ['stock_code', 'investor_type', 'time', 'sell_volume', 'buy_volume', 'net_volume', 'sell_value', 'buy_value', 'net_value'],
+  ohlcv_daily: ['stock_code', 'time', 'open_price', 'high_price', 'low_price', 'close_price', 'volume', 'trading_value', 'change', 'change_rate'],
+  market_cap_daily: ['stock_code', 'time', 'close_price', 'market_cap', 'shares_outstanding'],
+  investor_trading: ['stock_code', 'investor_type', 'time', 'sell_volume', 'buy_volume', 'net_buy_volume', 'sell_value', 'buy_value', 'net_buy_value'],
   stocks: [
     'stock_code', 'isin', 'name', 'short_name', 'english_name', 'market', 'market_segment', 'security_group',
     'share_class', 'par_value', 'listed_shares', 'listing_date', 'delisting_date', 'delisting_reason', 'sector_name',
   ],
   sectors: ['market', 'name', 'stock_code'],
   index_components: ['index_code', 'index_name', 'stock_code', 'snapshot_date'],
-  floating_shares: ['stock_code', 'effective_date', 'total_shares', 'floating_shares', 'floating_ratio'],
+  floating_shares: ['stock_code', 'base_date', 'total_shares', 'floating_shares', 'floating_ratio'],
   etf_portfolios: [
-    'etf_code', 'trade_date', 'component_code', 'component_isin', 'component_name', 'component_market',
-    'security_group', 'shares_per_cu', 'valuation_amount', 'component_amount', 'weight_pct',
+    'etf_code', 'base_date', 'component_code', 'component_isin', 'component_name', 'component_market',
+    'security_group', 'shares', 'valuation_amount', 'component_amount', 'weight',
   ],
   market_calendar: ['trade_date', 'is_trading_day', 'holiday_name'],
 }
 
 /**
- * Postgres types of the value columns, for UNNEST casts. Counts and amounts are numeric, as in
- * staging (migration 0013): a value too big for production's bigint lands and is rejected alone.
+ * Postgres types of the value columns, for UNNEST casts. Prices, counts and amounts are numeric,
+ * as in staging (migration 0013): a value too big for production's bigint, or a price with a
+ * fraction of a won, lands and is rejected alone.
  */
 export const COLUMN_TYPES: Record<string, string> = {
   stock_code: 'text',
   investor_type: 'text',
   time: 'date',
-  open: 'numeric',
-  high: 'numeric',
-  low: 'numeric',
-  close: 'numeric',
+  open_price: 'numeric',
+  high_price: 'numeric',
+  low_price: 'numeric',
+  close_price: 'numeric',
   change: 'numeric',
   change_rate: 'numeric',
   volume: 'numeric',
   trading_value: 'numeric',
   market_cap: 'numeric',
+  shares_outstanding: 'numeric',
   listed_shares: 'numeric',
   sell_volume: 'numeric',
   buy_volume: 'numeric',
-  net_volume: 'numeric',
+  net_buy_volume: 'numeric',
   sell_value: 'numeric',
   buy_value: 'numeric',
-  net_value: 'numeric',
+  net_buy_value: 'numeric',
   isin: 'text',
   name: 'text',
   short_name: 'text',
@@ -64,7 +66,7 @@ export const COLUMN_TYPES: Record<string, string> = {
   index_code: 'text',
   index_name: 'text',
   snapshot_date: 'date',
-  effective_date: 'date',
+  base_date: 'date',
   total_shares: 'numeric',
   floating_shares: 'numeric',
   floating_ratio: 'numeric',
@@ -74,10 +76,10 @@ export const COLUMN_TYPES: Record<string, string> = {
   component_isin: 'text',
   component_name: 'text',
   component_market: 'text',
-  shares_per_cu: 'numeric',
+  shares: 'numeric',
   valuation_amount: 'numeric',
   component_amount: 'numeric',
-  weight_pct: 'numeric',
+  weight: 'numeric',
   is_trading_day: 'boolean',
   holiday_name: 'text',
 }

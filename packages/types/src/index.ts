@@ -5,7 +5,8 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
  * to query with types; keep them in step with the migrations.
  *
  * numeric columns come back as strings (exact), bigint as numbers, date as 'YYYY-MM-DD'
- * strings (no time zone can shift a trade date), timestamptz as Date.
+ * strings (no time zone can shift a trade date), timestamptz as Date. Prices of stocks and
+ * ETFs are whole won (bigint), so numbers; sums over many rows (sum(volume)) are numeric, so strings.
  */
 type Numeric = ColumnType<string, string | number, string | number>
 type NullableNumeric = ColumnType<string | null, string | number | null, string | number | null>
@@ -139,7 +140,7 @@ export interface IndexSnapshotsTable {
 
 export interface FloatingSharesTable {
   stock_code: string
-  effective_date: DateColumn
+  base_date: DateColumn
   total_shares: number
   floating_shares: number
   floating_ratio: Numeric
@@ -150,16 +151,18 @@ export interface FloatingSharesTable {
 
 export interface EtfPortfoliosTable {
   etf_code: string
-  trade_date: DateColumn
+  base_date: DateColumn
   component_code: string
   component_isin: string | null
   component_name: string
   component_market: string | null
   security_group: string | null
-  shares_per_cu: NullableNumeric
+  /** Per creation unit; numeric, not whole: foreign stocks and futures lines can hold fractions. */
+  shares: NullableNumeric
   valuation_amount: NullableNumeric
   component_amount: NullableNumeric
-  weight_pct: NullableNumeric
+  /** Percent of the portfolio. */
+  weight: NullableNumeric
   source: string
   created_at: Timestamp
   updated_at: Timestamp
@@ -168,22 +171,22 @@ export interface EtfPortfoliosTable {
 export interface OhlcvDailyTable extends Audit {
   stock_code: string
   time: DateColumn
-  open: NullableNumeric
-  high: NullableNumeric
-  low: NullableNumeric
-  close: Numeric
+  open_price: number | null
+  high_price: number | null
+  low_price: number | null
+  close_price: number
   volume: number
   trading_value: number | null
-  change: NullableNumeric
+  change: number | null
   change_rate: NullableNumeric
 }
 
 export interface MarketCapDailyTable extends Audit {
   stock_code: string
   time: DateColumn
-  close: NullableNumeric
+  close_price: number | null
   market_cap: number
-  listed_shares: number
+  shares_outstanding: number
 }
 
 export interface InvestorTradingTable extends Audit {
@@ -192,19 +195,19 @@ export interface InvestorTradingTable extends Audit {
   time: DateColumn
   sell_volume: number
   buy_volume: number
-  net_volume: number
+  net_buy_volume: number
   sell_value: number
   buy_value: number
-  net_value: number
+  net_buy_value: number
 }
 
 export interface OhlcvMinuteTable extends Audit {
   stock_code: string
   time: Timestamp
-  open: Numeric
-  high: Numeric
-  low: Numeric
-  close: Numeric
+  open_price: number
+  high_price: number
+  low_price: number
+  close_price: number
   volume: number
   trading_value: number | null
 }
@@ -212,10 +215,10 @@ export interface OhlcvMinuteTable extends Audit {
 export interface OhlcvBucketView {
   stock_code: string
   bucket: string
-  open: string | null
-  high: string | null
-  low: string | null
-  close: string
+  open_price: number | null
+  high_price: number | null
+  low_price: number | null
+  close_price: number
   volume: string
   trading_value: string
   trading_days: number
@@ -227,10 +230,10 @@ export interface InvestorTradingWeeklyView {
   bucket: string
   sell_volume: string
   buy_volume: string
-  net_volume: string
+  net_buy_volume: string
   sell_value: string
   buy_value: string
-  net_value: string
+  net_buy_value: string
 }
 
 export interface InvestorTradingInstitutionView {
@@ -239,10 +242,10 @@ export interface InvestorTradingInstitutionView {
   investor_group: 'institution_total' | 'institution_ex_pension'
   sell_volume: string
   buy_volume: string
-  net_volume: string
+  net_buy_volume: string
   sell_value: string
   buy_value: string
-  net_value: string
+  net_buy_value: string
 }
 
 export interface DataCollectionLogsTable {

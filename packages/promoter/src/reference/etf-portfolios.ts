@@ -3,7 +3,7 @@ import { upsertValidRows } from './upsert-valid-rows.ts'
 import type { ReferencePromoter } from './types.ts'
 
 const VALUE_COLUMNS = [
-  'component_isin', 'component_name', 'component_market', 'security_group', 'shares_per_cu', 'valuation_amount', 'component_amount', 'weight_pct',
+  'component_isin', 'component_name', 'component_market', 'security_group', 'shares', 'valuation_amount', 'component_amount', 'weight',
 ] as const
 
 /**
@@ -20,12 +20,12 @@ export const promoteEtfPortfolios: ReferencePromoter = async (trx, batch) => {
   // (eight minutes for 900 ETFs).
   const removed = await sql`
     delete from etf_portfolios p
-    where (p.etf_code, p.trade_date) in (select distinct s.etf_code, s.trade_date from staging.etf_portfolios s where ${valid})
-      and (p.etf_code, p.trade_date, p.component_code) not in (
-        select s.etf_code, s.trade_date, s.component_code from staging.etf_portfolios s where ${valid})`.execute(trx)
+    where (p.etf_code, p.base_date) in (select distinct s.etf_code, s.base_date from staging.etf_portfolios s where ${valid})
+      and (p.etf_code, p.base_date, p.component_code) not in (
+        select s.etf_code, s.base_date, s.component_code from staging.etf_portfolios s where ${valid})`.execute(trx)
   const upserted = await upsertValidRows({
     table: 'etf_portfolios',
-    key: ['etf_code', 'trade_date', 'component_code'],
+    key: ['etf_code', 'base_date', 'component_code'],
     values: VALUE_COLUMNS,
     batchId: batch.batchId,
     source: batch.source,

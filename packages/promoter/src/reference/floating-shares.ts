@@ -1,11 +1,11 @@
 import { upsertValidRows } from './upsert-valid-rows.ts'
 import type { ReferencePromoter } from './types.ts'
 
-/** Upsert by (stock_code, effective_date): a correction of a known date replaces it, a new date adds a row. */
+/** Upsert by (stock_code, base_date): a correction of a known date replaces it, a new date adds a row. */
 export const promoteFloatingShares: ReferencePromoter = async (trx, batch) => {
   const result = await upsertValidRows({
     table: 'floating_shares',
-    key: ['stock_code', 'effective_date'],
+    key: ['stock_code', 'base_date'],
     values: ['total_shares', 'floating_shares', 'floating_ratio'],
     batchId: batch.batchId,
     source: batch.source,

@@ -8,9 +8,9 @@ const MARKET_CAP_TOLERANCE = 0.001
 
 /** The value two sources must agree on, per dataset, and how closely. */
 const COMPARED: Record<string, { column: string; relativeTolerance: number }> = {
-  ohlcv_daily: { column: 'close', relativeTolerance: 0 },
+  ohlcv_daily: { column: 'close_price', relativeTolerance: 0 },
   market_cap_daily: { column: 'market_cap', relativeTolerance: MARKET_CAP_TOLERANCE },
-  investor_trading: { column: 'net_volume', relativeTolerance: 0 },
+  investor_trading: { column: 'net_buy_volume', relativeTolerance: 0 },
 }
 
 /**

@@ -7,8 +7,8 @@ import type { Rule } from '../types.ts'
 
 /** The price columns each daily dataset carries. */
 const PRICE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  ohlcv_daily: ['open', 'high', 'low', 'close'],
-  market_cap_daily: ['close'],
+  ohlcv_daily: ['open_price', 'high_price', 'low_price', 'close_price'],
+  market_cap_daily: ['close_price'],
 }
 
 const MARKET_UNKNOWN = 'market_unknown'
