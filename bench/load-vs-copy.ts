@@ -10,7 +10,7 @@ import { loadBatch } from '@kmd/staging-loader'
 import { validateBatch } from '@kmd/validators'
 
 const TRADE_DATE = '2019-06-03'
-const COLUMNS = ['stock_code', 'time', 'open', 'high', 'low', 'close', 'volume', 'trading_value', 'change', 'change_rate', 'source'] as const
+const COLUMNS = ['stock_code', 'time', 'open_price', 'high_price', 'low_price', 'close_price', 'volume', 'trading_value', 'change', 'change_rate', 'source'] as const
 
 
 /**
@@ -27,24 +27,24 @@ export function syntheticBars(count: number): Array<CanonicalRecord<OhlcvDailyVa
     const values: OhlcvDailyValues = {
       stock_code: i.toString(36).toUpperCase().padStart(6, '0'),
       time: TRADE_DATE,
-      open: String(onGrid(close - tick, floorToTick)),
-      high: String(onGrid(close + 2 * tick, ceilToTick)),
-      low: String(onGrid(close - 2 * tick, floorToTick)),
-      close: String(close),
+      open_price: String(onGrid(close - tick, floorToTick)),
+      high_price: String(onGrid(close + 2 * tick, ceilToTick)),
+      low_price: String(onGrid(close - 2 * tick, floorToTick)),
+      close_price: String(close),
       volume: 1000 + (i % 977),
       trading_value: (1000 + (i % 977)) * close,
       change: String(change),
       // Against the same base as the change (change_rate_consistency).
       change_rate: ((change / (close - change)) * 100).toFixed(2),
     }
-    return { values, raw: { ISU_SRT_CD: values.stock_code, TDD_CLSPRC: values.close }, parseErrors: [] }
+    return { values, raw: { ISU_SRT_CD: values.stock_code, TDD_CLSPRC: values.close_price }, parseErrors: [] }
   })
 }
 
 function* csv(records: Array<CanonicalRecord<OhlcvDailyValues>>): Generator<string> {
   let chunk = ''
   for (const { values: v } of records) {
-    chunk += `${v.stock_code},${v.time},${v.open},${v.high},${v.low},${v.close},${v.volume},${v.trading_value},${v.change},${v.change_rate},krx\n`
+    chunk += `${v.stock_code},${v.time},${v.open_price},${v.high_price},${v.low_price},${v.close_price},${v.volume},${v.trading_value},${v.change},${v.change_rate},krx\n`
     if (chunk.length > 1 << 16) {
       yield chunk
       chunk = ''

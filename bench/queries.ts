@@ -7,7 +7,7 @@ const HISTORY_STOCKS = 50
 /** Ten years of weekday bars for a few stocks, so the history queries have something to read. */
 async function seedHistory(database: MarketDatabase): Promise<void> {
   await sql`
-    insert into ohlcv_daily (stock_code, time, open, high, low, close, volume, trading_value, source)
+    insert into ohlcv_daily (stock_code, time, open_price, high_price, low_price, close_price, volume, trading_value, source)
     select 'H' || lpad(s::text, 5, '0'), d::date, 1000 + s, 1100 + s, 900 + s, 1000 + s + (extract(doy from d)::int % 50), 1000, 1000 * (1000 + s), 'bench'
     from generate_series(1, ${HISTORY_STOCKS}) s
     cross join generate_series(date '2015-01-01', date '2024-12-31', interval '1 day') d
@@ -39,14 +39,14 @@ export async function measureQueries(database: MarketDatabase, marketDay: string
   const result = {
     one_stock_one_year_daily: await median(
       database,
-      sql`select time, open, high, low, close, volume from ohlcv_daily where stock_code = 'H00007' and time >= date '2023-01-01' and time < date '2024-01-01' order by time`,
+      sql`select time, open_price, high_price, low_price, close_price, volume from ohlcv_daily where stock_code = 'H00007' and time >= date '2023-01-01' and time < date '2024-01-01' order by time`,
       (n) => n > 250,
       'one stock one year',
     ),
-    all_stocks_one_day: await median(database, sql`select stock_code, close, volume from ohlcv_daily where time = ${marketDay}`, (n) => n > 2000, 'all stocks one day'),
+    all_stocks_one_day: await median(database, sql`select stock_code, close_price, volume from ohlcv_daily where time = ${marketDay}`, (n) => n > 2000, 'all stocks one day'),
     one_stock_ten_years_weekly: await median(
       database,
-      sql`select bucket, open, high, low, close, volume from ohlcv_weekly where stock_code = 'H00007' and bucket >= date '2015-01-01' order by bucket`,
+      sql`select bucket, open_price, high_price, low_price, close_price, volume from ohlcv_weekly where stock_code = 'H00007' and bucket >= date '2015-01-01' order by bucket`,
       (n) => n > 500,
       'ten years weekly',
     ),

@@ -2,12 +2,35 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { MigrationContext } from './_shared.ts'
 
 /**
+ * The columns of ohlcv_daily and investor_trading the aggregates read, and the names they show
+ * them under (the same). 0003 made the aggregates over the first names; 0015 renamed the
+ * columns to the seed design's and made them again with `createAggregates`.
+ */
+export interface AggregatedColumns {
+  open: string
+  high: string
+  low: string
+  close: string
+  netVolume: string
+  netValue: string
+}
+
+const FIRST_NAMES: AggregatedColumns = { open: 'open', high: 'high', low: 'low', close: 'close', netVolume: 'net_volume', netValue: 'net_value' }
+
+/** The aggregates `createAggregates` makes. */
+export const AGGREGATE_VIEWS = ['ohlcv_weekly', 'ohlcv_monthly', 'investor_trading_weekly'] as const
+
+export async function up(db: Kysely<any>, context: MigrationContext): Promise<void> {
+  await createAggregates(db, context, FIRST_NAMES)
+}
+
+/**
  * Weekly and monthly OHLCV and weekly investor flows. With TimescaleDB they are continuous
  * aggregates with real-time aggregation (recent rows not yet materialised are still seen);
  * on plain PostgreSQL they are materialized views of the same names and columns, refreshed by
  * the promoter. Buckets are dates: weeks start on Monday in both forms.
  */
-export async function up(db: Kysely<any>, context: MigrationContext): Promise<void> {
+export async function createAggregates(db: Kysely<any>, context: MigrationContext, names: AggregatedColumns): Promise<void> {
   const ts = context.timescaledb
   const bucket = (width: '1 week' | '1 month'): RawBuilder<unknown> =>
     ts
@@ -28,10 +51,10 @@ export async function up(db: Kysely<any>, context: MigrationContext): Promise<vo
       create materialized view ${sql.table(view)} ${withClause} as
       select stock_code,
              ${bucket(width)} as bucket,
-             ${first('open')} as open,
-             max(high) as high,
-             min(low) as low,
-             ${last('close')} as close,
+             ${first(names.open)} as ${sql.id(names.open)},
+             max(${sql.id(names.high)}) as ${sql.id(names.high)},
+             min(${sql.id(names.low)}) as ${sql.id(names.low)},
+             ${last(names.close)} as ${sql.id(names.close)},
              sum(volume) as volume,
              sum(trading_value) as trading_value,
              count(*) as trading_days
@@ -47,10 +70,10 @@ export async function up(db: Kysely<any>, context: MigrationContext): Promise<vo
            ${bucket('1 week')} as bucket,
            sum(sell_volume) as sell_volume,
            sum(buy_volume) as buy_volume,
-           sum(net_volume) as net_volume,
+           sum(${sql.id(names.netVolume)}) as ${sql.id(names.netVolume)},
            sum(sell_value) as sell_value,
            sum(buy_value) as buy_value,
-           sum(net_value) as net_value
+           sum(${sql.id(names.netValue)}) as ${sql.id(names.netValue)}
     from investor_trading
     group by stock_code, investor_type, ${bucket('1 week')}
     ${withData}`.execute(db)

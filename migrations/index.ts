@@ -17,12 +17,18 @@ import * as m0011 from './0011_partition_completeness.ts'
 import * as m0012 from './0012_pipeline_locks.ts'
 import * as m0013 from './0013_staging_wide_integers.ts'
 import * as m0014 from './0014_staging_batch_estimates.ts'
+import * as m0015 from './0015_seed_column_names.ts'
 import * as m0016 from './0016_seed_log_column_names.ts'
 import * as m0017 from './0017_staging_purge.ts'
 
 export interface MigrationModule {
   up(db: Kysely<any>, context: MigrationContext): Promise<void>
   down?(db: Kysely<any>, context: MigrationContext): Promise<void>
+  /**
+   * Work that cannot run inside a transaction (TimescaleDB refuses to refresh a continuous
+   * aggregate in one), run once after the migrations applied with this one committed.
+   */
+  afterCommit?(db: Kysely<any>, context: MigrationContext): Promise<void>
 }
 
 export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
@@ -40,6 +46,7 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0012_pipeline_locks': m0012,
   '0013_staging_wide_integers': m0013,
   '0014_staging_batch_estimates': m0014,
+  '0015_seed_column_names': m0015,
   '0016_seed_log_column_names': m0016,
   '0017_staging_purge': m0017,
 }

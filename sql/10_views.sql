@@ -5,16 +5,16 @@
 -- and the same without pension funds (기관 - 연기금).
 create or replace view investor_trading_institution as
 select t.stock_code, t.time, 'institution_total'::text as investor_group,
-       sum(t.sell_volume) as sell_volume, sum(t.buy_volume) as buy_volume, sum(t.net_volume) as net_volume,
-       sum(t.sell_value) as sell_value, sum(t.buy_value) as buy_value, sum(t.net_value) as net_value
+       sum(t.sell_volume) as sell_volume, sum(t.buy_volume) as buy_volume, sum(t.net_buy_volume) as net_buy_volume,
+       sum(t.sell_value) as sell_value, sum(t.buy_value) as buy_value, sum(t.net_buy_value) as net_buy_value
 from investor_trading t
 join investor_types it on it.investor_type = t.investor_type
 where it.is_institution
 group by t.stock_code, t.time
 union all
 select t.stock_code, t.time, 'institution_ex_pension'::text,
-       sum(t.sell_volume), sum(t.buy_volume), sum(t.net_volume),
-       sum(t.sell_value), sum(t.buy_value), sum(t.net_value)
+       sum(t.sell_volume), sum(t.buy_volume), sum(t.net_buy_volume),
+       sum(t.sell_value), sum(t.buy_value), sum(t.net_buy_value)
 from investor_trading t
 join investor_types it on it.investor_type = t.investor_type
 where it.is_institution and not it.is_pension

@@ -93,7 +93,7 @@ describe('pnpm etl grant-reader', () => {
     await asLogin(user, password!, async (client) => {
       await expect(client.query('select count(*) from ohlcv_daily')).resolves.toBeDefined()
       await expect(client.query('select * from data_freshness')).resolves.toBeDefined()
-      await expect(client.query(`insert into ohlcv_daily (stock_code, time, close, volume, trading_value, source) values ('005930', '2024-01-02', 1, 0, 0, 'x')`)).rejects.toThrow(/read-only transaction|permission denied/)
+      await expect(client.query(`insert into ohlcv_daily (stock_code, time, close_price, volume, trading_value, source) values ('005930', '2024-01-02', 1, 0, 0, 'x')`)).rejects.toThrow(/read-only transaction|permission denied/)
       await expect(client.query(`update stocks set name = 'x'`)).rejects.toThrow(/read-only transaction|permission denied/)
       // Even outside the read-only default, the grants refuse.
       await client.query('set default_transaction_read_only = off')

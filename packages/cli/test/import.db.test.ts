@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { DEFAULT_INFOMAX_TOKEN, INFOMAX_PATHS, startSimulator, type RunningSimulator } from '@kmd/source-simulator'
 import { migratedCliTarget, runBundledCli } from './run-cli.ts'
 
-const HEADER = 'stock_code,effective_date,total_shares,floating_shares,floating_ratio'
+const HEADER = 'stock_code,base_date,total_shares,floating_shares,floating_ratio'
 let simulator: RunningSimulator
 let cli: Awaited<ReturnType<typeof migratedCliTarget>>
 let folder: string

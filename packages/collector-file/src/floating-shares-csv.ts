@@ -4,12 +4,14 @@ import { FileImportError } from './file-import-error.ts'
 
 /**
  * The floating-shares file: UTF-8 CSV (an optional BOM; LF or CRLF line ends), a header naming
- * these five columns in any order, one row per stock and effective date:
+ * these five columns in any order, one row per stock and base date (the date the figures take
+ * effect):
  *
- *   stock_code,effective_date,total_shares,floating_shares,floating_ratio
+ *   stock_code,base_date,total_shares,floating_shares,floating_ratio
  *   005930,2024-03-29,5969782550,4460953497,74.73
  *
- * stock_code: KRX six-character code (keep leading zeros); effective_date: YYYY-MM-DD;
+ * stock_code: KRX six-character code (keep leading zeros); base_date: YYYY-MM-DD (`effective_date`,
+ * the header's earlier name, is read as base_date);
  * total_shares, floating_shares: whole numbers (thousands separators allowed when quoted,
  * "1,234"); floating_ratio: percent, 0 < ratio <= 100 (a trailing % is allowed). An empty
  * field is missing. A value that does not parse, or a row with the wrong number of fields,
@@ -17,7 +19,10 @@ import { FileImportError } from './file-import-error.ts'
  * that has no usable header or no rows, or breaks CSV quoting, is a FileImportError naming the
  * file and line.
  */
-export const FLOATING_SHARES_COLUMNS = ['stock_code', 'effective_date', 'total_shares', 'floating_shares', 'floating_ratio'] as const
+export const FLOATING_SHARES_COLUMNS = ['stock_code', 'base_date', 'total_shares', 'floating_shares', 'floating_ratio'] as const
+
+// Files written for the header before the seed design's column names still import.
+const HEADER_ALIASES: Readonly<Record<string, (typeof FLOATING_SHARES_COLUMNS)[number]>> = { effective_date: 'base_date' }
 
 /**
  * The file's data rows as canonical records, one parse error per value that did not parse and
@@ -45,7 +50,10 @@ export function parseFloatingSharesCsv(text: string, file: string): Array<Canoni
 type Positions = Record<(typeof FLOATING_SHARES_COLUMNS)[number], number>
 
 function headerPositions(names: string[], file: string, line: number): Positions {
-  const normalized = names.map((name) => name.trim().toLowerCase())
+  const normalized = names.map((name) => {
+    const lower = name.trim().toLowerCase()
+    return HEADER_ALIASES[lower] ?? lower
+  })
   const expected = `expected the header ${FLOATING_SHARES_COLUMNS.join(',')}`
   const unknown = normalized.filter((name) => !(FLOATING_SHARES_COLUMNS as readonly string[]).includes(name))
   if (unknown.length > 0) throw new FileImportError(file, line, `unknown column ${unknown.map((n) => JSON.stringify(n)).join(', ')}; ${expected}`)
@@ -70,7 +78,7 @@ function recordOf(fields: string[], line: number, positions: Positions, width: n
   }
   const values: FloatingSharesValues = {
     stock_code: read('stock_code', (text) => ok(text)),
-    effective_date: read('effective_date', parseDate),
+    base_date: read('base_date', parseDate),
     total_shares: read('total_shares', parseWholeNumber),
     floating_shares: read('floating_shares', parseWholeNumber),
     floating_ratio: read('floating_ratio', parsePercent),

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { collectFloatingSharesFile, FileImportError, parseFloatingSharesCsv } from '../src/index.ts'
 
-const HEADER = 'stock_code,effective_date,total_shares,floating_shares,floating_ratio'
+const HEADER = 'stock_code,base_date,total_shares,floating_shares,floating_ratio'
 let folder: string
 
 beforeAll(async () => {
@@ -20,13 +20,13 @@ describe('parseFloatingSharesCsv', () => {
 
     expect(parseFloatingSharesCsv(text, 'q1.csv')).toEqual([
       {
-        values: { stock_code: '005930', effective_date: '2024-03-29', total_shares: 5_969_782_550, floating_shares: 4_460_953_497, floating_ratio: '74.73' },
-        raw: { line: 2, stock_code: '005930', effective_date: '2024-03-29', total_shares: '5,969,782,550', floating_shares: '4460953497', floating_ratio: '74.73%' },
+        values: { stock_code: '005930', base_date: '2024-03-29', total_shares: 5_969_782_550, floating_shares: 4_460_953_497, floating_ratio: '74.73' },
+        raw: { line: 2, stock_code: '005930', base_date: '2024-03-29', total_shares: '5,969,782,550', floating_shares: '4460953497', floating_ratio: '74.73%' },
         parseErrors: [],
       },
       {
-        values: { stock_code: '051910', effective_date: '2024-03-29', total_shares: 70_592_343, floating_shares: null, floating_ratio: '65.16' },
-        raw: { line: 4, stock_code: '051910', effective_date: '2024-03-29', total_shares: '70592343', floating_shares: '', floating_ratio: '65.16' },
+        values: { stock_code: '051910', base_date: '2024-03-29', total_shares: 70_592_343, floating_shares: null, floating_ratio: '65.16' },
+        raw: { line: 4, stock_code: '051910', base_date: '2024-03-29', total_shares: '70592343', floating_shares: '', floating_ratio: '65.16' },
         parseErrors: [],
       },
     ])
@@ -36,10 +36,10 @@ describe('parseFloatingSharesCsv', () => {
     const records = parseFloatingSharesCsv(`${HEADER}\n035420,2024-02-30,12a,1,x\n035420,2024-03-29,100,40\n`, 'typos.csv')
 
     expect(records.map((record) => record.parseErrors)).toEqual([
-      ['effective_date: not a calendar date ("2024-02-30")', 'total_shares: not a whole number ("12a")', 'floating_ratio: not a decimal number ("x")'],
+      ['base_date: not a calendar date ("2024-02-30")', 'total_shares: not a whole number ("12a")', 'floating_ratio: not a decimal number ("x")'],
       ['row: 4 fields where the header has 5'],
     ])
-    expect(records[0]!.values).toMatchObject({ stock_code: '035420', effective_date: null, total_shares: null, floating_shares: 1, floating_ratio: null })
+    expect(records[0]!.values).toMatchObject({ stock_code: '035420', base_date: null, total_shares: null, floating_shares: 1, floating_ratio: null })
   })
 
   test('what no row can carry stops the file with an error naming the file and line', () => {

@@ -41,17 +41,17 @@ describe('/api/stock/hist table', () => {
   test('maps a row to ohlcv_daily and market_cap_daily, market cap = close × listed shares', () => {
     const { ohlcv, marketCap } = stockHistRecords(HIST_ROW, 0, quiet)
     expect(ohlcv).toEqual({
-      values: { stock_code: '005930', time: '2025-03-04', open: '71000', high: '72500', low: '70800', close: '72000', volume: 12_345_678, trading_value: 889_000_000_000, change: '500', change_rate: '0.7' },
+      values: { stock_code: '005930', time: '2025-03-04', open_price: '71000', high_price: '72500', low_price: '70800', close_price: '72000', volume: 12_345_678, trading_value: 889_000_000_000, change: '500', change_rate: '0.7' },
       raw: HIST_ROW,
       parseErrors: [],
     })
-    expect(marketCap.values).toEqual({ stock_code: '005930', time: '2025-03-04', close: '72000', market_cap: 72_000 * 5_969_782_550, listed_shares: 5_969_782_550 })
+    expect(marketCap.values).toEqual({ stock_code: '005930', time: '2025-03-04', close_price: '72000', market_cap: 72_000 * 5_969_782_550, shares_outstanding: 5_969_782_550 })
     expect(marketCap.parseErrors).toEqual([])
   })
 
   test('a day without trades has null open/high/low instead of 0, like the KRX collector', () => {
     const { ohlcv } = stockHistRecords({ ...HIST_ROW, open_price: 0, high_price: 0, low_price: 0, trading_volume: 0, trading_value: 0 }, 0, quiet)
-    expect(ohlcv.values).toMatchObject({ open: null, high: null, low: null, close: '72000', volume: 0 })
+    expect(ohlcv.values).toMatchObject({ open_price: null, high_price: null, low_price: null, close_price: '72000', volume: 0 })
     expect(ohlcv.parseErrors).toEqual([])
   })
 
@@ -68,7 +68,7 @@ describe('/api/stock/hist table', () => {
         // Every null in a record is explained by a parse error (market cap follows from close and shares).
         for (const [field, value] of Object.entries(values)) {
           if (value !== null) continue
-          const explained = record.parseErrors.some((error) => error.startsWith(`${field}:`)) || (field === 'market_cap' && ['close', 'listed_shares'].includes(canonical))
+          const explained = record.parseErrors.some((error) => error.startsWith(`${field}:`)) || (field === 'market_cap' && ['close_price', 'shares_outstanding'].includes(canonical))
           expect(explained, `${field} is null without a reason`).toBe(true)
         }
       }
@@ -79,10 +79,10 @@ describe('/api/stock/hist table', () => {
     const { ohlcv, marketCap } = stockHistRecords({ ...HIST_ROW, close_price: '72,000', code: 5930, trading_volume: 1.5 }, 0, quiet)
     expect(ohlcv.parseErrors).toEqual([
       'stock_code: /api/stock/hist code is a number (5930), expected a six-character stock code',
-      'close: /api/stock/hist close_price is a string ("72,000"), expected a number',
+      'close_price: /api/stock/hist close_price is a string ("72,000"), expected a number',
       'volume: /api/stock/hist trading_volume is a number (1.5), expected a whole number',
     ])
-    expect(ohlcv.values).toMatchObject({ stock_code: null, close: null, volume: null })
+    expect(ohlcv.values).toMatchObject({ stock_code: null, close_price: null, volume: null })
     expect(marketCap.parseErrors).toHaveLength(2)
     expect(marketCap.values.market_cap).toBeNull()
   })
@@ -106,10 +106,10 @@ describe('/api/stock/investor table', () => {
           time: '2025-03-04',
           sell_volume: 1_000,
           buy_volume: 1_200,
-          net_volume: 200,
+          net_buy_volume: 200,
           sell_value: 71_500_000,
           buy_value: 85_812_500,
-          net_value: 14_312_500,
+          net_buy_value: 14_312_500,
         },
         raw: INVESTOR_ROW,
         parseErrors: [],
@@ -147,7 +147,7 @@ describe('/api/stock/investor table', () => {
     delete row.bid_value
     const outcome = stockInvestorRecord(row, 0, quiet)
     if (outcome.kind !== 'record') throw new Error('expected a record')
-    expect(outcome.record.values).toMatchObject({ buy_value: null, net_value: null, net_volume: 200 })
+    expect(outcome.record.values).toMatchObject({ buy_value: null, net_buy_value: null, net_buy_volume: 200 })
     expect(outcome.record.parseErrors).toEqual(['buy_value: /api/stock/investor bid_value is missing'])
     expect(STOCK_INVESTOR_FIELDS.fields.find((rule) => rule.vendor === 'bid_value')!.unit).toBe('천원')
   })
@@ -188,8 +188,8 @@ describe('ETF portfolio, index constituent and floating-share tables', () => {
   test('an ETF line keeps code or ISIN, shares per CU and value; the cash line keeps its identifier', () => {
     expect(etfPortfolioRecord(line, 0, quiet)).toEqual({
       values: {
-        etf_code: '069500', trade_date: '2025-03-04', component_code: '005930', component_isin: null, component_name: '삼성전자',
-        component_market: null, security_group: null, shares_per_cu: '8140', valuation_amount: '586080000', component_amount: null, weight_pct: null,
+        etf_code: '069500', base_date: '2025-03-04', component_code: '005930', component_isin: null, component_name: '삼성전자',
+        component_market: null, security_group: null, shares: '8140', valuation_amount: '586080000', component_amount: null, weight: null,
       },
       raw: line,
       parseErrors: [],
@@ -219,7 +219,7 @@ describe('ETF portfolio, index constituent and floating-share tables', () => {
     const table = floatingSharesFields(DEFAULT_FLOATING_SHARES_SOURCE)
     const row = { date: 20250304, code: '005930', listed_shares: 3_000, floating_shares: 1_000, kr_name: '삼성전자', close_price: 72_000 }
     expect(floatingSharesRecord(table, row, 0, quiet).values).toEqual({
-      stock_code: '005930', effective_date: '2025-03-04', total_shares: 3_000, floating_shares: 1_000, floating_ratio: '33.3333',
+      stock_code: '005930', base_date: '2025-03-04', total_shares: 3_000, floating_shares: 1_000, floating_ratio: '33.3333',
     })
     const elsewhere = floatingSharesFields({ ...DEFAULT_FLOATING_SHARES_SOURCE, field: 'float_shares' })
     expect(floatingSharesRecord(elsewhere, row, 0, quiet).parseErrors).toEqual(['floating_shares: /api/stock/info float_shares is missing'])

@@ -58,10 +58,10 @@ describe('daily prices (/api/stock/hist)', () => {
     const rows = new Map((await vendorRows(INFOMAX_ENDPOINTS.stockHist, { code: codes.slice(0, 20).join(','), startDate: '20250304', endDate: '20250304' })).map((row) => [row.code, row]))
     for (const record of ohlcv.records.filter((candidate) => rows.has(candidate.values.stock_code))) {
       const row = rows.get(record.values.stock_code)!
-      expect(record.values).toMatchObject({ time: DAY, close: String(row.close_price), volume: row.trading_volume, trading_value: row.trading_value, change: String(row.change) })
-      if (row.trading_volume !== 0) expect(record.values.open).toBe(String(row.open_price))
+      expect(record.values).toMatchObject({ time: DAY, close_price: String(row.close_price), volume: row.trading_volume, trading_value: row.trading_value, change: String(row.change) })
+      if (row.trading_volume !== 0) expect(record.values.open_price).toBe(String(row.open_price))
     }
-    for (const { values } of marketCap.records) expect(values.market_cap).toBe(Number(values.close) * values.listed_shares!)
+    for (const { values } of marketCap.records) expect(values.market_cap).toBe(Number(values.close_price) * values.shares_outstanding!)
   })
 
   test('ask for a 72-day range in 30-day windows and merge them into one batch per dataset', async () => {
@@ -104,13 +104,13 @@ describe('investor flows (/api/stock/investor)', () => {
     expect(record.values).toMatchObject({
       sell_value: (individual.ask_value as number) * 1_000,
       buy_value: (individual.bid_value as number) * 1_000,
-      net_value: ((individual.bid_value as number) - (individual.ask_value as number)) * 1_000,
+      net_buy_value: ((individual.bid_value as number) - (individual.ask_value as number)) * 1_000,
       sell_volume: individual.ask_volume,
     })
     for (const code of few) {
       const ofStock = batch.records.filter((candidate) => candidate.values.stock_code === code)
       expect(new Set(ofStock.map((candidate) => candidate.values.investor_type)).size).toBe(11)
-      expect(ofStock.reduce((sum, candidate) => sum + candidate.values.net_volume!, 0)).toBe(0)
+      expect(ofStock.reduce((sum, candidate) => sum + candidate.values.net_buy_volume!, 0)).toBe(0)
     }
   })
 
@@ -165,10 +165,10 @@ describe('ETF portfolios, index constituents, floating shares', () => {
     expect(batch.records.flatMap((record) => record.parseErrors)).toEqual([])
     expect(batch.records[0]!.values).toMatchObject({
       etf_code: etf,
-      trade_date: DAY,
+      base_date: DAY,
       component_code: rows[0]!.port_code,
       component_name: rows[0]!.port_name,
-      shares_per_cu: String(rows[0]!.port_volume),
+      shares: String(rows[0]!.port_volume),
       valuation_amount: String(rows[0]!.port_value),
     })
     expect(batch.records.at(-1)!.values.component_code).toBe('KRD010010001')
@@ -216,13 +216,13 @@ describe('the unexpected, end to end', () => {
 
     const [first, second] = ohlcv.records
     expect(first!.parseErrors).toEqual([
-      'close: /api/stock/hist close_price is missing',
+      'close_price: /api/stock/hist close_price is missing',
       'trading_value: /api/stock/hist trading_value is a string ("8,484,481,680"), expected a whole number',
     ])
-    expect(first!.values).toMatchObject({ close: null, trading_value: null })
+    expect(first!.values).toMatchObject({ close_price: null, trading_value: null })
     expect(second!.parseErrors).toEqual(['trading_value: /api/stock/hist trading_value is a string ("8,484,481,680"), expected a whole number'])
     expect(ohlcv.records.slice(2).flatMap((record) => record.parseErrors)).toEqual([])
-    expect(marketCap.records[0]!.parseErrors).toEqual(['close: /api/stock/hist close_price is missing'])
+    expect(marketCap.records[0]!.parseErrors).toEqual(['close_price: /api/stock/hist close_price is missing'])
     expect(marketCap.records[0]!.values.market_cap).toBeNull()
     expect(ohlcv.records).toHaveLength(40)
 

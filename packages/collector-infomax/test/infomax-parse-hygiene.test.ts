@@ -15,7 +15,7 @@ describe('Infomax rows with broken text', () => {
     const { ohlcv, marketCap } = stockHistRecords({ ...ROW, note: 'a\u0000b' }, 0, new UnknownFieldLog())
     expect(ohlcv.parseErrors).toEqual(['note: contains NUL'])
     expect(marketCap.parseErrors).toEqual(['note: contains NUL'])
-    expect(ohlcv.values.close).toBe('105')
+    expect(ohlcv.values.close_price).toBe('105')
   })
 
   test('U+FFFD in a field a record reads: reported once, under the vendor field, and the value is null', () => {

@@ -30,7 +30,7 @@ describe('Infomax rows that are not objects', () => {
   it.each(JUNK)('%j is one parse-error record in every table', (junk, shown) => {
     const problem = (endpoint: string) => [`row: ${endpoint} results[4] is ${shown}, expected an object`]
     const { ohlcv, marketCap } = stockHistRecords(junk, 4, quiet)
-    expect(ohlcv).toMatchObject({ values: { stock_code: null, close: null }, raw: { row: junk }, parseErrors: problem('/api/stock/hist') })
+    expect(ohlcv).toMatchObject({ values: { stock_code: null, close_price: null }, raw: { row: junk }, parseErrors: problem('/api/stock/hist') })
     expect(marketCap.parseErrors).toEqual(problem('/api/stock/hist'))
 
     const investor = stockInvestorRecord(junk, 4, quiet)

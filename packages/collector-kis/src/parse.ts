@@ -96,7 +96,7 @@ export function changeRate(close: Decimal | null, change: Decimal | null): Decim
 
 /**
  * Reads the fields of one row under their canonical names, collecting a message for each value
- * that did not parse, e.g. `close: not a number ("7a100")`.
+ * that did not parse, e.g. `close_price: not a number ("7a100")`.
  */
 export class KisRowReader {
   readonly parseErrors: string[] = []

@@ -18,18 +18,18 @@ export function ohlcvRecordOf(row: KisRow, stockCode: string): CanonicalRecord<O
   const values: OhlcvDailyValues = {
     stock_code: stockCode,
     time: read.date('stck_bsop_date', 'time'),
-    open: read.decimal('stck_oprc', 'open'),
-    high: read.decimal('stck_hgpr', 'high'),
-    low: read.decimal('stck_lwpr', 'low'),
-    close: read.decimal('stck_clpr', 'close'),
+    open_price: read.decimal('stck_oprc', 'open_price'),
+    high_price: read.decimal('stck_hgpr', 'high_price'),
+    low_price: read.decimal('stck_lwpr', 'low_price'),
+    close_price: read.decimal('stck_clpr', 'close_price'),
     volume: read.integer('acml_vol', 'volume'),
     trading_value: read.integer('acml_tr_pbmn', 'trading_value'),
     change: read.signedChange('prdy_vrss', 'change'),
     change_rate: null,
   }
-  values.change_rate = changeRate(values.close, values.change)
-  if (values.volume === 0 && [values.open, values.high, values.low].every((price) => price !== null && Number(price) === 0)) {
-    values.open = values.high = values.low = null
+  values.change_rate = changeRate(values.close_price, values.change)
+  if (values.volume === 0 && [values.open_price, values.high_price, values.low_price].every((price) => price !== null && Number(price) === 0)) {
+    values.open_price = values.high_price = values.low_price = null
   }
   return { values, raw: { ...row, FID_INPUT_ISCD: stockCode }, parseErrors: read.parseErrors }
 }
@@ -45,10 +45,10 @@ export function investorTradingRecordsOf(row: KisRow, stockCode: string): Array<
       time: read.date('stck_bsop_date', 'time'),
       sell_volume: read.integer(fields.sellVolume, 'sell_volume'),
       buy_volume: read.integer(fields.buyVolume, 'buy_volume'),
-      net_volume: read.integer(fields.netVolume, 'net_volume'),
+      net_buy_volume: read.integer(fields.netVolume, 'net_buy_volume'),
       sell_value: read.won(fields.sellValue, 'sell_value'),
       buy_value: read.won(fields.buyValue, 'buy_value'),
-      net_value: read.won(fields.netValue, 'net_value'),
+      net_buy_value: read.won(fields.netValue, 'net_buy_value'),
     }
     return { values, raw, parseErrors: read.parseErrors }
   })

@@ -182,7 +182,7 @@ describe('paging', () => {
     for (const batch of batches) {
       expect(batch.records).toHaveLength(11)
       expect(batch.records.flatMap((record) => record.parseErrors)).toEqual([])
-      expect(batch.records.reduce((sum, record) => sum + record.values.net_volume!, 0)).toBe(0)
+      expect(batch.records.reduce((sum, record) => sum + record.values.net_buy_volume!, 0)).toBe(0)
     }
 
     const single = await collectInvestorTradingForDate(kisClient(simulator, app), TRADING_DAY, traded.slice(0, 1))

@@ -57,7 +57,7 @@ describe('KIS output arrays with an element that is not an object', () => {
     expect(batch.records).toHaveLength(2)
     expect(batch.records[0]).toEqual(clean.records[0])
     expect(batch.records[1]).toEqual({
-      values: { stock_code: '000660', time: null, open: null, high: null, low: null, close: null, volume: null, trading_value: null, change: null, change_rate: null },
+      values: { stock_code: '000660', time: null, open_price: null, high_price: null, low_price: null, close_price: null, volume: null, trading_value: null, change: null, change_rate: null },
       raw: { value: junk, FID_INPUT_ISCD: '000660' },
       parseErrors: [`row 1: not an object (got ${shown})`],
     })
@@ -73,7 +73,7 @@ describe('KIS output arrays with an element that is not an object', () => {
     expect(batch!.records.slice(0, 11)).toEqual(clean!.records.slice(0, 11))
     for (const record of batch!.records.slice(11)) {
       expect(record.parseErrors).toEqual([`row 1: not an object (got ${shown})`])
-      expect(record.values).toMatchObject({ stock_code: '005930', time: null, sell_volume: null, net_value: null })
+      expect(record.values).toMatchObject({ stock_code: '005930', time: null, sell_volume: null, net_buy_value: null })
       expect(record.raw).toEqual({ value: junk, FID_INPUT_ISCD: '005930' })
     }
   })

@@ -15,8 +15,8 @@ describe('KIS rows with broken text', () => {
       'revl_issu_reas: contains NUL',
       'stck_clpr: contains U+FFFD (undecodable bytes: a wrong charset or a damaged answer)',
     ])
-    expect(record.values.close).toBeNull()
-    expect(record.values.open).not.toBeNull()
+    expect(record.values.close_price).toBeNull()
+    expect(record.values.open_price).not.toBeNull()
   })
 
   it('a row with data but no readable date is kept, in the window’s last day, as parse errors; a blank row is not a row', () => {
@@ -58,7 +58,7 @@ describe('KIS over the simulator', () => {
     const batch = await collectOhlcvDailyForDate(client, TRADING_DAY, [code!])
     expect(batch.records).toHaveLength(1)
     expect(batch.records[0]!.parseErrors).toEqual(['stck_clpr: contains NUL'])
-    expect(batch.records[0]!.values.close).toBeNull()
+    expect(batch.records[0]!.values.close_price).toBeNull()
   })
 
   it('a duplicated output key once is retried; an empty output is 0 records and no error', async () => {

@@ -71,10 +71,10 @@ describe('the recorded daily chart (FHKST03010100)', () => {
     expect(record.values).toEqual({
       stock_code: '000660',
       time: '2022-05-09',
-      open: '107000',
-      high: '109000',
-      low: '106500',
-      close: '107500',
+      open_price: '107000',
+      high_price: '109000',
+      low_price: '106500',
+      close_price: '107500',
       volume: 2_203_472,
       trading_value: 237_914_727_500,
       change: '0',
@@ -91,7 +91,7 @@ describe('the recorded daily chart (FHKST03010100)', () => {
 
   it('leaves no price on a day without a trade', () => {
     const halted = { ...row, stck_oprc: '0', stck_hgpr: '0', stck_lwpr: '0', acml_vol: '0', acml_tr_pbmn: '0' }
-    expect(ohlcvRecordOf(halted, '000660').values).toMatchObject({ open: null, high: null, low: null, close: '107500', volume: 0 })
+    expect(ohlcvRecordOf(halted, '000660').values).toMatchObject({ open_price: null, high_price: null, low_price: null, close_price: '107500', volume: 0 })
   })
 })
 
@@ -104,7 +104,7 @@ describe('the recorded investor flows (FHPTJ04160001)', () => {
     expect(Object.keys(byType).sort()).toEqual(
       ['bank', 'financial_investment', 'foreign', 'individual', 'insurance', 'investment_trust', 'other_corporation', 'other_financial', 'other_foreign', 'pension_fund', 'private_equity'],
     )
-    const net = (type: string) => [byType[type]!.values.net_volume, byType[type]!.values.net_value]
+    const net = (type: string) => [byType[type]!.values.net_buy_volume, byType[type]!.values.net_buy_value]
     expect(net('financial_investment')).toEqual([-44_264, -3_169_000_000])
     expect(net('private_equity')).toEqual([-125_032, -8_887_000_000])
     expect(net('other_financial')).toEqual([-737, -52_000_000])
@@ -117,8 +117,8 @@ describe('the recorded investor flows (FHPTJ04160001)', () => {
   })
 
   it('nets to zero in volume; in value only to within KIS’s rounding to the million', () => {
-    const volume = records.reduce((sum, { values }) => sum + values.net_volume!, 0)
-    const value = records.reduce((sum, { values }) => sum + values.net_value!, 0)
+    const volume = records.reduce((sum, { values }) => sum + values.net_buy_volume!, 0)
+    const value = records.reduce((sum, { values }) => sum + values.net_buy_value!, 0)
     expect(volume).toBe(0)
     // Each group's 백만원 figure is rounded on its own: here the eleven add up to 1 백만원.
     expect(value).toBe(1_000_000)

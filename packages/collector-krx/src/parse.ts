@@ -56,7 +56,7 @@ export function signByFlucCode(magnitude: Decimal | null, flucCode: unknown): Pa
 
 /**
  * Reads the fields of one row under their canonical names, collecting a message for each
- * value that did not parse, e.g. `close: not a number ("12a,3")`.
+ * value that did not parse, e.g. `close_price: not a number ("12a,3")`.
  */
 export class RowReader {
   readonly #errors = new ParseErrors()

@@ -48,16 +48,16 @@ export function etfPortfolioRecordOf(row: KrxRow, etf: { code: string; isin: str
   const read = new ReferenceRowReader(row)
   const values: EtfPortfolioValues = {
     etf_code: etf.code,
-    trade_date: tradeDate,
+    base_date: tradeDate,
     component_code: read.text('COMPST_ISU_CD', 'component_code'),
     component_isin: read.optionalText('COMPST_ISU_CD2'),
     component_name: read.text('COMPST_ISU_NM', 'component_name'),
     component_market: read.optionalText('MKT_ID'),
     security_group: read.optionalText('SECUGRP_ID'),
-    shares_per_cu: read.decimal('COMPST_ISU_CU1_SHRS', 'shares_per_cu'),
+    shares: read.decimal('COMPST_ISU_CU1_SHRS', 'shares'),
     valuation_amount: read.decimal('VALU_AMT', 'valuation_amount'),
     component_amount: read.decimal('COMPST_AMT', 'component_amount'),
-    weight_pct: read.decimal('COMPST_RTO', 'weight_pct'),
+    weight: read.decimal('COMPST_RTO', 'weight'),
   }
   return { values, raw: { ...row, etfCode: etf.code, isuCd: etf.isin }, parseErrors: read.parseErrors }
 }
@@ -72,16 +72,16 @@ export function unreadableEtfListRecordOf(row: KrxRow, tradeDate: TradeDate): Ca
   read.problem('etf_code', `unreadable row of the ETF list (${KRX_SCREENS.etfPrices}); its portfolio was not asked for`)
   const values: EtfPortfolioValues = {
     etf_code: null,
-    trade_date: tradeDate,
+    base_date: tradeDate,
     component_code: null,
     component_isin: null,
     component_name: null,
     component_market: null,
     security_group: null,
-    shares_per_cu: null,
+    shares: null,
     valuation_amount: null,
     component_amount: null,
-    weight_pct: null,
+    weight: null,
   }
   return { values, raw: { ...row, bld: KRX_SCREENS.etfPrices }, parseErrors: read.parseErrors }
 }

@@ -19,10 +19,10 @@ export function ohlcvRecordOf(row: KrxRow, tradeDate: TradeDate): CanonicalRecor
   const values: OhlcvDailyValues = {
     stock_code: read.text('ISU_SRT_CD', 'stock_code'),
     time: tradeDate,
-    open: read.decimal('TDD_OPNPRC', 'open'),
-    high: read.decimal('TDD_HGPRC', 'high'),
-    low: read.decimal('TDD_LWPRC', 'low'),
-    close: read.decimal('TDD_CLSPRC', 'close'),
+    open_price: read.decimal('TDD_OPNPRC', 'open_price'),
+    high_price: read.decimal('TDD_HGPRC', 'high_price'),
+    low_price: read.decimal('TDD_LWPRC', 'low_price'),
+    close_price: read.decimal('TDD_CLSPRC', 'close_price'),
     volume: read.integer('ACC_TRDVOL', 'volume'),
     trading_value: read.integer('ACC_TRDVAL', 'trading_value'),
     change: read.signedDecimal('CMPPREVDD_PRC', 'change'),
@@ -30,8 +30,8 @@ export function ohlcvRecordOf(row: KrxRow, tradeDate: TradeDate): CanonicalRecor
   }
   // A stock without a trade that day (halted, or simply untraded) comes with open/high/low "0"
   // and the previous close as close; 0 is not a price, so those become null.
-  if (values.volume === 0 && [values.open, values.high, values.low].every((price) => price !== null && Number(price) === 0)) {
-    values.open = values.high = values.low = null
+  if (values.volume === 0 && [values.open_price, values.high_price, values.low_price].every((price) => price !== null && Number(price) === 0)) {
+    values.open_price = values.high_price = values.low_price = null
   }
   return { values, raw: row, parseErrors: read.parseErrors }
 }
@@ -42,9 +42,9 @@ export function marketCapRecordOf(row: KrxRow, tradeDate: TradeDate): CanonicalR
   const values: MarketCapDailyValues = {
     stock_code: read.text('ISU_SRT_CD', 'stock_code'),
     time: tradeDate,
-    close: read.decimal('TDD_CLSPRC', 'close'),
+    close_price: read.decimal('TDD_CLSPRC', 'close_price'),
     market_cap: read.integer('MKTCAP', 'market_cap'),
-    listed_shares: read.integer('LIST_SHRS', 'listed_shares'),
+    shares_outstanding: read.integer('LIST_SHRS', 'shares_outstanding'),
   }
   return { values, raw: row, parseErrors: read.parseErrors }
 }
@@ -66,10 +66,10 @@ export function investorTradingRecordOf(
     time: tradeDate,
     sell_volume: read.integer('ASK_TRDVOL', 'sell_volume'),
     buy_volume: read.integer('BID_TRDVOL', 'buy_volume'),
-    net_volume: read.integer('NETBID_TRDVOL', 'net_volume'),
+    net_buy_volume: read.integer('NETBID_TRDVOL', 'net_buy_volume'),
     sell_value: read.integer('ASK_TRDVAL', 'sell_value'),
     buy_value: read.integer('BID_TRDVAL', 'buy_value'),
-    net_value: read.integer('NETBID_TRDVAL', 'net_value'),
+    net_buy_value: read.integer('NETBID_TRDVAL', 'net_buy_value'),
   }
   return { values, raw: { ...row, invstTpCd: request.invstTpCd, mktId: request.mktId }, parseErrors: read.parseErrors }
 }

@@ -67,10 +67,10 @@ describe('rowsOf with an element that is not an object', () => {
       values: {
         stock_code: null,
         time: PRICES_DATE,
-        open: null,
-        high: null,
-        low: null,
-        close: null,
+        open_price: null,
+        high_price: null,
+        low_price: null,
+        close_price: null,
         volume: null,
         trading_value: null,
         change: null,
@@ -80,7 +80,7 @@ describe('rowsOf with an element that is not an object', () => {
       parseErrors: [problem],
     })
     expect(batches.marketCap.records[index]).toEqual({
-      values: { stock_code: null, time: PRICES_DATE, close: null, market_cap: null, listed_shares: null },
+      values: { stock_code: null, time: PRICES_DATE, close_price: null, market_cap: null, shares_outstanding: null },
       raw: { value: junk },
       parseErrors: [problem],
     })
@@ -140,7 +140,7 @@ describe('the other KRX screens with an element that is not an object', () => {
     const batch = investorTradingFromAnswers([{ ...request, rows: rowsWithJunk(name, junk, 3) }], '2021-01-22')
     expect(batch.nonTradingDay).toBe(false)
     expectOnlyRowQuarantined(batch.records, clean.records, 3, [`row 3: not an object (got ${shown})`])
-    expect(batch.records[3]!.values).toMatchObject({ stock_code: null, investor_type: 'foreign', sell_volume: null, net_value: null })
+    expect(batch.records[3]!.values).toMatchObject({ stock_code: null, investor_type: 'foreign', sell_volume: null, net_buy_value: null })
     expect(batch.records[3]!.raw).toEqual({ value: junk, invstTpCd: '8000', mktId: 'STK' })
   })
 
@@ -211,7 +211,7 @@ describe('ETF portfolios with an element that is not an object', () => {
     const failed = batch.records.filter((record) => record.parseErrors.length > 0)
     expect(failed).toEqual([
       {
-        values: expect.objectContaining({ etf_code: null, trade_date: '2021-04-02', component_code: null }),
+        values: expect.objectContaining({ etf_code: null, base_date: '2021-04-02', component_code: null }),
         raw: { value: null, bld: KRX_SCREENS.etfPrices },
         parseErrors: ['row 1: not an object (got null)', `etf_code: unreadable row of the ETF list (${KRX_SCREENS.etfPrices}); its portfolio was not asked for`],
       },

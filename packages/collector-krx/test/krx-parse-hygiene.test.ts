@@ -41,7 +41,7 @@ describe('KRX: broken text is a parse error of its row, never of the day', () =>
     }
     // The field was not one the record reads: its values are intact, the row is quarantined by its parse error.
     const broken = ohlcv.records.find((record) => record.values.stock_code === code)!
-    expect(broken.values.close).not.toBeNull()
+    expect(broken.values.close_price).not.toBeNull()
     expect(String(broken.raw.ISU_ABBRV)).toContain('\u0000')
   })
 

@@ -92,10 +92,10 @@ describe('MDCSTAT01501 rows (recorded 2021-01-04, all markets)', () => {
       values: {
         stock_code: '005930',
         time: '2021-01-04',
-        open: '81000',
-        high: '84400',
-        low: '80200',
-        close: '83000',
+        open_price: '81000',
+        high_price: '84400',
+        low_price: '80200',
+        close_price: '83000',
         volume: 38_655_276,
         trading_value: 3_185_356_823_460,
         change: '2000',
@@ -107,26 +107,26 @@ describe('MDCSTAT01501 rows (recorded 2021-01-04, all markets)', () => {
     expect(marketCapRecordOf(row, '2021-01-04').values).toEqual({
       stock_code: '005930',
       time: '2021-01-04',
-      close: '83000',
+      close_price: '83000',
       market_cap: 495_491_951_650_000,
-      listed_shares: 5_969_782_550,
+      shares_outstanding: 5_969_782_550,
     })
   })
 
   it('keeps alphanumeric stock codes (preferred shares like 00104K)', () => {
     const codes = rows.map((row) => ohlcvRecordOf(row, '2021-01-04').values.stock_code)
     expect(codes.filter((code) => !/^\d{6}$/.test(code!))).toHaveLength(19)
-    expect(ohlcv('00104K').values).toMatchObject({ stock_code: '00104K', close: expect.stringMatching(/^\d+$/) })
+    expect(ohlcv('00104K').values).toMatchObject({ stock_code: '00104K', close_price: expect.stringMatching(/^\d+$/) })
   })
 
   it('gives a stock without a trade null open/high/low and the standing close', () => {
     // 079190 was halted: FLUC_TP_CD "0", open/high/low "0", volume "0".
-    expect(ohlcv('079190').values).toMatchObject({ open: null, high: null, low: null, close: '2780', volume: 0, trading_value: 0, change: '0' })
+    expect(ohlcv('079190').values).toMatchObject({ open_price: null, high_price: null, low_price: null, close_price: '2780', volume: 0, trading_value: 0, change: '0' })
     // A KONEX stock can go untraded while its reference price moves (FLUC_TP_CD "2").
-    expect(ohlcv('183410').values).toMatchObject({ open: null, high: null, low: null, close: '1530', volume: 0, change: '-5', change_rate: '-0.33' })
+    expect(ohlcv('183410').values).toMatchObject({ open_price: null, high_price: null, low_price: null, close_price: '1530', volume: 0, change: '-5', change_rate: '-0.33' })
     const untraded = rows.map((row) => ohlcvRecordOf(row, '2021-01-04').values).filter((values) => values.volume === 0)
     expect(untraded).toHaveLength(112)
-    expect(untraded.every((values) => values.open === null && values.high === null && values.low === null && values.close !== null)).toBe(true)
+    expect(untraded.every((values) => values.open_price === null && values.high_price === null && values.low_price === null && values.close_price !== null)).toBe(true)
   })
 
   it('signs changes by FLUC_TP_CD: down, lower limit, upper limit, unchanged', () => {
@@ -139,8 +139,8 @@ describe('MDCSTAT01501 rows (recorded 2021-01-04, all markets)', () => {
   it('turns a value that does not parse into null with a message in canonical terms', () => {
     const row = { ...byCode(rows, '005930'), TDD_CLSPRC: '12a,3', ACC_TRDVOL: '3.5' }
     const record = ohlcvRecordOf(row, '2021-01-04')
-    expect(record.values).toMatchObject({ close: null, volume: null, open: '81000' })
-    expect(record.parseErrors).toEqual(['close: not a number ("12a,3")', 'volume: not a whole number ("3.5")'])
+    expect(record.values).toMatchObject({ close_price: null, volume: null, open_price: '81000' })
+    expect(record.parseErrors).toEqual(['close_price: not a number ("12a,3")', 'volume: not a whole number ("3.5")'])
     expect(record.raw).toBe(row)
   })
 })
@@ -161,17 +161,17 @@ describe('MDCSTAT02401 rows (recorded investor trading by stock)', () => {
       time: '2021-01-22',
       sell_volume: 79_567_418,
       buy_volume: 102_852_747,
-      net_volume: 23_285_329,
+      net_buy_volume: 23_285_329,
       sell_value: 6_918_846_810_800,
       buy_value: 8_972_911_580_500,
-      net_value: 2_054_064_769_700,
+      net_buy_value: 2_054_064_769_700,
     })
     expect(records[0]!.raw).toMatchObject({ ISU_SRT_CD: '005930', invstTpCd: '8000', mktId: 'STK' })
     for (const { values } of records) {
-      expect(values.net_volume).toBe(values.buy_volume! - values.sell_volume!)
-      expect(values.net_value).toBe(values.buy_value! - values.sell_value!)
+      expect(values.net_buy_volume).toBe(values.buy_volume! - values.sell_volume!)
+      expect(values.net_buy_value).toBe(values.buy_value! - values.sell_value!)
     }
-    expect(records.find((record) => record.values.stock_code === '009320')!.values).toMatchObject({ net_volume: -770 })
+    expect(records.find((record) => record.values.stock_code === '009320')!.values).toMatchObject({ net_buy_volume: -770 })
   })
 
   it('parses the KOSDAQ and financial-investment recordings the same way', () => {

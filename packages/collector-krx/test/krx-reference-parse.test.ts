@@ -160,29 +160,29 @@ describe('ETF PDF (MDCSTAT05001) on the recording', () => {
   it('keeps all 201 lines of ARIRANG 200 with weights summing to 100', () => {
     expect(batch.records).toHaveLength(201)
     expect(batch.records.flatMap((record) => record.parseErrors)).toEqual([])
-    const weights = batch.records.reduce((sum, record) => sum + Number(record.values.weight_pct), 0)
+    const weights = batch.records.reduce((sum, record) => sum + Number(record.values.weight), 0)
     expect(weights).toBeCloseTo(100, 1)
   })
 
   it('reads a stock line with its shares per creation unit and amounts', () => {
     expect(batch.records[0]!.values).toEqual({
       etf_code: '152100',
-      trade_date: '2021-04-02',
+      base_date: '2021-04-02',
       component_code: '005930',
       component_isin: 'KR7005930003',
       component_name: '삼성전자',
       component_market: 'STK',
       security_group: 'ST',
-      shares_per_cu: '8140.00',
+      shares: '8140.00',
       valuation_amount: '674806000',
       component_amount: '690272000',
-      weight_pct: '31.74',
+      weight: '31.74',
     })
   })
 
   it('keeps the won-deposit cash line with null shares', () => {
     const cash = batch.records.find((record) => record.values.component_code === 'KRD010010001')!
-    expect(cash.values).toMatchObject({ component_name: '원화예금', shares_per_cu: null, valuation_amount: null, component_amount: '14159974', component_market: null })
+    expect(cash.values).toMatchObject({ component_name: '원화예금', shares: null, valuation_amount: null, component_amount: '14159974', component_market: null })
     expect(cash.parseErrors).toEqual([])
   })
 })

@@ -145,16 +145,16 @@ describe('ETF PDFs against the simulator', () => {
     expect(future.values).toMatchObject({ component_market: 'DRV', component_name: expect.stringMatching(/^코스피200 F \d{6}$/) })
     expect(future.values.component_code).toMatch(/^KR4101[A-Z][369C]000\d$/)
     expect(future.values.component_code).toBe(future.values.component_isin)
-    expect(Number(future.values.shares_per_cu)).toBeLessThan(0)
+    expect(Number(future.values.shares)).toBeLessThan(0)
     expect(Number(future.values.component_amount)).toBeLessThan(0)
-    expect(inverse.filter((record) => record.values.shares_per_cu === null).map((record) => record.values.component_code).sort()).toEqual([
+    expect(inverse.filter((record) => record.values.shares === null).map((record) => record.values.component_code).sort()).toEqual([
       'CASH00000001',
       'KRD010010001',
     ])
 
     for (const code of [...etfs].filter((etf) => etf !== '510010')) {
       const lines = batch.records.filter((record) => record.values.etf_code === code)
-      expect(lines.reduce((sum, record) => sum + Number(record.values.weight_pct), 0), String(code)).toBeCloseTo(100, 0)
+      expect(lines.reduce((sum, record) => sum + Number(record.values.weight), 0), String(code)).toBeCloseTo(100, 0)
       expect(lines.filter((record) => record.values.security_group === 'ST').every((record) => /^[0-9A-Z]{6}$/.test(record.values.component_code!))).toBe(true)
     }
   })
@@ -162,7 +162,7 @@ describe('ETF PDFs against the simulator', () => {
   it('serves the recorded PDF of ARIRANG 200 on 2021-04-02 when only that ETF is asked for', async () => {
     const batch = await collectEtfPortfolios(krxClient(recorded), '2021-04-02', { etfCodes: ['152100'] })
     expect(batch.records).toHaveLength(201)
-    expect(batch.records[0]!.values).toMatchObject({ component_code: '005930', shares_per_cu: '8140.00' })
+    expect(batch.records[0]!.values).toMatchObject({ component_code: '005930', shares: '8140.00' })
   })
 
   it('reports a weekend without asking for any PDF', async () => {

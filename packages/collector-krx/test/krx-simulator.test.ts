@@ -47,15 +47,15 @@ describe('KRX collectors against the source simulator', () => {
     expect(ohlcv.records.flatMap((record) => record.parseErrors)).toEqual([])
     for (const { values } of ohlcv.records) {
       if (values.volume === 0) continue
-      expect(Number(values.low)).toBeLessThanOrEqual(Math.min(Number(values.open), Number(values.close)))
-      expect(Number(values.high)).toBeGreaterThanOrEqual(Math.max(Number(values.open), Number(values.close)))
+      expect(Number(values.low_price)).toBeLessThanOrEqual(Math.min(Number(values.open_price), Number(values.close_price)))
+      expect(Number(values.high_price)).toBeGreaterThanOrEqual(Math.max(Number(values.open_price), Number(values.close_price)))
     }
   })
 
   it('collects the recorded day exactly as KRX sent it', async () => {
     const { ohlcv } = await collectOhlcvAndMarketCap(krxClient(), RECORDED_DAY)
     expect(ohlcv.records).toHaveLength(2_531)
-    expect(ohlcv.records.find((record) => record.values.stock_code === '005930')!.values).toMatchObject({ close: '83000', volume: 38_655_276 })
+    expect(ohlcv.records.find((record) => record.values.stock_code === '005930')!.values).toMatchObject({ close_price: '83000', volume: 38_655_276 })
   })
 
   it('recognises a weekend from KRX’s "-" prices', async () => {
@@ -74,7 +74,7 @@ describe('KRX collectors against the source simulator', () => {
     const netByStock = new Map<string, { volume: number; value: number; types: number }>()
     for (const { values } of batch.records) {
       const sum = netByStock.get(values.stock_code!) ?? { volume: 0, value: 0, types: 0 }
-      netByStock.set(values.stock_code!, { volume: sum.volume + values.net_volume!, value: sum.value + values.net_value!, types: sum.types + 1 })
+      netByStock.set(values.stock_code!, { volume: sum.volume + values.net_buy_volume!, value: sum.value + values.net_buy_value!, types: sum.types + 1 })
     }
     expect(netByStock.size).toBeGreaterThan(200)
     for (const sum of netByStock.values()) expect(sum).toEqual({ volume: 0, value: 0, types: 11 })

@@ -29,25 +29,26 @@ export function dailyPriceRecordOf(row: PageRow, stockCode: string): CanonicalRe
   const errors = new ParseErrors()
   errors.screenText(raw)
   const keep = errors.keep.bind(errors)
-  const whole = (name: 'open' | 'high' | 'low' | 'close' | 'volume') => keep(name, parseNaverInteger(raw[name]!))
-  const price = (name: 'open' | 'high' | 'low' | 'close') => {
-    const value = whole(name)
+  // Errors name the record's field (close_price), `raw` the page's column (close).
+  const whole = (column: 'open' | 'high' | 'low' | 'close' | 'volume', field: string = column) => keep(field, parseNaverInteger(raw[column]!))
+  const price = (column: 'open' | 'high' | 'low' | 'close') => {
+    const value = whole(column, `${column}_price`)
     return value === null ? null : String(value)
   }
   const values: OhlcvDailyValues = {
     stock_code: stockCode,
     time: keep('time', parseNaverDate(raw.date!)),
-    open: price('open'),
-    high: price('high'),
-    low: price('low'),
-    close: price('close'),
+    open_price: price('open'),
+    high_price: price('high'),
+    low_price: price('low'),
+    close_price: price('close'),
     volume: whole('volume'),
     trading_value: null,
     change: keep('change', signedChange(raw.change!, row.direction)),
     change_rate: null,
   }
-  if (values.volume === 0 && [values.open, values.high, values.low].every((value) => value !== null && Number(value) === 0)) {
-    values.open = values.high = values.low = null
+  if (values.volume === 0 && [values.open_price, values.high_price, values.low_price].every((value) => value !== null && Number(value) === 0)) {
+    values.open_price = values.high_price = values.low_price = null
   }
   return { values, raw: { ...raw, direction: row.direction ?? null, stockCode }, parseErrors: errors.messages }
 }

@@ -46,7 +46,7 @@ describe('Naver daily prices (sise_day) on the recorded page', () => {
     // Each change is the difference to the next (older) row's close.
     for (let i = 0; i < 9; i++) {
       const [day, before] = [page.records[i]!.values, page.records[i + 1]!.values]
-      expect(Number(day.close) - Number(before.close)).toBe(Number(day.change))
+      expect(Number(day.close_price) - Number(before.close_price)).toBe(Number(day.change))
     }
   })
 
@@ -54,10 +54,10 @@ describe('Naver daily prices (sise_day) on the recorded page', () => {
     expect(page.records[0]!.values).toEqual({
       stock_code: '005930',
       time: '2026-09-11',
-      open: '258000',
-      high: '261500',
-      low: '256500',
-      close: '259500',
+      open_price: '258000',
+      high_price: '261500',
+      low_price: '256500',
+      close_price: '259500',
       volume: 13_927_553,
       trading_value: null,
       change: '-9500',
@@ -85,7 +85,7 @@ describe('Naver change markers and odd rows', () => {
 
   it('reads a day without trades as open/high/low null', () => {
     const record = parsed('<em class="bu_p bu_pn"><span class="blind">보합</span></em><span class="tah p11">0</span>', ['10,000', '0', '0', '0', '0'])
-    expect(record.values).toMatchObject({ close: '10000', open: null, high: null, low: null, volume: 0, change: '0' })
+    expect(record.values).toMatchObject({ close_price: '10000', open_price: null, high_price: null, low_price: null, volume: 0, change: '0' })
   })
 
   it('calls a page without the price table a schema violation', () => {
@@ -125,7 +125,7 @@ describe('reading a date range from pages that run newest first', () => {
   const days = lastTradingDays(600, '2025-03-10').reverse()
   const pageOf = (number: number): DatedPage<OhlcvDailyValues> => ({
     records: days.slice((number - 1) * 10, number * 10).map((time) => ({
-      values: { stock_code: '000020', time, open: '1', high: '1', low: '1', close: '1', volume: 1, trading_value: null, change: '0', change_rate: null },
+      values: { stock_code: '000020', time, open_price: '1', high_price: '1', low_price: '1', close_price: '1', volume: 1, trading_value: null, change: '0', change_rate: null },
       raw: {},
       parseErrors: [],
     })),

@@ -32,7 +32,7 @@ describe('Naver daily prices against the simulator', () => {
   it('serves the recorded 005930 page as Naver sent it, read with a browser’s User-Agent', async () => {
     const start = simulator.requests.length
     const history = await collectNaverOhlcv(naverClient(), { stockCode: '005930', from: '2026-09-07', to: '2026-09-11' })
-    expect(history.records.map((record) => [record.values.time, record.values.close, record.values.change])).toEqual([
+    expect(history.records.map((record) => [record.values.time, record.values.close_price, record.values.change])).toEqual([
       ['2026-09-07', '270000', '14500'],
       ['2026-09-08', '269500', '-500'],
       ['2026-09-09', '269500', '0'],
@@ -108,7 +108,7 @@ describe('Naver institution/foreigner net volumes against the simulator', () => 
     for (const code of codes.slice(0, 4)) {
       const [day] = (await collectNaverInvestorNet(client, { stockCode: code, from: TRADING_DAY, to: TRADING_DAY })).records
       const net = (keep: (type: string) => boolean) =>
-        flows.records.filter((record) => record.values.stock_code === code && keep(record.values.investor_type!)).reduce((sum, record) => sum + record.values.net_volume!, 0)
+        flows.records.filter((record) => record.values.stock_code === code && keep(record.values.investor_type!)).reduce((sum, record) => sum + record.values.net_buy_volume!, 0)
       expect(day!.values).toMatchObject({
         time: TRADING_DAY,
         institution_net_volume: net((type) => institutional.has(type)),

@@ -3,7 +3,7 @@ import type { Parsed } from './parsed.ts'
 
 /**
  * Collects one row's parse problems: a value that does not parse becomes null and a message
- * like `close: not a number ("12a,3")`, so the row reaches staging and is quarantined with it.
+ * like `close_price: not a number ("12a,3")`, so the row reaches staging and is quarantined with it.
  */
 export class ParseErrors {
   readonly messages: string[] = []

@@ -14,14 +14,18 @@ export type SourceName = (typeof SOURCES)[number]
 /** `YYYY-MM-DD`, a calendar day in Korea (KST). */
 export type TradeDate = string
 
-/** Decimal values travel as strings so prices stay exact end to end. */
+/**
+ * Decimal values travel as strings so values stay exact end to end. Prices are whole won in
+ * production (bigint) but travel as decimals too: a source's fractional price reaches staging
+ * as sent, and validation rejects its row rather than anything rounding it.
+ */
 export type Decimal = string
 
 export interface CanonicalRecord<V> {
   values: V
   /** The source's fields for this row, as received. */
   raw: Record<string, unknown>
-  /** One message per field that did not parse, e.g. `close: not a number ("12a,300")`. */
+  /** One message per field that did not parse, e.g. `close_price: not a number ("12a,300")`. */
   parseErrors: string[]
 }
 

@@ -36,7 +36,7 @@ export async function readStock(database: MarketDatabase, code: string, range: {
   const stock = await db.selectFrom('stocks').select('name').where('stock_code', '=', code).executeTakeFirst()
   const bars = await db
     .selectFrom('ohlcv_daily')
-    .select(['time', 'open', 'high', 'low', 'close', 'volume'])
+    .select(['time', 'open_price', 'high_price', 'low_price', 'close_price', 'volume'])
     .where('stock_code', '=', code)
     .where('time', '>=', range.from)
     .where('time', '<=', range.to)
@@ -50,11 +50,10 @@ export async function readStock(database: MarketDatabase, code: string, range: {
     where not q.passed and q.check_date between ${range.from} and ${range.to}
       and (s.entry ->> 'key' like ${`${code}@%`} or s.entry ->> 'key' like ${`${code}/%`})
     order by q.check_date, q.id`.execute(db)
-  const number = (value: string | null) => (value === null ? null : Number(value))
   return {
     code,
     name: stock?.name ?? null,
-    bars: bars.map((bar) => ({ date: bar.time, open: number(bar.open), high: number(bar.high), low: number(bar.low), close: Number(bar.close), volume: Number(bar.volume) })),
+    bars: bars.map((bar) => ({ date: bar.time, open: bar.open_price, high: bar.high_price, low: bar.low_price, close: bar.close_price, volume: bar.volume })),
     warnings: warnings.map((row) => ({ date: row.check_date, dataset: row.table_name, checkName: row.check_type, severity: row.severity, reason: row.reason })),
   }
 }

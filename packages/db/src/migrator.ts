@@ -30,27 +30,26 @@ function withContext(modules: Readonly<Record<string, MigrationModule>>, context
   return migrations
 }
 
-/** The project's migrations, imported statically through migrations/index.ts. */
-class ListedMigrationProvider implements MigrationProvider {
-  constructor(private readonly context: MigrationContext) {}
-
-  async getMigrations(): Promise<Record<string, Migration>> {
-    return withContext(MIGRATIONS, this.context)
-  }
+/**
+ * The project's migrations, imported statically through migrations/index.ts; or the
+ * `NNNN_name.ts` files of another folder (tests), imported at run time (needs a TypeScript loader).
+ */
+async function migrationModules(folder: string | undefined): Promise<Readonly<Record<string, MigrationModule>>> {
+  if (!folder) return MIGRATIONS
+  const files = (await readdir(folder)).filter((file) => MIGRATION_FILE.test(file)).sort()
+  const modules: Record<string, MigrationModule> = {}
+  for (const file of files) modules[file.replace(/\.ts$/, '')] = (await import(pathToFileURL(join(folder, file)).href)) as MigrationModule
+  return modules
 }
 
-/** `NNNN_name.ts` files of another folder (tests), imported at run time: needs a TypeScript loader. */
-class FolderMigrationProvider implements MigrationProvider {
+class ModuleMigrationProvider implements MigrationProvider {
   constructor(
-    private readonly folder: string,
+    private readonly modules: Readonly<Record<string, MigrationModule>>,
     private readonly context: MigrationContext,
   ) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    const files = (await readdir(this.folder)).filter((file) => MIGRATION_FILE.test(file)).sort()
-    const modules: Record<string, MigrationModule> = {}
-    for (const file of files) modules[file.replace(/\.ts$/, '')] = (await import(pathToFileURL(join(this.folder, file)).href)) as MigrationModule
-    return withContext(modules, this.context)
+    return withContext(this.modules, this.context)
   }
 }
 
@@ -69,20 +68,20 @@ export interface MigrateOptions {
   /** A folder of NNNN_name.ts files instead of the project's migrations (tests). */
   migrationsDir?: string
   sqlDir?: string
-  /** TimescaleDB: `auto` (default: the TIMESCALEDB variable, else auto), `on` or `off`. */
-  timescaledb?: TimescaleMode
   /**
-   * Stop after this migration and leave the sql/ scripts out (they read the latest schema):
-   * a database as an older release left it, to test an upgrade from.
+   * Apply the migrations up to and including this one only (tests that build an older schema to
+   * migrate from). The repeatable sql/ scripts are written for the latest schema and not applied.
    */
   through?: string
+  /** TimescaleDB: `auto` (default: the TIMESCALEDB variable, else auto), `on` or `off`. */
+  timescaledb?: TimescaleMode
 }
 
 /**
- * Brings the schema to the latest version (or `through` an older one): decides about
- * TimescaleDB (see planTimescale), installs it when the server offers and preloads it, applies
- * pending migrations in one transaction, then re-applies the repeatable sql/ scripts whose content changed. A second
- * call with nothing new is a no-op.
+ * Brings the schema to the latest version: decides about TimescaleDB (see planTimescale),
+ * installs it when the server offers and preloads it, applies pending migrations in one
+ * transaction, re-applies the repeatable sql/ scripts whose content changed, then runs the
+ * `afterCommit` work of the migrations applied. A second call with nothing new is a no-op.
  * Like Kysely's migrator, it reports failure in `error` instead of throwing.
  */
 export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions = {}): Promise<MigrateOutcome> {
@@ -95,19 +94,18 @@ export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions =
   }
   const plainReason = plan.action === 'plain' ? plan.reason : undefined
   const context: MigrationContext = { timescaledb: plan.action !== 'plain' }
-  const migrator = new Migrator({
-    db,
-    provider: options.migrationsDir ? new FolderMigrationProvider(options.migrationsDir, context) : new ListedMigrationProvider(context),
-  })
+  const modules = await migrationModules(options.migrationsDir)
+  const migrator = new Migrator({ db, provider: new ModuleMigrationProvider(modules, context) })
   const { error, results } = options.through ? await migrator.migrateTo(options.through) : await migrator.migrateToLatest()
   const applied = (results ?? []).filter((r: MigrationResult) => r.status === 'Success').map((r) => r.migrationName)
   if (error) return { capabilities, plainReason, applied: [], scriptsApplied: [], error }
-  if (options.through) return { capabilities, plainReason, applied, scriptsApplied: [], error: undefined }
+  let scriptsApplied: string[] = []
   try {
-    const scriptsApplied = await applyRepeatableScripts(db, options.sqlDir ?? SQL_SCRIPTS_DIR)
+    if (!options.through) scriptsApplied = await applyRepeatableScripts(db, options.sqlDir ?? SQL_SCRIPTS_DIR)
+    for (const name of applied) await modules[name]?.afterCommit?.(db, context)
     return { capabilities, plainReason, applied, scriptsApplied, error: undefined }
-  } catch (scriptError) {
-    return { capabilities, plainReason, applied, scriptsApplied: [], error: scriptError }
+  } catch (laterError) {
+    return { capabilities, plainReason, applied, scriptsApplied, error: laterError }
   }
 }
 

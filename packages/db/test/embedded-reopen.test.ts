@@ -21,10 +21,10 @@ test('a persisted embedded database reopens with TimescaleDB working (hypertable
   try {
     await second.db
       .insertInto('ohlcv_daily')
-      .values({ stock_code: '005930', time: '2024-01-02', open: 100, high: 110, low: 90, close: 105, volume: 10, trading_value: 1050, source: 'test' })
+      .values({ stock_code: '005930', time: '2024-01-02', open_price: 100, high_price: 110, low_price: 90, close_price: 105, volume: 10, trading_value: 1050, source: 'test' })
       .execute()
-    const weekly = await second.db.selectFrom('ohlcv_weekly').select(['bucket', 'close']).execute()
-    expect(weekly).toEqual([{ bucket: '2024-01-01', close: '105.00' }])
+    const weekly = await second.db.selectFrom('ohlcv_weekly').select(['bucket', 'close_price']).execute()
+    expect(weekly).toEqual([{ bucket: '2024-01-01', close_price: 105 }])
   } finally {
     await second.close()
   }

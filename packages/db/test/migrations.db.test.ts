@@ -121,7 +121,7 @@ describe('migrations', () => {
     const insert = (code: string) =>
       db()
         .insertInto('ohlcv_daily')
-        .values({ stock_code: code, time: '2024-01-02', open: 100, high: 110, low: 90, close: 105, volume: 10, trading_value: 1000, source: 'test' })
+        .values({ stock_code: code, time: '2024-01-02', open_price: 100, high_price: 110, low_price: 90, close_price: 105, volume: 10, trading_value: 1000, source: 'test' })
         .execute()
     await expect(insert('005930')).resolves.toBeDefined()
     await expect(insert('0041B0')).resolves.toBeDefined()
@@ -134,7 +134,7 @@ describe('migrations', () => {
     await expect(
       db()
         .insertInto('ohlcv_daily')
-        .values({ stock_code: '000660', time: '2024-01-02', open: 100, high: 90, low: 95, close: 92, volume: 10, trading_value: 900, source: 'test' })
+        .values({ stock_code: '000660', time: '2024-01-02', open_price: 100, high_price: 90, low_price: 95, close_price: 92, volume: 10, trading_value: 900, source: 'test' })
         .execute(),
     ).rejects.toThrow(/check constraint/)
   })
@@ -151,14 +151,14 @@ describe('migrations', () => {
       .values(
         Object.entries(nets).map(([investor_type, net]) => ({
           stock_code: '005930', investor_type: investor_type as 'bank', time: '2024-01-02',
-          sell_volume: 100, buy_volume: 100 + net, net_volume: net, sell_value: 1000, buy_value: 1000 + net * 10, net_value: net * 10, source: 'test',
+          sell_volume: 100, buy_volume: 100 + net, net_buy_volume: net, sell_value: 1000, buy_value: 1000 + net * 10, net_buy_value: net * 10, source: 'test',
         })),
       )
       .execute()
-    const derived = await db().selectFrom('investor_trading_institution').select(['investor_group', 'net_volume', 'net_value']).orderBy('investor_group').execute()
+    const derived = await db().selectFrom('investor_trading_institution').select(['investor_group', 'net_buy_volume', 'net_buy_value']).orderBy('investor_group').execute()
     expect(derived).toEqual([
-      { investor_group: 'institution_ex_pension', net_volume: '15', net_value: '150' },
-      { investor_group: 'institution_total', net_volume: '35', net_value: '350' },
+      { investor_group: 'institution_ex_pension', net_buy_volume: '15', net_buy_value: '150' },
+      { investor_group: 'institution_total', net_buy_volume: '35', net_buy_value: '350' },
     ])
   })
 
@@ -171,20 +171,20 @@ describe('migrations', () => {
     ] as const
     await db()
       .insertInto('ohlcv_daily')
-      .values(bars.map(([time, open, high, low, close]) => ({ stock_code: '035720', time, open, high, low, close, volume: 1000, trading_value: close * 1000, source: 'test' })))
+      .values(bars.map(([time, open, high, low, close]) => ({ stock_code: '035720', time, open_price: open, high_price: high, low_price: low, close_price: close, volume: 1000, trading_value: close * 1000, source: 'test' })))
       .execute()
     if (!capabilities.timescaledbInstalled) {
       await sql`refresh materialized view ohlcv_weekly`.execute(db())
       await sql`refresh materialized view ohlcv_monthly`.execute(db())
     }
     const weekly = await db().selectFrom('ohlcv_weekly').selectAll().where('stock_code', '=', '035720').orderBy('bucket').execute()
-    expect(weekly.map((w) => ({ bucket: w.bucket, open: w.open, high: w.high, low: w.low, close: w.close, volume: w.volume, days: Number(w.trading_days) }))).toEqual([
-      { bucket: '2024-03-04', open: '100.00', high: '130.00', low: '90.00', close: '100.00', volume: '3000', days: 3 },
-      { bucket: '2024-03-11', open: '100.00', high: '101.00', low: '99.00', close: '100.00', volume: '1000', days: 1 },
+    expect(weekly.map((w) => ({ bucket: w.bucket, open_price: w.open_price, high_price: w.high_price, low_price: w.low_price, close_price: w.close_price, volume: w.volume, days: Number(w.trading_days) }))).toEqual([
+      { bucket: '2024-03-04', open_price: 100, high_price: 130, low_price: 90, close_price: 100, volume: '3000', days: 3 },
+      { bucket: '2024-03-11', open_price: 100, high_price: 101, low_price: 99, close_price: 100, volume: '1000', days: 1 },
     ])
     const monthly = await db().selectFrom('ohlcv_monthly').selectAll().where('stock_code', '=', '035720').execute()
     expect(monthly).toHaveLength(1)
-    expect(monthly[0]).toMatchObject({ open: '100.00', high: '130.00', low: '90.00', close: '100.00', volume: '4000' })
+    expect(monthly[0]).toMatchObject({ open_price: 100, high_price: 130, low_price: 90, close_price: 100, volume: '4000' })
   })
 
   test('investor_types holds exactly the investor vocabulary the code maps sources onto', async () => {

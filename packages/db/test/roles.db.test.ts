@@ -15,7 +15,7 @@ const READABLE = [
 ]
 
 const REFUSED = [
-  `insert into ohlcv_daily (stock_code, time, close, volume, trading_value, source) values ('005930', '2024-01-02', 1, 0, 0, 'x')`,
+  `insert into ohlcv_daily (stock_code, time, close_price, volume, trading_value, source) values ('005930', '2024-01-02', 1, 0, 0, 'x')`,
   `update stocks set name = 'x'`,
   `delete from data_collection_logs`,
   `truncate ohlcv_daily`,

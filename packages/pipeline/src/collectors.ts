@@ -53,7 +53,7 @@ export function collectContextFor(db: Kysely<Database>, tradeDate: TradeDate, on
         .selectFrom('etf_portfolios')
         .select('etf_code')
         .distinct()
-        .where('trade_date', '=', (eb) => eb.selectFrom('etf_portfolios').select((inner) => inner.fn.max('trade_date').as('latest')).where('trade_date', '<', tradeDate))
+        .where('base_date', '=', (eb) => eb.selectFrom('etf_portfolios').select((inner) => inner.fn.max('base_date').as('latest')).where('base_date', '<', tradeDate))
         .orderBy('etf_code')
         .execute()
       return rows.map((row) => row.etf_code)

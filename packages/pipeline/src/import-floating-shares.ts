@@ -23,7 +23,7 @@ export interface QuarantinedRow {
   /** Line of the file the row ended on. */
   line: number | null
   stockCode: string | null
-  effectiveDate: string | null
+  baseDate: string | null
   reasons: string[]
 }
 
@@ -77,11 +77,11 @@ export async function importFloatingShares(deps: ImportDeps, request: ImportRequ
 }
 
 async function quarantinedRows(database: MarketDatabase, batchId: string, limit: number): Promise<QuarantinedRow[]> {
-  const { rows } = await sql<{ line: number | null; stock_code: string | null; effective_date: string | null; reject_reasons: string[] }>`
-    select (raw ->> 'line')::int as line, stock_code, to_char(effective_date, 'YYYY-MM-DD') as effective_date, reject_reasons
+  const { rows } = await sql<{ line: number | null; stock_code: string | null; base_date: string | null; reject_reasons: string[] }>`
+    select (raw ->> 'line')::int as line, stock_code, to_char(base_date, 'YYYY-MM-DD') as base_date, reject_reasons
     from staging.floating_shares
     where batch_id = ${batchId}::uuid and validation_status = 'rejected'
     order by row_number
     limit ${limit}`.execute(database.db)
-  return rows.map((row) => ({ line: row.line, stockCode: row.stock_code, effectiveDate: row.effective_date, reasons: row.reject_reasons }))
+  return rows.map((row) => ({ line: row.line, stockCode: row.stock_code, baseDate: row.base_date, reasons: row.reject_reasons }))
 }

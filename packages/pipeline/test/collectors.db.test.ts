@@ -98,11 +98,11 @@ describe('createCollectors wires every source the plan names', () => {
     const none = await runJob(deps(), { dataset: 'etf_portfolios', source: 'infomax', tradeDate: DAY })
     expect([none.status, none.message]).toEqual(['FAILED', `Infomax cannot list ETFs, and production holds no portfolios before ${DAY} to say which to ask for: load them from KRX first`])
     // An earlier day's PDFs name two of the vendor's ETFs (the simulated vendor lists its own, 490000 and up).
-    const earlier = ['490000', '490010'].map((etf_code) => ({ etf_code, trade_date: '2025-11-10', component_code: 'KRD010010001', component_name: '원화예금', source: 'infomax' }))
+    const earlier = ['490000', '490010'].map((etf_code) => ({ etf_code, base_date: '2025-11-10', component_code: 'KRD010010001', component_name: '원화예금', source: 'infomax' }))
     await testDb.current.database.db.insertInto('etf_portfolios').values(earlier).execute()
     const loaded = await runJob(deps(), { dataset: 'etf_portfolios', source: 'infomax', tradeDate: DAY })
     expect([loaded.status, loaded.message]).toEqual(['SUCCESS', undefined])
-    const etfs = await testDb.current.database.db.selectFrom('etf_portfolios').select('etf_code').distinct().where('trade_date', '=', DAY).orderBy('etf_code').execute()
+    const etfs = await testDb.current.database.db.selectFrom('etf_portfolios').select('etf_code').distinct().where('base_date', '=', DAY).orderBy('etf_code').execute()
     expect(etfs.map((row) => row.etf_code)).toEqual(['490000', '490010'])
   })
 })

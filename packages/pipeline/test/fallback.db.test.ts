@@ -23,12 +23,12 @@ function secondSource(closeOverrides: Record<string, string>): CollectorRegistry
         const override = record.values.stock_code ? closeOverrides[record.values.stock_code] : undefined
         if (override) {
           // A disagreement a careful source could send: on the tick grid, its change consistent with it.
-          const change = Number(record.values.change) + Number(override) - Number(record.values.close)
+          const change = Number(record.values.change) + Number(override) - Number(record.values.close_price)
           record.values.change = String(change)
           record.values.change_rate = (Math.round((change / (Number(override) - change)) * 10_000) / 100).toFixed(2)
-          record.values.close = override
-          record.values.high = String(Math.max(Number(record.values.high ?? override), Number(override)))
-          record.values.low = String(Math.min(Number(record.values.low ?? override), Number(override)))
+          record.values.close_price = override
+          record.values.high_price = String(Math.max(Number(record.values.high_price ?? override), Number(override)))
+          record.values.low_price = String(Math.min(Number(record.values.low_price ?? override), Number(override)))
         }
       }
       return { ...batch, source: 'naver' }
@@ -88,8 +88,8 @@ describe('cross-source check', () => {
     const tradeDate = '2026-10-16'
     const first = await runWithFallback(deps({ krx }), plan, { dataset: 'ohlcv_daily', tradeDate })
     expect(first.deliveredBy).toBe('krx')
-    const codes = (await testDb.current.database.db.selectFrom('ohlcv_daily').select(['stock_code', 'close']).where('time', '=', tradeDate).orderBy('stock_code').limit(2).execute())
-    const overrides = Object.fromEntries(codes.map((c) => [c.stock_code, String(Number(c.close) + tickSize(Number(c.close), 'KOSPI', tradeDate))]))
+    const codes = (await testDb.current.database.db.selectFrom('ohlcv_daily').select(['stock_code', 'close_price']).where('time', '=', tradeDate).orderBy('stock_code').limit(2).execute())
+    const overrides = Object.fromEntries(codes.map((c) => [c.stock_code, String(c.close_price + tickSize(c.close_price, 'KOSPI', tradeDate))]))
     const second = await runWithFallback(deps({ naver: secondSource(overrides) }), loadSourcePlan('{"ohlcv_daily":{"primary":"naver"}}'), { dataset: 'ohlcv_daily', tradeDate })
     expect(second.deliveredBy).toBe('naver')
     const check = await testDb.current.database.db
@@ -101,6 +101,6 @@ describe('cross-source check', () => {
     expect(check).toMatchObject({ passed: false, severity: 'warn', issue_count: 2, checked_count: 200 })
     const sample = check.details as Array<{ key: string; reason: string }>
     expect(sample.map((s) => s.key).sort()).toEqual(codes.map((c) => `${c.stock_code}@${tradeDate}`).sort())
-    expect(sample[0]!.reason).toMatch(/^cross_source_agreement: close \d+ from naver vs \d+ from krx$/)
+    expect(sample[0]!.reason).toMatch(/^cross_source_agreement: close_price \d+ from naver vs \d+ from krx$/)
   })
 })

@@ -11,7 +11,7 @@ const db = () => testDb.current.database.db
 const logger = createLogger({ level: 'silent' })
 let folder: string
 
-const HEADER = 'stock_code,effective_date,total_shares,floating_shares,floating_ratio'
+const HEADER = 'stock_code,base_date,total_shares,floating_shares,floating_ratio'
 const DAY = '2024-04-01'
 
 beforeAll(async () => {
@@ -62,12 +62,12 @@ describe('importFloatingShares', () => {
     })
     expect(result.quarantined).toEqual([
       {
-        line: 3, stockCode: '000660', effectiveDate: '2024-03-29',
+        line: 3, stockCode: '000660', baseDate: '2024-03-29',
         reasons: ['floating_ratio_range: floating_ratio 0 is not in (0, 100]', 'floating_le_total: floating_shares 0 is not positive'],
       },
-      { line: 4, stockCode: '035720', effectiveDate: '2024-03-29', reasons: ['floating_ratio_range: floating_ratio 120 is not in (0, 100]'] },
-      { line: 5, stockCode: '035420', effectiveDate: '2024-03-29', reasons: ['floating_le_total: floating_shares 170000000 > total_shares 160000000'] },
-      { line: 6, stockCode: '999990', effectiveDate: '2024-03-29', reasons: ['known_stock: 999990 is not in stocks'] },
+      { line: 4, stockCode: '035720', baseDate: '2024-03-29', reasons: ['floating_ratio_range: floating_ratio 120 is not in (0, 100]'] },
+      { line: 5, stockCode: '035420', baseDate: '2024-03-29', reasons: ['floating_le_total: floating_shares 170000000 > total_shares 160000000'] },
+      { line: 6, stockCode: '999990', baseDate: '2024-03-29', reasons: ['known_stock: 999990 is not in stocks'] },
     ])
     const promoted = await db().selectFrom('floating_shares').select(['stock_code', 'total_shares', 'floating_shares', 'floating_ratio', 'source']).orderBy('stock_code').execute()
     expect(promoted).toEqual([
@@ -98,12 +98,12 @@ describe('importFloatingShares', () => {
 
     expect(result).toMatchObject({ status: 'PARTIAL', rows: 3, valid: 2, rejected: 1, promoted: 2, partitionKey: `one-bad-line.csv@${sunday}` })
     expect(result.quarantined).toEqual([
-      { line: 3, stockCode: '000660', effectiveDate: '2024-04-05', reasons: ['schema: unparsable floating_shares: not a whole number ("many")', 'schema: missing floating_shares'] },
+      { line: 3, stockCode: '000660', baseDate: '2024-04-05', reasons: ['schema: unparsable floating_shares: not a whole number ("many")', 'schema: missing floating_shares'] },
     ])
-    const landed = await db().selectFrom('floating_shares').select('stock_code').where('effective_date', '=', '2024-04-05').orderBy('stock_code').execute()
+    const landed = await db().selectFrom('floating_shares').select('stock_code').where('base_date', '=', '2024-04-05').orderBy('stock_code').execute()
     expect(landed.map((row) => row.stock_code)).toEqual(['035420', '035720'])
     expect(await logOf(result.runId)).toMatchObject({
-      dataset: 'floating_shares', source: 'file', partition_key: `one-bad-line.csv@${sunday}`, trade_date: sunday, status: 'PARTIAL',
+      data_type: 'floating_shares', source: 'file', partition_key: `one-bad-line.csv@${sunday}`, collection_date: sunday, status: 'PARTIAL',
       records_fetched: 3, records_valid: 2, records_rejected: 1, records_promoted: 2,
     })
   })
@@ -125,7 +125,7 @@ describe('importFloatingShares', () => {
 
     expect(result).toMatchObject({ status: 'PARTIAL', valid: 0, rejected: 2, promoted: 0, message: 'no row passed validation: nothing was promoted' })
     expect(result.quarantined.map((row) => [row.line, row.reasons[0]])).toEqual([
-      [2, 'schema: unparsable effective_date: not a date as YYYY-MM-DD ("2024-3-29"); total_shares: not a whole number ("12a"); floating_ratio: not a decimal number ("x")'],
+      [2, 'schema: unparsable base_date: not a date as YYYY-MM-DD ("2024-3-29"); total_shares: not a whole number ("12a"); floating_ratio: not a decimal number ("x")'],
       [3, 'schema: unparsable row: 4 fields where the header has 5'],
     ])
   })
@@ -144,9 +144,9 @@ describe('importFloatingShares', () => {
     expect(unclosed).toMatchObject({ status: 'FAILED' })
     expect(unclosed.message).toMatch(/unclosed\.csv line 3: not valid CSV: Quote Not Closed/)
 
-    const header = await runImport(await csvFile('header.csv', 'code,effective_date,total_shares,floating_shares,floating_ratio\n005930,2024-03-29,1000,400,40\n'))
+    const header = await runImport(await csvFile('header.csv', 'code,base_date,total_shares,floating_shares,floating_ratio\n005930,2024-03-29,1000,400,40\n'))
     expect(header.message).toBe(
-      `${join(folder, 'header.csv')} line 1: unknown column "code"; expected the header stock_code,effective_date,total_shares,floating_shares,floating_ratio`,
+      `${join(folder, 'header.csv')} line 1: unknown column "code"; expected the header stock_code,base_date,total_shares,floating_shares,floating_ratio`,
     )
     const empty = await runImport(await csvFile('empty.csv', `${HEADER}\r\n`))
     expect([empty.status, empty.message]).toEqual(['FAILED', `${join(folder, 'empty.csv')} line 1: a header and no rows`])

@@ -66,8 +66,8 @@ describe('runJob against the simulator', () => {
     expect(flows.status).toBe('SUCCESS')
     expect(flows.promoted).toBeGreaterThan(STOCKS * 5)
     const { rows } = await sql<{ stocks: number; nonzero: number }>`
-      select count(*)::int as stocks, count(*) filter (where net_volume <> 0 or net_value <> 0)::int as nonzero
-      from (select stock_code, sum(net_volume) as net_volume, sum(net_value) as net_value
+      select count(*)::int as stocks, count(*) filter (where net_buy_volume <> 0 or net_buy_value <> 0)::int as nonzero
+      from (select stock_code, sum(net_buy_volume) as net_buy_volume, sum(net_buy_value) as net_buy_value
             from investor_trading where time = ${DAY} group by stock_code) s`.execute(db())
     expect(rows[0]!.stocks).toBeGreaterThan(0)
     expect(rows[0]!.nonzero).toBe(0)
@@ -149,11 +149,11 @@ describe('runJob against the simulator', () => {
 
   test('re-running a partition converges to the same production rows and adds one log row', async () => {
     const first = await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-10' })
-    const snapshot = await db().selectFrom('ohlcv_daily').select(['stock_code', 'open', 'high', 'low', 'close', 'volume']).where('time', '=', '2026-11-10').orderBy('stock_code').execute()
+    const snapshot = await db().selectFrom('ohlcv_daily').select(['stock_code', 'open_price', 'high_price', 'low_price', 'close_price', 'volume']).where('time', '=', '2026-11-10').orderBy('stock_code').execute()
     const second = await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-10' })
     expect(first.status).toBe('SUCCESS')
     expect(second).toMatchObject({ status: 'SUCCESS', promoted: 0 })
-    expect(await db().selectFrom('ohlcv_daily').select(['stock_code', 'open', 'high', 'low', 'close', 'volume']).where('time', '=', '2026-11-10').orderBy('stock_code').execute()).toEqual(snapshot)
+    expect(await db().selectFrom('ohlcv_daily').select(['stock_code', 'open_price', 'high_price', 'low_price', 'close_price', 'volume']).where('time', '=', '2026-11-10').orderBy('stock_code').execute()).toEqual(snapshot)
     const logs = await db().selectFrom('data_collection_logs').select('status').where('data_type', '=', 'ohlcv_daily').where('partition_key', '=', '2026-11-10').execute()
     expect(logs).toHaveLength(2)
   })
@@ -162,9 +162,9 @@ describe('runJob against the simulator', () => {
     const result = await run({ dataset: 'ohlcv_daily', tradeDate: '2021-01-04' })
     expect(result).toMatchObject({ status: 'SUCCESS', fetched: 2531, rejected: 0, promoted: 2531 })
     const samsung = await db().selectFrom('ohlcv_daily').selectAll().where('stock_code', '=', '005930').where('time', '=', '2021-01-04').executeTakeFirstOrThrow()
-    expect(samsung).toMatchObject({ close: '83000.00', open: '81000.00', high: '84400.00', low: '80200.00' })
-    const halted = await db().selectFrom('ohlcv_daily').select(['open', 'high', 'low', 'volume']).where('stock_code', '=', '079190').where('time', '=', '2021-01-04').executeTakeFirstOrThrow()
-    expect(halted).toEqual({ open: null, high: null, low: null, volume: 0 })
+    expect(samsung).toMatchObject({ close_price: 83000, open_price: 81000, high_price: 84400, low_price: 80200 })
+    const halted = await db().selectFrom('ohlcv_daily').select(['open_price', 'high_price', 'low_price', 'volume']).where('stock_code', '=', '079190').where('time', '=', '2021-01-04').executeTakeFirstOrThrow()
+    expect(halted).toEqual({ open_price: null, high_price: null, low_price: null, volume: 0 })
   })
 })
 

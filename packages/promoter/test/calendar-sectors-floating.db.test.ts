@@ -80,19 +80,19 @@ describe('sectors promotion', () => {
 })
 
 describe('floating_shares promotion', () => {
-  test('upserts by (stock_code, effective_date): a new date adds a row, a correction replaces its date, a re-run writes nothing', async () => {
-    const row = { stock_code: '005930', effective_date: '2024-03-29', total_shares: 5_969_782_550, floating_shares: 4_460_953_497, floating_ratio: '74.73' }
+  test('upserts by (stock_code, base_date): a new date adds a row, a correction replaces its date, a re-run writes nothing', async () => {
+    const row = { stock_code: '005930', base_date: '2024-03-29', total_shares: 5_969_782_550, floating_shares: 4_460_953_497, floating_ratio: '74.73' }
     await promoteBatch(database(), await stageValidated(database(), 'floating_shares', '2024-04-01', [row]))
-    const next = { ...row, effective_date: '2024-06-28', floating_shares: 4_461_000_000, floating_ratio: '74.7272' }
+    const next = { ...row, base_date: '2024-06-28', floating_shares: 4_461_000_000, floating_ratio: '74.7272' }
     const report = await promoteBatch(database(), await stageValidated(database(), 'floating_shares', '2024-07-01', [{ ...row, floating_ratio: '74.72' }, next], { source: 'file' }))
     const again = await promoteBatch(database(), await stageValidated(database(), 'floating_shares', '2024-07-01', [{ ...row, floating_ratio: '74.72' }, next], { source: 'file' }))
 
     expect(report.promoted).toBe(2)
     expect(again.promoted).toBe(0)
-    const rows = await db().selectFrom('floating_shares').select(['effective_date', 'total_shares', 'floating_shares', 'floating_ratio', 'source']).orderBy('effective_date').execute()
+    const rows = await db().selectFrom('floating_shares').select(['base_date', 'total_shares', 'floating_shares', 'floating_ratio', 'source']).orderBy('base_date').execute()
     expect(rows).toEqual([
-      { effective_date: '2024-03-29', total_shares: 5_969_782_550, floating_shares: 4_460_953_497, floating_ratio: '74.7200', source: 'file' },
-      { effective_date: '2024-06-28', total_shares: 5_969_782_550, floating_shares: 4_461_000_000, floating_ratio: '74.7272', source: 'file' },
+      { base_date: '2024-03-29', total_shares: 5_969_782_550, floating_shares: 4_460_953_497, floating_ratio: '74.7200', source: 'file' },
+      { base_date: '2024-06-28', total_shares: 5_969_782_550, floating_shares: 4_461_000_000, floating_ratio: '74.7272', source: 'file' },
     ])
   })
 })

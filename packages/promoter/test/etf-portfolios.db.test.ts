@@ -10,16 +10,16 @@ const db = () => database().db
 
 const line = (etf: string, day: string, values: Partial<EtfPortfolioValues>): EtfPortfolioValues => ({
   etf_code: etf,
-  trade_date: day,
+  base_date: day,
   component_code: null,
   component_isin: null,
   component_name: null,
   component_market: null,
   security_group: null,
-  shares_per_cu: null,
+  shares: null,
   valuation_amount: null,
   component_amount: null,
-  weight_pct: null,
+  weight: null,
   ...values,
 })
 
@@ -27,25 +27,25 @@ const line = (etf: string, day: string, values: Partial<EtfPortfolioValues>): Et
 const inverse = (day: string) => [
   line('252670', day, {
     component_code: 'KR4101R60000', component_isin: 'KR4101R60000', component_name: '코스피200 F 202106', component_market: 'DRV',
-    security_group: 'FU', shares_per_cu: '-93.00', valuation_amount: '-20150387500.00', component_amount: '-20150387500', weight_pct: '-199.87',
+    security_group: 'FU', shares: '-93.00', valuation_amount: '-20150387500.00', component_amount: '-20150387500', weight: '-199.87',
   }),
   line('252670', day, {
-    component_code: 'KRD010010001', component_isin: 'KRD010010001', component_name: '원화예금', component_amount: '9876543210.55', weight_pct: '97.96',
+    component_code: 'KRD010010001', component_isin: 'KRD010010001', component_name: '원화예금', component_amount: '9876543210.55', weight: '97.96',
   }),
   line('252670', day, { component_code: 'CASH00000001', component_isin: 'CASH00000001', component_name: '설정현금액', component_amount: '10081300000' }),
 ]
 
 const equity = (day: string, lines: Array<[code: string, name: string, shares: string]>) =>
   lines.map(([code, name, shares]) =>
-    line('152100', day, { component_code: code, component_isin: `KR7${code}003`, component_name: name, component_market: 'STK', security_group: 'ST', shares_per_cu: shares, weight_pct: '30.00' }),
+    line('152100', day, { component_code: code, component_isin: `KR7${code}003`, component_name: name, component_market: 'STK', security_group: 'ST', shares: shares, weight: '30.00' }),
   )
 
 async function portfolio(etf: string, day: string) {
   return db()
     .selectFrom('etf_portfolios')
-    .select(['component_code', 'component_isin', 'component_name', 'component_market', 'security_group', 'shares_per_cu', 'valuation_amount', 'component_amount', 'weight_pct', 'source'])
+    .select(['component_code', 'component_isin', 'component_name', 'component_market', 'security_group', 'shares', 'valuation_amount', 'component_amount', 'weight', 'source'])
     .where('etf_code', '=', etf)
-    .where('trade_date', '=', day)
+    .where('base_date', '=', day)
     .orderBy('component_code')
     .execute()
 }
@@ -60,15 +60,15 @@ describe('etf_portfolios promotion', () => {
     expect(await portfolio('252670', '2021-04-02')).toEqual([
       {
         component_code: 'CASH00000001', component_isin: 'CASH00000001', component_name: '설정현금액', component_market: null, security_group: null,
-        shares_per_cu: null, valuation_amount: null, component_amount: '10081300000.00', weight_pct: null, source: 'krx',
+        shares: null, valuation_amount: null, component_amount: '10081300000.00', weight: null, source: 'krx',
       },
       {
         component_code: 'KR4101R60000', component_isin: 'KR4101R60000', component_name: '코스피200 F 202106', component_market: 'DRV', security_group: 'FU',
-        shares_per_cu: '-93.00', valuation_amount: '-20150387500.00', component_amount: '-20150387500.00', weight_pct: '-199.8700', source: 'krx',
+        shares: '-93.00', valuation_amount: '-20150387500.00', component_amount: '-20150387500.00', weight: '-199.8700', source: 'krx',
       },
       {
         component_code: 'KRD010010001', component_isin: 'KRD010010001', component_name: '원화예금', component_market: null, security_group: null,
-        shares_per_cu: null, valuation_amount: null, component_amount: '9876543210.55', weight_pct: '97.9600', source: 'krx',
+        shares: null, valuation_amount: null, component_amount: '9876543210.55', weight: '97.9600', source: 'krx',
       },
     ])
     const log = await db().selectFrom('data_collection_logs').selectAll().where('run_id', '=', target.runId).executeTakeFirstOrThrow()
@@ -85,7 +85,7 @@ describe('etf_portfolios promotion', () => {
     const report = await promoteBatch(database(), await stageValidated(database(), 'etf_portfolios', '2021-04-05', rebalanced))
 
     expect(report).toMatchObject({ promoted: 2, details: { lines_upserted: 1, lines_removed: 1 } })
-    expect((await portfolio('152100', '2021-04-05')).map((r) => [r.component_code, r.shares_per_cu])).toEqual([['000660', '968.00'], ['005930', '8150.00']])
+    expect((await portfolio('152100', '2021-04-05')).map((r) => [r.component_code, r.shares])).toEqual([['000660', '968.00'], ['005930', '8150.00']])
     expect((await portfolio('152100', '2021-04-02')).map((r) => r.component_code)).toEqual(['005930'])
     expect(await portfolio('252670', '2021-04-05')).toHaveLength(3)
 

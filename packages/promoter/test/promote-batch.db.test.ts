@@ -25,7 +25,7 @@ async function stageValidated(tradeDate: string, bars: Bar[]) {
   for (const bar of bars) {
     rowNumber += 1
     await sql`
-      insert into staging.ohlcv_daily (batch_id, row_number, stock_code, time, open, high, low, close, volume, trading_value, validation_status, reject_reasons)
+      insert into staging.ohlcv_daily (batch_id, row_number, stock_code, time, open_price, high_price, low_price, close_price, volume, trading_value, validation_status, reject_reasons)
       values (${batchId}, ${rowNumber}, ${bar.code}, ${tradeDate}, ${bar.close}, ${bar.high ?? bar.close + 10}, ${bar.close - 10}, ${bar.close}, 100, ${bar.close * 100},
               ${bar.status ?? 'valid'}, ${bar.status === 'rejected' ? sql`array['ohlc_consistency: test']` : null})`.execute(db())
   }
@@ -33,7 +33,7 @@ async function stageValidated(tradeDate: string, bars: Bar[]) {
 }
 
 async function production(tradeDate: string) {
-  return db().selectFrom('ohlcv_daily').select(['stock_code', 'close', 'batch_id']).where('time', '=', tradeDate).orderBy('stock_code').execute()
+  return db().selectFrom('ohlcv_daily').select(['stock_code', 'close_price', 'batch_id']).where('time', '=', tradeDate).orderBy('stock_code').execute()
 }
 
 async function logRow(runId: string) {
@@ -71,7 +71,7 @@ describe('promoteBatch', () => {
     const corrected = await stageValidated('2024-02-05', [{ code: '005930', close: 1000 }, { code: '000660', close: 2100 }])
     expect((await promoteBatch(testDb.current.database, corrected)).promoted).toBe(1)
     const rows = await production('2024-02-05')
-    expect(rows.map((r) => [r.stock_code, r.close])).toEqual([['000660', '2100.00'], ['005930', '1000.00']])
+    expect(rows.map((r) => [r.stock_code, r.close_price])).toEqual([['000660', 2100], ['005930', 1000]])
     expect(rows.find((r) => r.stock_code === '000660')!.batch_id).toBe(corrected.batchId)
     expect(rows.find((r) => r.stock_code === '005930')!.batch_id).toBe(first.batchId)
   })
@@ -101,8 +101,8 @@ describe('promoteBatch', () => {
     // Read only what was materialised, so real-time aggregation cannot hide a missing refresh.
     if (capabilities.timescaledbInstalled) await sql`alter materialized view ohlcv_weekly set (timescaledb.materialized_only = true)`.execute(db())
     try {
-      const weekly = await db().selectFrom('ohlcv_weekly').select(['bucket', 'close']).where('stock_code', '=', '012450').execute()
-      expect(weekly.map((w) => [w.bucket, w.close])).toEqual([['2024-03-11', '5000.00']])
+      const weekly = await db().selectFrom('ohlcv_weekly').select(['bucket', 'close_price']).where('stock_code', '=', '012450').execute()
+      expect(weekly.map((w) => [w.bucket, w.close_price])).toEqual([['2024-03-11', 5000]])
     } finally {
       if (capabilities.timescaledbInstalled) await sql`alter materialized view ohlcv_weekly set (timescaledb.materialized_only = false)`.execute(db())
     }

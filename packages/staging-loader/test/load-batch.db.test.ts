@@ -12,10 +12,10 @@ function ohlcvBatch(count: number): CollectedBatch<'ohlcv_daily'> {
     const values: OhlcvDailyValues = {
       stock_code: String(i).padStart(6, '0'),
       time: '2024-01-02',
-      open: '1000',
-      high: '1100',
-      low: '990.5',
-      close: '1050',
+      open_price: '1000',
+      high_price: '1100',
+      low_price: '990.5',
+      close_price: '1050',
       volume: 10 + i,
       trading_value: 10_000_000_000_000 + i,
       change: '-50',
@@ -38,21 +38,21 @@ async function stagedRows(batchId: string) {
 describe.each<LoadMethod>(['copy', 'unnest'])('loadBatch with %s', (method) => {
   test('stages every record with its row number, raw values and parse errors, exactly', async () => {
     const batch = ohlcvBatch(3)
-    batch.records[1]!.values.close = null
-    batch.records[1]!.parseErrors = ['close: not a number ("12a,3")', 'say "why", then {braces}']
-    batch.records[2]!.values.open = null
+    batch.records[1]!.values.close_price = null
+    batch.records[1]!.parseErrors = ['close_price: not a number ("12a,3")', 'say "why", then {braces}']
+    batch.records[2]!.values.open_price = null
     const target = { runId: randomUUID(), batchId: randomUUID(), partitionKey: '2024-01-02' }
     const result = await loadBatch(testDb.current.database, batch, target, { method })
     expect(result.rowCount).toBe(3)
 
     const rows = await stagedRows(target.batchId)
     expect(rows.map((r) => r.row_number)).toEqual([1, 2, 3])
-    expect(rows[0]).toMatchObject({ stock_code: '000000', open: '1000', low: '990.5', volume: '10', trading_value: '10000000000000', change: '-50', validation_status: 'pending' })
+    expect(rows[0]).toMatchObject({ stock_code: '000000', open_price: '1000', low_price: '990.5', volume: '10', trading_value: '10000000000000', change: '-50', validation_status: 'pending' })
     expect(rows[0]!.raw).toEqual(batch.records[0]!.raw)
     expect(rows[0]!.parse_errors).toBeNull()
-    expect(rows[1]!.close).toBeNull()
-    expect(rows[1]!.parse_errors).toEqual(['close: not a number ("12a,3")', 'say "why", then {braces}'])
-    expect(rows[2]!.open).toBeNull()
+    expect(rows[1]!.close_price).toBeNull()
+    expect(rows[1]!.parse_errors).toEqual(['close_price: not a number ("12a,3")', 'say "why", then {braces}'])
+    expect(rows[2]!.open_price).toBeNull()
 
     const batches = await testDb.current.database.db.selectFrom('staging.batches').selectAll().where('batch_id', '=', target.batchId).execute()
     expect(batches).toEqual([expect.objectContaining({ dataset: 'ohlcv_daily', source: 'krx', row_count: 3, status: 'loaded' })])

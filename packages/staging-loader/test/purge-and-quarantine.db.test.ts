@@ -27,8 +27,8 @@ async function stage(spec: StagedBatch): Promise<string> {
   const batchId = randomUUID()
   const records = spec.verdicts.map((_, i) => ({
     values: dataset === 'ohlcv_daily'
-      ? { stock_code: String(i).padStart(6, '0'), time: '2024-01-02', open: '100', high: '110', low: '90', close: '105', volume: 1, trading_value: 105, change: '5', change_rate: '5' }
-      : { stock_code: String(i).padStart(6, '0'), time: '2024-01-02', close: '105', market_cap: 1_000, listed_shares: 10 },
+      ? { stock_code: String(i).padStart(6, '0'), time: '2024-01-02', open_price: '100', high_price: '110', low_price: '90', close_price: '105', volume: 1, trading_value: 105, change: '5', change_rate: '5' }
+      : { stock_code: String(i).padStart(6, '0'), time: '2024-01-02', close_price: '105', market_cap: 1_000, shares_outstanding: 10 },
     raw: { row: i },
     parseErrors: [] as string[],
   }))

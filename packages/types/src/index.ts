@@ -7,6 +7,9 @@ import type { DatasetTables, OhlcvDailyTable } from './generated/dataset-tables.
  * to query with types. The datasets' tables (`generated/dataset-tables.ts`) are generated from
  * the dataset definitions (`pnpm gen:types`); the tables below them (logs, views, history) are
  * written here, in step with the migrations.
+ *
+ * Prices of stocks and ETFs are whole won (bigint), so numbers; sums over many rows
+ * (sum(volume)) are numeric, so strings.
  */
 export type * from './column-types.ts'
 export type * from './generated/dataset-tables.ts'
@@ -82,10 +85,10 @@ export interface IndexSnapshotsTable {
 export interface OhlcvMinuteTable extends Audit {
   stock_code: string
   time: Timestamp
-  open: Numeric
-  high: Numeric
-  low: Numeric
-  close: Numeric
+  open_price: number
+  high_price: number
+  low_price: number
+  close_price: number
   volume: number
   trading_value: number | null
 }
@@ -93,10 +96,10 @@ export interface OhlcvMinuteTable extends Audit {
 export interface OhlcvBucketView {
   stock_code: string
   bucket: string
-  open: string | null
-  high: string | null
-  low: string | null
-  close: string
+  open_price: number | null
+  high_price: number | null
+  low_price: number | null
+  close_price: number
   volume: string
   trading_value: string
   trading_days: number
@@ -108,10 +111,10 @@ export interface InvestorTradingWeeklyView {
   bucket: string
   sell_volume: string
   buy_volume: string
-  net_volume: string
+  net_buy_volume: string
   sell_value: string
   buy_value: string
-  net_value: string
+  net_buy_value: string
 }
 
 export interface InvestorTradingInstitutionView {
@@ -120,10 +123,10 @@ export interface InvestorTradingInstitutionView {
   investor_group: 'institution_total' | 'institution_ex_pension'
   sell_volume: string
   buy_volume: string
-  net_volume: string
+  net_buy_volume: string
   sell_value: string
   buy_value: string
-  net_value: string
+  net_buy_value: string
 }
 
 export interface DataCollectionLogsTable {

@@ -28,7 +28,7 @@ const within = (expression: RawBuilder<unknown>, values: readonly string[]) => s
 export function etfLineKind(alias: string): RawBuilder<EtfLineKind> {
   const c = (name: string) => col(alias, name)
   return sql<EtfLineKind>`(case
-    when ${c('shares_per_cu')} is null or ${anyPrefix(c('component_code'), CASH_CODE_PREFIXES)} or ${anyPrefix(c('component_isin'), CASH_CODE_PREFIXES)} then 'cash'
+    when ${c('shares')} is null or ${anyPrefix(c('component_code'), CASH_CODE_PREFIXES)} or ${anyPrefix(c('component_isin'), CASH_CODE_PREFIXES)} then 'cash'
     when ${within(c('component_market'), DERIVATIVE_MARKETS)} or ${within(c('security_group'), DERIVATIVE_GROUPS)}
       or ${anyPrefix(c('component_isin'), [DERIVATIVE_ISIN_PREFIX])} then 'derivative'
     when ${within(c('security_group'), STOCK_GROUPS)}

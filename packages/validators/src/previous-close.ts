@@ -49,9 +49,9 @@ export async function previousSessions(context: RuleContext): Promise<string[]> 
 }
 
 /**
- * Every staged bar with a close (open, high, low, close, change, volume, trading_value as staged), judged against production instead of its own claims, as a
+ * Every staged bar with a close (open_price, high_price, low_price, close_price, change, volume, trading_value as staged), judged against production instead of its own claims, as a
  * SELECT with columns:
- *   row_number, stock_code, close, change, volume, trading_value,
+ *   row_number, stock_code, close_price, change, volume, trading_value,
  *   prev_close, prev_time   the stock's latest close in production before the trade date;
  *   sessions_back           calendar sessions from that close to the trade date (1 = the
  *                           previous session; more when production lacks the days between);
@@ -105,16 +105,16 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
   const sessionList = sql`${`{${sessions.join(',')}}`}::date[]`
   // One limit move per session: (1 ± limit)^k, computed once per row (numeric power is costly).
   const factor = (step: number) => sql`case when x.sessions_back = 1 then ${sql.lit(String(step))}::numeric else power(${sql.lit(String(step))}::numeric, x.sessions_back) end`
-  const adjustedLower = sql`(b.close - b.change) * ${sql.lit(String(1 - limit))}::numeric`
-  const adjustedUpper = sql`(b.close - b.change) * ${sql.lit(String(1 + limit))}::numeric`
+  const adjustedLower = sql`(b.close_price - b.change) * ${sql.lit(String(1 - limit))}::numeric`
+  const adjustedUpper = sql`(b.close_price - b.change) * ${sql.lit(String(1 + limit))}::numeric`
   return sql`
     with batch as materialized (
-      select s.row_number, s.stock_code, s.open, s.high, s.low, s.close, s.change, s.volume, s.trading_value
+      select s.row_number, s.stock_code, s.open_price, s.high_price, s.low_price, s.close_price, s.change, s.volume, s.trading_value
       from staging.ohlcv_daily s
-      where s.batch_id = ${batchParam(target.batchId)} and s.stock_code is not null and s.close > 0
+      where s.batch_id = ${batchParam(target.batchId)} and s.stock_code is not null and s.close_price > 0
     ),
     on_previous_session as materialized (
-      select b.*, o.close as prev_close, o.time as prev_time
+      select b.*, o.close_price as prev_close, o.time as prev_time
       from batch b
       left join ohlcv_daily o on o.stock_code = b.stock_code and o.time = ${previousSession}::date
     ),
@@ -125,8 +125,8 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
     priced as (
       select * from on_previous_session where prev_close is not null
       union all
-      select q.row_number, q.stock_code, q.open, q.high, q.low, q.close, q.change, q.volume, q.trading_value,
-             coalesce(w.close, old.close), coalesce(w.time, old.time)
+      select q.row_number, q.stock_code, q.open_price, q.high_price, q.low_price, q.close_price, q.change, q.volume, q.trading_value,
+             coalesce(w.close_price, old.close_price), coalesce(w.time, old.time)
       from on_previous_session q
       cross join lateral (${latestClose(sql`q.stock_code`, sql`o.time >= ${windowStart} and o.time < ${tradeDate}`)}) w
       cross join lateral (${latestClose(sql`q.stock_code`, sql`w.time is null and o.time < ${windowStart}`)}) old
@@ -143,23 +143,23 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
     ),
     banded as (
       select g.*,
-             ${outside(sql`g.close`, sql`g.lower`, sql`g.upper`)} as close_off,
+             ${outside(sql`g.close_price`, sql`g.lower`, sql`g.upper`)} as close_off,
              -- Every trade of the day is inside the band, so open, high and low are too.
-             coalesce(${outside(sql`g.high`, sql`g.lower`, sql`g.upper`)} or ${outside(sql`g.low`, sql`g.lower`, sql`g.upper`)}
-               or ${outside(sql`g.open`, sql`g.lower`, sql`g.upper`)}, false) as range_off,
+             coalesce(${outside(sql`g.high_price`, sql`g.lower`, sql`g.upper`)} or ${outside(sql`g.low_price`, sql`g.lower`, sql`g.upper`)}
+               or ${outside(sql`g.open_price`, sql`g.lower`, sql`g.upper`)}, false) as range_off,
              -- The source's change is measured against the previous session; across a gap
              -- production does not hold that close, so only a one-session step is compared.
-             g.sessions_back = 1 and g.change is not null and g.change <> g.close - g.prev_close as change_off,
+             g.sessions_back = 1 and g.change is not null and g.change <> g.close_price - g.prev_close as change_off,
              ${outside(sql`g.average`, sql`g.lower`, sql`g.upper`)} as average_off,
              st.listing_date, st.listed_shares as master_shares, st.as_of_date as master_as_of
       from gapped g
       left join stocks st on st.stock_code = g.stock_code
     ),
     shares as (
-      select b.row_number, before.listed_shares as shares_before, coalesce(now.listed_shares, case when b.master_as_of > b.prev_time then b.master_shares end) as shares_now
+      select b.row_number, before.shares_outstanding as shares_before, coalesce(now.shares_outstanding, case when b.master_as_of > b.prev_time then b.master_shares end) as shares_now
       from banded b
       left join lateral (
-        select m.listed_shares from market_cap_daily m
+        select m.shares_outstanding from market_cap_daily m
         where m.stock_code = b.stock_code and m.time <= b.prev_time
         order by m.time desc limit 1
       ) before on true
@@ -171,25 +171,25 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
              case
                when b.prev_close is null or b.listing_date = ${tradeDate} then 'new_listing'
                when b.listing_date > b.prev_time or b.sessions_back > ${sessions.length} then 'relisting'
-               when x.shares_before <> x.shares_now and b.change is not null and b.close - b.change > 0
-                    and abs(b.change) <= ${limit}::numeric * (b.close - b.change) + ${toleranceTickSql(sql`b.close`, target.tradeDate)}
-                    and ${outside(sql`b.high`, adjustedLower, adjustedUpper)} is not true
-                    and ${outside(sql`b.low`, adjustedLower, adjustedUpper)} is not true
+               when x.shares_before <> x.shares_now and b.change is not null and b.close_price - b.change > 0
+                    and abs(b.change) <= ${limit}::numeric * (b.close_price - b.change) + ${toleranceTickSql(sql`b.close_price`, target.tradeDate)}
+                    and ${outside(sql`b.high_price`, adjustedLower, adjustedUpper)} is not true
+                    and ${outside(sql`b.low_price`, adjustedLower, adjustedUpper)} is not true
                     then 'corporate_action'
              end as exception
       from banded b
       left join shares x on x.row_number = b.row_number
     )
-    select e.row_number, e.stock_code, e.open, e.high, e.low, e.close, e.change, e.volume, e.trading_value, e.prev_close, e.prev_time,
+    select e.row_number, e.stock_code, e.open_price, e.high_price, e.low_price, e.close_price, e.change, e.volume, e.trading_value, e.prev_close, e.prev_time,
            e.sessions_back, e.lower, e.upper, e.average, e.close_off, e.range_off, e.change_off, e.average_off, e.exception,
-           case when e.exception = 'corporate_action' then e.close - e.change else e.prev_close end as base
+           case when e.exception = 'corporate_action' then e.close_price - e.change else e.prev_close end as base
     from excepted e`
 }
 
 /** The stock's latest production close and its date among the rows `range` admits (one row; nulls when none). */
 function latestClose(stockCode: RawBuilder<unknown>, range: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
-    select (array_agg(o.close order by o.time desc))[1] as close, max(o.time) as time
+    select (array_agg(o.close_price order by o.time desc))[1] as close_price, max(o.time) as time
     from ohlcv_daily o where o.stock_code = ${stockCode} and ${range}`
 }
 

@@ -63,7 +63,7 @@ describe('validateBatch', () => {
 
   test('writes one data_quality_checks row per rule with issue counts and a sample of keys', async () => {
     const target = newTarget('ohlcv_daily', '2024-07-02')
-    const bad = codes(12, 300000).map((code) => bar(code, 100, { high: 90, low: 95, open: 92, close: 92 }))
+    const bad = codes(12, 300000).map((code) => bar(code, 100, { high_price: 90, low_price: 95, open_price: 92, close_price: 92 }))
     await stage(db(), target, [bar('005930', 100), ...bad])
 
     const outcome = await validateBatch(db(), target)
@@ -129,7 +129,7 @@ describe('validateBatch', () => {
 
   test('the row count passes when production has no earlier day, and says so', async () => {
     const target = newTarget('market_cap_daily', '2024-01-02')
-    await stage(db(), target, [{ stock_code: '005930', close: 100, listed_shares: 10, market_cap: 1000 }])
+    await stage(db(), target, [{ stock_code: '005930', close_price: 100, shares_outstanding: 10, market_cap: 1000 }])
 
     const outcome = await validateBatch(db(), target)
 
@@ -141,7 +141,7 @@ describe('validateBatch', () => {
 
   test('validating a batch again replaces its marks and its check rows', async () => {
     const target = newTarget('ohlcv_daily', '2024-10-01')
-    await stage(db(), target, [bar('005930', 100), bar('000660', 92, { high: 90, low: 95 })])
+    await stage(db(), target, [bar('005930', 100), bar('000660', 92, { high_price: 90, low_price: 95 })])
     await sql`update staging.ohlcv_daily set warnings = array['left over'] where batch_id = ${target.batchId}::uuid`.execute(db())
 
     await validateBatch(db(), target)
@@ -156,7 +156,7 @@ describe('validateBatch', () => {
 
   test('an error during validation leaves the batch pending and writes no check rows', async () => {
     const target = newTarget('ohlcv_daily', '2024-10-02')
-    await stage(db(), target, [bar('005930', 100), bar('000660', 92, { high: 90, low: 95 })])
+    await stage(db(), target, [bar('005930', 100), bar('000660', 92, { high_price: 90, low_price: 95 })])
 
     await expect(
       validateBatch(db(), target, {

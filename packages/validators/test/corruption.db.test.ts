@@ -27,7 +27,7 @@ async function reasonsByCode(target: ReturnType<typeof newTarget>) {
 
 /** A traded bar moving `change` from a previous close of 10,000, range ±100 around the close. */
 const moved = (code: string, close: number, overrides: StagedRow = {}) =>
-  bar(code, close, { open: close, high: close + 100, low: close - 100, change: close - 10000, ...overrides })
+  bar(code, close, { open_price: close, high_price: close + 100, low_price: close - 100, change: close - 10000, ...overrides })
 
 describe('unknown_stock without a stock master', () => {
   // First in the file: the master is still empty here.
@@ -70,24 +70,24 @@ describe('corrupted daily rows are rejected one row at a time', () => {
       [
         moved('110010', 10100),
         // close x3, its change and change_rate still the source's
-        moved('110020', 30300, { change: 100, change_rate: 1, high: 30300, low: 30300, open: 30300, trading_value: 3030000 }),
+        moved('110020', 30300, { change: 100, change_rate: 1, high_price: 30300, low_price: 30300, open_price: 30300, trading_value: 3030000 }),
         // high x2, high x1000
-        moved('110030', 10100, { high: 20400 }),
-        moved('110040', 10100, { high: 10200000 }),
+        moved('110030', 10100, { high_price: 20400 }),
+        moved('110040', 10100, { high_price: 10200000 }),
         // volume x2, trading value x1000 (the average price leaves the band)
         moved('110050', 10100, { volume: 200 }),
         moved('110060', 10100, { trading_value: 1010000000 }),
         // volume 0 with a value; a value of 0 with trades
-        moved('110070', 10000, { open: null, high: null, low: null, volume: 0, trading_value: 1000000 }),
+        moved('110070', 10000, { open_price: null, high_price: null, low_price: null, volume: 0, trading_value: 1000000 }),
         moved('110080', 10100, { trading_value: 0 }),
         // sign-flipped change, missing change
         moved('110090', 9900, { change: 100 }),
         moved('110100', 10100, { change: null }),
         // three decimals; between two ticks
-        moved('110110', 10100.125, { high: 10200, low: 10000, open: 10100, trading_value: 1010000 }),
-        moved('110120', 10105, { open: 10100, high: 10200, low: 10000, trading_value: 1010500 }),
-        // a high production cannot hold (numeric(16,2)): its row only, never the batch
-        moved('110130', 10100, { high: 1e14 }),
+        moved('110110', 10100.125, { high_price: 10200, low_price: 10000, open_price: 10100, trading_value: 1010000 }),
+        moved('110120', 10105, { open_price: 10100, high_price: 10200, low_price: 10000, trading_value: 1010500 }),
+        // a high production cannot hold (beyond bigint): its row only, never the batch
+        moved('110130', 10100, { high_price: 1e19 }),
         // a code in no master
         moved('ZZZZZZ', 10100),
         moved('110150', 9900),
@@ -112,16 +112,16 @@ describe('corrupted daily rows are rejected one row at a time', () => {
       ['110080', 'rejected', ['ohlc_consistency: volume 100 with trading_value 0']],
       ['110090', 'rejected', ['change_consistency: change +100 but close 9900 - previous close 10000 (2024-05-02) = -100 (sign flipped or wrong)']],
       ['110100', 'rejected', ['change_consistency: missing change (krx always sends it)']],
-      // Staging keeps the raw value: the production column would have rounded it to 10100.13.
+      // Staging keeps the raw value: the production column (whole won) would have rounded it to 10100.
       ['110110', 'rejected', [
-        'out_of_range: close 10100.125 has more decimals than numeric(16,2)',
-        'out_of_range: change 100.125 has more decimals than numeric(16,2)',
-        'tick_grid: close 10100.125 is not a multiple of the tick 10 at that price',
+        'out_of_range: close_price 10100.125 is not a whole number for bigint',
+        'out_of_range: change 100.125 is not a whole number for bigint',
+        'tick_grid: close_price 10100.125 is not a multiple of the tick 10 at that price',
       ]],
-      ['110120', 'rejected', ['tick_grid: close 10105 is not a multiple of the tick 10 at that price']],
+      ['110120', 'rejected', ['tick_grid: close_price 10105 is not a multiple of the tick 10 at that price']],
       ['110130', 'rejected', [
-        'out_of_range: high 100000000000000 exceeds numeric(16,2)',
-        'price_limit: high 100000000000000 is +999999999900.0% vs previous close 10000 (2024-05-02)',
+        'out_of_range: high_price 10000000000000000000 exceeds bigint',
+        'price_limit: high 10000000000000000000 is +99999999999999900.0% vs previous close 10000 (2024-05-02)',
       ]],
       ['ZZZZZZ', 'rejected', ['unknown_stock: ZZZZZZ is in no stock master']],
       ['110150', 'valid', null],
@@ -150,9 +150,9 @@ describe('corrupted daily rows are rejected one row at a time', () => {
       db(),
       target,
       [
-        { stock_code: '113010', close: 1000, listed_shares: 10, market_cap: 10000 },
-        { stock_code: 'ZZZZZZ', close: 1000, listed_shares: 10, market_cap: 10000 },
-        { stock_code: '113020', close: 1000, listed_shares: 10, market_cap: 10000 },
+        { stock_code: '113010', close_price: 1000, shares_outstanding: 10, market_cap: 10000 },
+        { stock_code: 'ZZZZZZ', close_price: 1000, shares_outstanding: 10, market_cap: 10000 },
+        { stock_code: '113020', close_price: 1000, shares_outstanding: 10, market_cap: 10000 },
       ],
       { unlisted: ['ZZZZZZ'] },
     )
@@ -169,7 +169,7 @@ describe('corrupted daily rows are rejected one row at a time', () => {
   test('a halted stock (no open/high/low, no volume, no value, close unchanged) stays valid', async () => {
     await seedOhlcv(db(), '2024-05-08', { '112010': 7000 })
     const target = newTarget('ohlcv_daily', '2024-05-09')
-    await stage(db(), target, [bar('112010', 7000, { open: null, high: null, low: null, volume: 0, trading_value: 0, change: 0 })])
+    await stage(db(), target, [bar('112010', 7000, { open_price: null, high_price: null, low_price: null, volume: 0, trading_value: 0, change: 0 })])
 
     expect(await validateBatch(db(), target)).toMatchObject({ validCount: 1, rejectedCount: 0, warnedCount: 0 })
   })
@@ -254,32 +254,32 @@ describe('out_of_range for every dataset, from the production column types', () 
   test('market cap and ETF lines: the cell production cannot hold rejects its row only', async () => {
     const cap = newTarget('market_cap_daily', '2024-09-02')
     await stage(db(), cap, [
-      { stock_code: '150010', close: 1000, listed_shares: 10, market_cap: 10000 },
-      { stock_code: '150020', close: 1000.001, listed_shares: 10, market_cap: 10000 },
+      { stock_code: '150010', close_price: 1000, shares_outstanding: 10, market_cap: 10000 },
+      { stock_code: '150020', close_price: 1000.001, shares_outstanding: 10, market_cap: 10000 },
     ])
     const capOutcome = await validateBatch(db(), cap)
     expect((await marks(db(), cap)).map((m) => m.reject_reasons)).toEqual([
       null,
       [
-        'out_of_range: close 1000.001 has more decimals than numeric(16,2)',
-        'market_cap_identity: market_cap 10000 differs from close 1000.001 x listed_shares 10 = 10000.01 by 0.01 (krx sends it to the won)',
-        'tick_grid: close 1000.001 is not a multiple of the tick 1 at that price',
+        'out_of_range: close_price 1000.001 is not a whole number for bigint',
+        'market_cap_identity: market_cap 10000 differs from close 1000.001 x shares_outstanding 10 = 10000.01 by 0.01 (krx sends it to the won)',
+        'tick_grid: close_price 1000.001 is not a multiple of the tick 1 at that price',
       ],
     ])
     // The limits are read from the production table: every column narrower than staging's.
     expect(check(capOutcome, 'out_of_range').message).toBe(
-      '1 row of 2 hold a value market_cap_daily cannot store (stock_code character varying(6), close numeric(16,2), market_cap bigint, listed_shares bigint)',
+      '1 row of 2 hold a value market_cap_daily cannot store (stock_code character varying(6), close_price bigint, market_cap bigint, shares_outstanding bigint)',
     )
 
     const etf = await stageReference(database(), 'etf_portfolios', '2024-09-02', [
-      etfLine('152100', '2024-09-02', { weight_pct: '100.00' }),
-      etfLine('069500', '2024-09-02', { weight_pct: '123456.0000' }),
-      etfLine('102110', '2024-09-02', { valuation_amount: '8000000.125', weight_pct: '100.00' }),
+      etfLine('152100', '2024-09-02', { weight: '100.00' }),
+      etfLine('069500', '2024-09-02', { weight: '123456.0000' }),
+      etfLine('102110', '2024-09-02', { valuation_amount: '8000000.125', weight: '100.00' }),
     ])
     await validateBatch(db(), etf)
     expect((await marksOf(db(), etf)).map((m) => m.reject_reasons)).toEqual([
       null,
-      ['out_of_range: weight_pct 123456 exceeds numeric(9,4)'],
+      ['out_of_range: weight 123456 exceeds numeric(9,4)'],
       ['out_of_range: valuation_amount 8000000.125 has more decimals than numeric(24,2)'],
     ])
   })

@@ -63,7 +63,7 @@ describe('floating_shares rules', () => {
     const target = await stageReference(database(), 'floating_shares', '2024-04-03', [
       floating('005930'),
       floating('005930', { floating_ratio: '41', floating_shares: 410 }),
-      floating('005930', { effective_date: '2023-12-28' }),
+      floating('005930', { base_date: '2023-12-28' }),
       floating('005930', { stock_code: null, parseErrors: ['stock_code: missing'] }),
     ])
 

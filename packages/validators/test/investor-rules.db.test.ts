@@ -14,10 +14,10 @@ function flows(stockCode: string, nets: Record<string, number>, price = 1000): S
     investor_type,
     sell_volume: 1000,
     buy_volume: 1000 + net,
-    net_volume: net,
+    net_buy_volume: net,
     sell_value: 1000 * price,
     buy_value: (1000 + net) * price,
-    net_value: net * price,
+    net_buy_value: net * price,
   }))
 }
 
@@ -63,7 +63,7 @@ describe('investor_trading rules', () => {
     const rows = await marks(db(), target)
     const samsung = rows.filter((r) => r.key === '005930')
     expect(new Set(samsung.map((r) => r.validation_status))).toEqual(new Set(['rejected']))
-    expect(samsung[0]!.reject_reasons).toEqual(['investor_zero_sum: over 11 groups net_volume sums to 50 and net_value to 50000 (both must be 0)'])
+    expect(samsung[0]!.reject_reasons).toEqual(['investor_zero_sum: over 11 groups net_buy_volume sums to 50 and net_buy_value to 50000 (both must be 0)'])
     const zeroSum = outcome.checks.find((c) => c.checkName === 'investor_zero_sum')!
     expect(zeroSum).toMatchObject({ passed: false, threshold: 0, checkedCount: 22, issueCount: 11 })
     expect(zeroSum.sample).toEqual([{ key: '005930@2024-01-04', reason: samsung[0]!.reject_reasons![0] }])
@@ -73,7 +73,7 @@ describe('investor_trading rules', () => {
   test('a row whose net is not buy minus sell is rejected, and its stock with it', async () => {
     const target = newTarget('investor_trading', '2024-01-05')
     const rows = flows('005930', balanced())
-    rows[0] = { ...rows[0], net_volume: 41, sell_value: -5 }
+    rows[0] = { ...rows[0], net_buy_volume: 41, sell_value: -5 }
     await stage(db(), target, rows)
 
     const outcome = await validateBatch(db(), target)
@@ -81,8 +81,8 @@ describe('investor_trading rules', () => {
     const marked = await marks(db(), target)
     expect(marked[0]!.reject_reasons).toEqual([
       'net_identity: sell_value -5 < 0',
-      'net_identity: net_volume 41 != buy_volume 1040 - sell_volume 1000 (= 40)',
-      'net_identity: net_value 40000 != buy_value 1040000 - sell_value -5 (= 1040005)',
+      'net_identity: net_buy_volume 41 != buy_volume 1040 - sell_volume 1000 (= 40)',
+      'net_identity: net_buy_value 40000 != buy_value 1040000 - sell_value -5 (= 1040005)',
     ])
     // Without the rejected row the other ten no longer net to zero.
     expect(marked.slice(1).every((r) => r.reject_reasons?.[0]?.startsWith('investor_zero_sum: over 10 groups'))).toBe(true)
@@ -119,7 +119,7 @@ describe('investor_trading rules', () => {
     // in total and one row's net differs from buy − sell by a million, as in KIS's own example.
     const rounded = (): StagedRow[] =>
       flows('005930', balanced(), 1_000).map((row, i) =>
-        i === 0 ? { ...row, net_value: (row.net_value as number) + 1_000_000, buy_value: (row.buy_value as number) + 1_000_000 } : i === 1 ? { ...row, net_value: (row.net_value as number) + 1_000_000 } : row,
+        i === 0 ? { ...row, net_buy_value: (row.net_buy_value as number) + 1_000_000, buy_value: (row.buy_value as number) + 1_000_000 } : i === 1 ? { ...row, net_buy_value: (row.net_buy_value as number) + 1_000_000 } : row,
       )
     const fromKis = { ...newTarget('investor_trading', '2024-01-08'), source: 'kis' }
     await stage(db(), fromKis, rounded())

@@ -14,7 +14,7 @@ describe('a large batch', () => {
     // Previous session: every stock at 1000, except stocks ending in 500 or 600 at 700 and
     // stocks ending in 700, which are new today.
     await sql`
-      insert into ohlcv_daily (stock_code, time, open, high, low, close, volume, trading_value, source)
+      insert into ohlcv_daily (stock_code, time, open_price, high_price, low_price, close_price, volume, trading_value, source)
       select lpad(g::text, 6, '0'), date '2024-03-04', x.c, x.c, x.c, x.c, 100, x.c * 100, 'test'
       from generate_series(1, ${ROWS}) g
       cross join lateral (select case when g % 1000 in (500, 600) then 700 else 1000 end as c) x
@@ -27,7 +27,7 @@ describe('a large batch', () => {
       select lpad(g::text, 6, '0'), 'KR7' || lpad(g::text, 6, '0') || '000', 'S' || g, 'KOSPI', date '2000-01-04', 'test'
       from generate_series(1, ${ROWS}) g where g % 1000 <> 900`.execute(db())
     await sql`
-      insert into market_cap_daily (stock_code, time, close, market_cap, listed_shares, source)
+      insert into market_cap_daily (stock_code, time, close_price, market_cap, shares_outstanding, source)
       select lpad(g::text, 6, '0'), d.day, 1000, d.shares * 1000, d.shares, 'test'
       from generate_series(600, ${ROWS}, 1000) g
       cross join (values (date '2024-03-04', 1000000), (date '2024-03-05', 1300000)) d(day, shares)`.execute(db())
@@ -42,7 +42,7 @@ describe('a large batch', () => {
     // and the last 10 rows repeat the 10 rows before them exactly -> collapsed (duplicate_key).
     const target = newTarget('ohlcv_daily', '2024-03-05')
     await sql`
-      insert into staging.ohlcv_daily (batch_id, row_number, stock_code, time, open, high, low, close, volume, trading_value, change, change_rate)
+      insert into staging.ohlcv_daily (batch_id, row_number, stock_code, time, open_price, high_price, low_price, close_price, volume, trading_value, change, change_rate)
       select ${target.batchId}::uuid, g, lpad(k::text, 6, '0'), date '2024-03-05',
              1000, case when k % 1000 = 1 then 990 else 1010 end, case when k % 1000 = 1 then 995 else 990 end, 1000, 100,
              case when k % 1000 = 800 then 98000 else 100000 end,

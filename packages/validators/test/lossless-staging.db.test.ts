@@ -11,7 +11,7 @@ const testDb = useMigratedDatabase()
 const db = () => testDb.current.database.db
 
 const record = (values: Partial<OhlcvDailyValues> & { stock_code: string }): CollectedBatch<'ohlcv_daily'>['records'][number] => ({
-  values: { time: '2024-05-02', open: '1000', high: '1000', low: '1000', close: '1000', volume: 100, trading_value: 100_000, change: '0', change_rate: '0', ...values },
+  values: { time: '2024-05-02', open_price: '1000', high_price: '1000', low_price: '1000', close_price: '1000', volume: 100, trading_value: 100_000, change: '0', change_rate: '0', ...values },
   raw: { ISU_SRT_CD: values.stock_code },
   parseErrors: [],
 })

@@ -16,7 +16,7 @@ const check = (outcome: Awaited<ReturnType<typeof validateBatch>>, name: string)
 describe('ohlcv_daily rules', () => {
   test('rejects a bar whose high is below its low and keeps the rest valid', async () => {
     const target = newTarget('ohlcv_daily', '2024-01-02')
-    await stage(db(), target, [bar('005930', 100), bar('000660', 92, { open: 92, high: 90, low: 95 }), bar('035720', 300)])
+    await stage(db(), target, [bar('005930', 100), bar('000660', 92, { open_price: 92, high_price: 90, low_price: 95 }), bar('035720', 300)])
 
     const outcome = await validateBatch(db(), target)
 
@@ -32,9 +32,22 @@ describe('ohlcv_daily rules', () => {
     })
   })
 
+  test('a price with a fraction of a won is rejected: production holds whole won, and promotion would round it', async () => {
+    const target = newTarget('ohlcv_daily', '2024-01-05')
+    await stage(db(), target, [bar('005930', 71000), bar('000660', 71000, { close_price: 71000.5, high_price: 71000.5 })])
+
+    const outcome = await validateBatch(db(), target)
+
+    expect(outcome).toMatchObject({ validCount: 1, rejectedCount: 1 })
+    expect((await marks(db(), target))[1]!.reject_reasons).toEqual(expect.arrayContaining([
+      'out_of_range: high_price 71000.5 is not a whole number for bigint',
+      'out_of_range: close_price 71000.5 is not a whole number for bigint',
+    ]))
+  })
+
   test('a halted stock with null open/high/low and zero volume is valid', async () => {
     const target = newTarget('ohlcv_daily', '2024-01-03')
-    await stage(db(), target, [bar('005930', 100), bar('900100', 5000, { open: null, high: null, low: null, volume: 0, trading_value: 0 })])
+    await stage(db(), target, [bar('005930', 100), bar('900100', 5000, { open_price: null, high_price: null, low_price: null, volume: 0, trading_value: 0 })])
 
     const outcome = await validateBatch(db(), target)
 
@@ -45,9 +58,9 @@ describe('ohlcv_daily rules', () => {
   test('a zero-volume bar that still carries open/high/low, and a traded bar missing them, are rejected', async () => {
     const target = newTarget('ohlcv_daily', '2024-01-04')
     await stage(db(), target, [
-      bar('900100', 5000, { open: 0, high: 0, low: 0, volume: 0, trading_value: 0 }),
-      bar('900110', 5000, { open: null, low: null }),
-      bar('900120', 5000, { close: 0, volume: -1 }),
+      bar('900100', 5000, { open_price: 0, high_price: 0, low_price: 0, volume: 0, trading_value: 0 }),
+      bar('900110', 5000, { open_price: null, low_price: null }),
+      bar('900120', 5000, { close_price: 0, volume: -1 }),
     ])
 
     await validateBatch(db(), target)
@@ -157,8 +170,8 @@ describe('ohlcv_daily rules', () => {
   test('trading value outside volume x [low, high] warns and keeps the row valid', async () => {
     const target = newTarget('ohlcv_daily', '2024-01-08')
     await stage(db(), target, [
-      bar('005930', 100, { high: 110, low: 90, volume: 10, trading_value: 1000 }),
-      bar('000660', 100, { high: 110, low: 90, volume: 10, trading_value: 2000 }),
+      bar('005930', 100, { high_price: 110, low_price: 90, volume: 10, trading_value: 1000 }),
+      bar('000660', 100, { high_price: 110, low_price: 90, volume: 10, trading_value: 2000 }),
     ])
 
     const outcome = await validateBatch(db(), target)
@@ -173,16 +186,16 @@ describe('ohlcv_daily rules', () => {
     const target = newTarget('ohlcv_daily', '2024-01-09')
     await stage(db(), target, [
       bar('005930', 100),
-      bar('000660', 100, { close: null, parse_errors: ['close: not a number ("12a,300")'] }),
+      bar('000660', 100, { close_price: null, parse_errors: ['close: not a number ("12a,300")'] }),
     ])
 
     const outcome = await validateBatch(db(), target)
 
     const rows = await marks(db(), target)
     expect(rows[1]!.validation_status).toBe('rejected')
-    expect(rows[1]!.reject_reasons).toEqual(['schema: unparsable close: not a number ("12a,300")', 'schema: missing close'])
+    expect(rows[1]!.reject_reasons).toEqual(['schema: unparsable close: not a number ("12a,300")', 'schema: missing close_price'])
     expect(check(outcome, 'schema').sample).toEqual([
-      { key: '000660@2024-01-09', reason: 'schema: unparsable close: not a number ("12a,300"); schema: missing close' },
+      { key: '000660@2024-01-09', reason: 'schema: unparsable close: not a number ("12a,300"); schema: missing close_price' },
     ])
   })
 

@@ -92,7 +92,7 @@ export async function seedStocks(db: Kysely<Database>, codes: string[], override
 }
 
 export function floating(code: string, overrides: Partial<Row<'floating_shares'>> = {}): Row<'floating_shares'> {
-  return { stock_code: code, effective_date: '2024-03-29', total_shares: 1_000, floating_shares: 400, floating_ratio: '40', ...overrides }
+  return { stock_code: code, base_date: '2024-03-29', total_shares: 1_000, floating_shares: 400, floating_ratio: '40', ...overrides }
 }
 
 export function member(indexCode: string, code: string, snapshotDate: string): IndexComponentValues {
@@ -102,16 +102,16 @@ export function member(indexCode: string, code: string, snapshotDate: string): I
 export function etfLine(etfCode: string, tradeDate: string, overrides: Partial<EtfPortfolioValues> = {}): EtfPortfolioValues {
   return {
     etf_code: etfCode,
-    trade_date: tradeDate,
+    base_date: tradeDate,
     component_code: '005930',
     component_isin: 'KR7005930003',
     component_name: '삼성전자',
     component_market: 'STK',
     security_group: 'ST',
-    shares_per_cu: '100.00',
+    shares: '100.00',
     valuation_amount: '8000000',
     component_amount: '8000000',
-    weight_pct: '50.00',
+    weight: '50.00',
     ...overrides,
   }
 }

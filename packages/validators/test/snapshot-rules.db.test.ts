@@ -101,11 +101,11 @@ describe('etf_portfolios rules', () => {
     const target = await stageReference(database(), 'etf_portfolios', DAY, [
       etfLine('252670', DAY, {
         component_code: 'KR4101R60000', component_isin: 'KR4101R60000', component_name: '코스피200 F 202106', component_market: 'DRV',
-        security_group: 'FU', shares_per_cu: '-93.00', valuation_amount: '-20150000000', component_amount: '-20150000000', weight_pct: null,
+        security_group: 'FU', shares: '-93.00', valuation_amount: '-20150000000', component_amount: '-20150000000', weight: null,
       }),
       etfLine('252670', DAY, {
         component_code: 'KRD010010001', component_isin: 'KRD010010001', component_name: '원화예금', component_market: null,
-        security_group: null, shares_per_cu: null, valuation_amount: null, component_amount: '10245000000', weight_pct: null,
+        security_group: null, shares: null, valuation_amount: null, component_amount: '10245000000', weight: null,
       }),
     ])
 
@@ -118,15 +118,15 @@ describe('etf_portfolios rules', () => {
   })
 
   test('weight_sum warns on the stock lines of an equity ETF whose weights miss 100 ± 1 and leaves cash lines alone', async () => {
-    const cash = { component_code: 'KRD010010001', component_isin: 'KRD010010001', component_name: '원화예금', security_group: null, component_market: null, shares_per_cu: null, weight_pct: '0.65' }
+    const cash = { component_code: 'KRD010010001', component_isin: 'KRD010010001', component_name: '원화예금', security_group: null, component_market: null, shares: null, weight: '0.65' }
     const target = await stageReference(database(), 'etf_portfolios', DAY, [
-      etfLine('152100', DAY, { weight_pct: '60.00' }),
-      etfLine('152100', DAY, { component_code: '000660', component_isin: 'KR7000660001', component_name: 'SK하이닉스', weight_pct: '39.35' }),
+      etfLine('152100', DAY, { weight: '60.00' }),
+      etfLine('152100', DAY, { component_code: '000660', component_isin: 'KR7000660001', component_name: 'SK하이닉스', weight: '39.35' }),
       etfLine('152100', DAY, cash),
-      etfLine('069500', DAY, { weight_pct: '60.00' }),
-      etfLine('069500', DAY, { component_code: '000660', component_isin: 'KR7000660001', component_name: 'SK하이닉스', weight_pct: '30.00' }),
+      etfLine('069500', DAY, { weight: '60.00' }),
+      etfLine('069500', DAY, { component_code: '000660', component_isin: 'KR7000660001', component_name: 'SK하이닉스', weight: '30.00' }),
       etfLine('069500', DAY, cash),
-      etfLine('114260', DAY, { component_code: 'KR103502GA34', component_isin: 'KR103502GA34', component_name: '국고채권', security_group: 'BN', weight_pct: '98' }),
+      etfLine('114260', DAY, { component_code: 'KR103502GA34', component_isin: 'KR103502GA34', component_name: '국고채권', security_group: 'BN', weight: '98' }),
     ])
 
     const outcome = await validateBatch(db(), target)

@@ -52,10 +52,10 @@ export async function stage(
 export function bar(stockCode: string, close: number, overrides: StagedRow = {}): StagedRow {
   return {
     stock_code: stockCode,
-    open: close,
-    high: close,
-    low: close,
-    close,
+    open_price: close,
+    high_price: close,
+    low_price: close,
+    close_price: close,
     volume: 100,
     trading_value: close * 100,
     change: 0,
@@ -96,7 +96,7 @@ export async function seedOhlcv(db: Kysely<Database>, date: string, closes: Reco
     .insertInto('ohlcv_daily')
     .values(
       Object.entries(closes).map(([stock_code, close]) => ({
-        stock_code, time: date, open: close, high: close, low: close, close, volume: 100, trading_value: close * 100, source: 'test',
+        stock_code, time: date, open_price: close, high_price: close, low_price: close, close_price: close, volume: 100, trading_value: close * 100, source: 'test',
       })),
     )
     .execute()
@@ -106,7 +106,7 @@ export async function seedOhlcv(db: Kysely<Database>, date: string, closes: Reco
 export async function seedMarketCap(db: Kysely<Database>, date: string, shares: Record<string, number>): Promise<void> {
   await db
     .insertInto('market_cap_daily')
-    .values(Object.entries(shares).map(([stock_code, listed]) => ({ stock_code, time: date, close: 1000, listed_shares: listed, market_cap: listed * 1000, source: 'test' })))
+    .values(Object.entries(shares).map(([stock_code, listed]) => ({ stock_code, time: date, close_price: 1000, shares_outstanding: listed, market_cap: listed * 1000, source: 'test' })))
     .execute()
 }
 

@@ -41,12 +41,12 @@ describe('tick_grid on the tables of the trade date', () => {
 
     const ohlcv = newTarget('ohlcv_daily', '2021-01-04')
     await stage(db(), ohlcv, rows.map((row) => ({
-      stock_code: row.ISU_SRT_CD, open: price(row.TDD_OPNPRC!), high: price(row.TDD_HGPRC!), low: price(row.TDD_LWPRC!),
-      close: won(row.TDD_CLSPRC!), volume: won(row.ACC_TRDVOL!), trading_value: won(row.ACC_TRDVAL!), change: won(row.CMPPREVDD_PRC!),
+      stock_code: row.ISU_SRT_CD, open_price: price(row.TDD_OPNPRC!), high_price: price(row.TDD_HGPRC!), low_price: price(row.TDD_LWPRC!),
+      close_price: won(row.TDD_CLSPRC!), volume: won(row.ACC_TRDVOL!), trading_value: won(row.ACC_TRDVAL!), change: won(row.CMPPREVDD_PRC!),
     })), { master: false })
     const marketCap = newTarget('market_cap_daily', '2021-01-04')
     await stage(db(), marketCap, rows.map((row) => ({
-      stock_code: row.ISU_SRT_CD, close: won(row.TDD_CLSPRC!), market_cap: won(row.MKTCAP!), listed_shares: won(row.LIST_SHRS!),
+      stock_code: row.ISU_SRT_CD, close_price: won(row.TDD_CLSPRC!), market_cap: won(row.MKTCAP!), shares_outstanding: won(row.LIST_SHRS!),
     })), { master: false })
 
     for (const target of [ohlcv, marketCap]) {
@@ -70,9 +70,9 @@ describe('tick_grid on the tables of the trade date', () => {
 
     expect((await marks(db(), target)).map((m) => [m.key, m.reject_reasons?.filter((reason) => reason.startsWith('tick_grid')) ?? []])).toEqual([
       ['200010', []],
-      ['200020', ['open', 'high', 'low', 'close'].map((name) => `tick_grid: ${name} 150100 is not a multiple of the tick 500 at that price on KOSPI`)],
-      ['200030', ['open', 'high', 'low', 'close'].map((name) => `tick_grid: ${name} 12010 is not a multiple of the tick 50 at that price on KOSPI`)],
-      ['200040', ['open', 'high', 'low', 'close'].map((name) => `tick_grid: ${name} 1001 is not a multiple of the tick 5 at that price on KOSPI`)],
+      ['200020', ['open_price', 'high_price', 'low_price', 'close_price'].map((name) => `tick_grid: ${name} 150100 is not a multiple of the tick 500 at that price on KOSPI`)],
+      ['200030', ['open_price', 'high_price', 'low_price', 'close_price'].map((name) => `tick_grid: ${name} 12010 is not a multiple of the tick 50 at that price on KOSPI`)],
+      ['200040', ['open_price', 'high_price', 'low_price', 'close_price'].map((name) => `tick_grid: ${name} 1001 is not a multiple of the tick 5 at that price on KOSPI`)],
       ['200050', []],
     ])
     expect(tickGrid(outcome)).toMatchObject({ passed: false, issueCount: 3 })
@@ -82,13 +82,13 @@ describe('tick_grid on the tables of the trade date', () => {
     // Moved from KOSDAQ to KOSPI in 2024: in 2022 it traded on KOSDAQ, in steps of 100 above 50,000.
     await db().insertInto('stocks').values({ stock_code: '210010', isin: 'KR7210010000', name: '이전상장', market: 'KOSPI', listing_date: '2024-01-29', source: 'test' }).execute()
     const target = newTarget('ohlcv_daily', '2022-06-03')
-    await stage(db(), target, [bar('210010', 150_100), bar('210020', 150_100, { close: 150_100.5 })], { unlisted: ['210020'] })
+    await stage(db(), target, [bar('210010', 150_100), bar('210020', 150_100, { close_price: 150_100.5 })], { unlisted: ['210020'] })
 
     const outcome = await validateBatch(db(), target)
 
     const reasons = await marks(db(), target)
     expect(reasons[0]!.reject_reasons?.filter((reason) => reason.startsWith('tick_grid')) ?? []).toEqual([])
-    expect(reasons[1]!.reject_reasons).toContain('tick_grid: close 150100.5 is not a multiple of the tick 100 at that price on any market')
+    expect(reasons[1]!.reject_reasons).toContain('tick_grid: close_price 150100.5 is not a multiple of the tick 100 at that price on any market')
     expect(tickGrid(outcome).message).toBe("1 row of 2 have a price off the KRX tick grid; 2 rows judged on the grid all markets share (the stock's market on 2022-06-03 is not known)")
   })
 

@@ -104,9 +104,9 @@ function printSummary(results: JobResult[], unchanged: readonly Dataset[], elaps
 }
 
 async function printSampleQuery(database: MarketDatabase, tradeDate: string): Promise<void> {
-  const query = sql<{ stock_code: string; close: string; volume: number; market_cap: number; foreign_net: number | null }>`
-    select o.stock_code, o.close, o.volume, m.market_cap,
-           (select sum(net_volume) from investor_trading i
+  const query = sql<{ stock_code: string; close_price: number; volume: number; market_cap: number; foreign_net: number | null }>`
+    select o.stock_code, o.close_price, o.volume, m.market_cap,
+           (select sum(net_buy_volume) from investor_trading i
              where i.stock_code = o.stock_code and i.time = o.time and i.investor_type in ('foreign', 'other_foreign'))::bigint as foreign_net
     from ohlcv_daily o
     join market_cap_daily m using (stock_code, time)
@@ -115,7 +115,7 @@ async function printSampleQuery(database: MarketDatabase, tradeDate: string): Pr
     limit 5`
   say(`\nsample query: the five largest stocks on ${tradeDate} with foreigners' net buying`)
   say(
-    `  select o.stock_code, o.close, o.volume, m.market_cap, <foreign net> from ohlcv_daily o join market_cap_daily m using (stock_code, time) where o.time = '${tradeDate}' order by m.market_cap desc limit 5`,
+    `  select o.stock_code, o.close_price, o.volume, m.market_cap, <foreign net> from ohlcv_daily o join market_cap_daily m using (stock_code, time) where o.time = '${tradeDate}' order by m.market_cap desc limit 5`,
   )
   const { rows } = await query.execute(database.db)
   say(formatTable(rows))

@@ -35,7 +35,7 @@ export function describeImport(result: ImportResult): string {
     const shown = result.quarantined.length
     lines.push(`  quarantined rows${shown < result.rejected ? ` (first ${shown} of ${result.rejected})` : ''}:`)
     for (const row of result.quarantined) {
-      const key = [row.stockCode ?? '?', row.effectiveDate ?? '?'].join(' ')
+      const key = [row.stockCode ?? '?', row.baseDate ?? '?'].join(' ')
       lines.push(`    line ${row.line ?? '?'} ${key}: ${row.reasons.join('; ')}`)
     }
   }

@@ -5,12 +5,12 @@ import { compactDate, decimal, stockCode, text } from '../fields/parsers.ts'
 
 /** What one `/api/stock/etf/port` row holds, under canonical names. */
 export interface EtfPortFields {
-  trade_date: string
+  base_date: string
   etf_code: string
   /** `port_code` as sent: a stock code, an ISIN or another identifier (cash). */
   component_code: string
   component_name: string
-  shares_per_cu: string
+  shares: string
   valuation_amount: string
 }
 
@@ -24,7 +24,7 @@ export interface EtfPortFields {
 export const ETF_PORT_FIELDS: FieldTable<EtfPortFields> = {
   endpoint: INFOMAX_ENDPOINTS.etfPort,
   fields: [
-    { vendor: 'date', canonical: 'trade_date', unit: 'YYYYMMDD', parse: compactDate },
+    { vendor: 'date', canonical: 'base_date', unit: 'YYYYMMDD', parse: compactDate },
     { vendor: 'code', canonical: 'etf_code', unit: 'code', parse: stockCode },
     { vendor: 'kr_name', canonical: null, unit: 'text', parse: null },
     { vendor: 'constituents', canonical: null, unit: 'count?', parse: null, optional: true },
@@ -32,7 +32,7 @@ export const ETF_PORT_FIELDS: FieldTable<EtfPortFields> = {
     { vendor: 'port_code', canonical: 'component_code', unit: 'code or ISIN', parse: text },
     { vendor: 'port_name', canonical: 'component_name', unit: 'text', parse: text },
     { vendor: 'port_value', canonical: 'valuation_amount', unit: '원', parse: decimal },
-    { vendor: 'port_volume', canonical: 'shares_per_cu', unit: '주 per CU', parse: decimal },
+    { vendor: 'port_volume', canonical: 'shares', unit: '주 per CU', parse: decimal },
   ],
 }
 
@@ -50,16 +50,16 @@ export function etfPortfolioRecord(row: unknown, position: number, watch: FieldW
   const componentIsin = component !== null && ISIN.test(component) ? component : null
   const values: EtfPortfolioValues = {
     etf_code: v.etf_code,
-    trade_date: v.trade_date,
+    base_date: v.base_date,
     component_code: componentIsin ? (KOREAN_SHARE_ISIN.exec(componentIsin)?.[1] ?? componentIsin) : component,
     component_isin: componentIsin,
     component_name: v.component_name,
     component_market: null,
     security_group: null,
-    shares_per_cu: v.shares_per_cu,
+    shares: v.shares,
     valuation_amount: v.valuation_amount,
     component_amount: null,
-    weight_pct: null,
+    weight: null,
   }
   return { values, raw, parseErrors }
 }

@@ -26,7 +26,7 @@ export const DEFAULT_FLOATING_SHARES_SOURCE: FloatingSharesSource = {
 }
 
 export interface FloatingSharesFields {
-  effective_date: string
+  base_date: string
   stock_code: string
   total_shares: number
   floating_shares: number
@@ -39,7 +39,7 @@ export function floatingSharesFields(source: FloatingSharesSource): FieldTable<F
   return {
     endpoint: source.endpoint,
     fields: [
-      { vendor: 'date', canonical: 'effective_date', unit: 'YYYYMMDD', parse: compactDate },
+      { vendor: 'date', canonical: 'base_date', unit: 'YYYYMMDD', parse: compactDate },
       { vendor: 'code', canonical: 'stock_code', unit: 'code', parse: stockCode },
       { vendor: source.totalField, canonical: 'total_shares', unit: '주', parse: integer },
       { vendor: source.field, canonical: 'floating_shares', unit: '주', parse: integer },
@@ -53,7 +53,7 @@ export function floatingSharesRecord(table: FieldTable<FloatingSharesFields>, ro
   const { values: v, raw, parseErrors } = readRow(table, row, position, watch)
   const values: FloatingSharesValues = {
     stock_code: v.stock_code,
-    effective_date: v.effective_date,
+    base_date: v.base_date,
     total_shares: v.total_shares,
     floating_shares: v.floating_shares,
     floating_ratio: percentOf(v.floating_shares, v.total_shares),

@@ -8,37 +8,37 @@ import { productOf } from './arithmetic.ts'
 export interface StockHistFields {
   time: string
   stock_code: string
-  open: string
-  high: string
-  low: string
-  close: string
+  open_price: string
+  high_price: string
+  low_price: string
+  close_price: string
   volume: number
   trading_value: number
   change: string
   change_rate: string
-  listed_shares: number
+  shares_outstanding: number
 }
 
 /**
  * `/api/stock/hist` (daily history, per stock and day) → ohlcv_daily and market_cap_daily.
- * Market cap is not sent: it is close × listed_shares.
+ * Market cap is not sent: it is close_price × shares_outstanding.
  */
 export const STOCK_HIST_FIELDS: FieldTable<StockHistFields> = {
   endpoint: INFOMAX_ENDPOINTS.stockHist,
   fields: [
     { vendor: 'date', canonical: 'time', unit: 'YYYYMMDD', parse: compactDate },
     { vendor: 'code', canonical: 'stock_code', unit: 'code', parse: stockCode },
-    { vendor: 'open_price', canonical: 'open', unit: '원', parse: decimal },
-    { vendor: 'high_price', canonical: 'high', unit: '원', parse: decimal },
-    { vendor: 'low_price', canonical: 'low', unit: '원', parse: decimal },
-    { vendor: 'close_price', canonical: 'close', unit: '원', parse: decimal },
+    { vendor: 'open_price', canonical: 'open_price', unit: '원', parse: decimal },
+    { vendor: 'high_price', canonical: 'high_price', unit: '원', parse: decimal },
+    { vendor: 'low_price', canonical: 'low_price', unit: '원', parse: decimal },
+    { vendor: 'close_price', canonical: 'close_price', unit: '원', parse: decimal },
     { vendor: 'trading_volume', canonical: 'volume', unit: '주', parse: integer },
     { vendor: 'trading_value', canonical: 'trading_value', unit: '원', parse: integer },
     // 기준가: the previous close (or the adjusted base after a corporate action); not stored.
     { vendor: 'base_price', canonical: null, unit: '원', parse: null },
     { vendor: 'change', canonical: 'change', unit: '원', parse: decimal },
     { vendor: 'change_rate', canonical: 'change_rate', unit: '%', parse: decimal },
-    { vendor: 'listed_shares', canonical: 'listed_shares', unit: '주', parse: integer },
+    { vendor: 'listed_shares', canonical: 'shares_outstanding', unit: '주', parse: integer },
   ],
 }
 
@@ -56,33 +56,33 @@ export function stockHistRecords(row: unknown, position: number, watch: FieldWat
   const ohlcv: OhlcvDailyValues = {
     stock_code: v.stock_code,
     time: v.time,
-    open: v.open,
-    high: v.high,
-    low: v.low,
-    close: v.close,
+    open_price: v.open_price,
+    high_price: v.high_price,
+    low_price: v.low_price,
+    close_price: v.close_price,
     volume: v.volume,
     trading_value: v.trading_value,
     change: v.change,
     change_rate: v.change_rate,
   }
   // Like KRX, a day without trades comes with open/high/low 0; 0 is not a price.
-  if (ohlcv.volume === 0 && [ohlcv.open, ohlcv.high, ohlcv.low].every((price) => price !== null && Number(price) === 0)) {
-    ohlcv.open = ohlcv.high = ohlcv.low = null
+  if (ohlcv.volume === 0 && [ohlcv.open_price, ohlcv.high_price, ohlcv.low_price].every((price) => price !== null && Number(price) === 0)) {
+    ohlcv.open_price = ohlcv.high_price = ohlcv.low_price = null
   }
 
-  const marketCap = productOf(v.close, v.listed_shares)
+  const marketCap = productOf(v.close_price, v.shares_outstanding)
   const marketCapValues: MarketCapDailyValues = {
     stock_code: v.stock_code,
     time: v.time,
-    close: v.close,
+    close_price: v.close_price,
     market_cap: marketCap.ok ? marketCap.value : null,
-    listed_shares: v.listed_shares,
+    shares_outstanding: v.shares_outstanding,
   }
-  const marketCapErrors = errorsFor('stock_code', 'time', 'close', 'listed_shares')
-  if (!marketCap.ok) marketCapErrors.push(`market_cap: close ${v.close} × listed_shares ${v.listed_shares} ${marketCap.problem}`)
+  const marketCapErrors = errorsFor('stock_code', 'time', 'close_price', 'shares_outstanding')
+  if (!marketCap.ok) marketCapErrors.push(`market_cap: close_price ${v.close_price} × shares_outstanding ${v.shares_outstanding} ${marketCap.problem}`)
 
   return {
-    ohlcv: { values: ohlcv, raw, parseErrors: errorsFor('stock_code', 'time', 'open', 'high', 'low', 'close', 'volume', 'trading_value', 'change', 'change_rate') },
+    ohlcv: { values: ohlcv, raw, parseErrors: errorsFor('stock_code', 'time', 'open_price', 'high_price', 'low_price', 'close_price', 'volume', 'trading_value', 'change', 'change_rate') },
     marketCap: { values: marketCapValues, raw, parseErrors: marketCapErrors },
   }
 }

@@ -52,10 +52,10 @@ export function stockInvestorRecord(row: unknown, position: number, watch: Field
     time: v.time,
     sell_volume: v.sell_volume,
     buy_volume: v.buy_volume,
-    net_volume: difference(v.buy_volume, v.sell_volume),
+    net_buy_volume: difference(v.buy_volume, v.sell_volume),
     sell_value: v.sell_value,
     buy_value: v.buy_value,
-    net_value: difference(v.buy_value, v.sell_value),
+    net_buy_value: difference(v.buy_value, v.sell_value),
   }
   return { kind: 'record', record: { values, raw, parseErrors } }
 }

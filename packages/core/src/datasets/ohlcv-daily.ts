@@ -1,6 +1,7 @@
 import { STOCK_CODE_FORMAT, type DatasetDefinition, type ValuesOf } from './definition.ts'
 
-const PRICE = { kind: 'decimal', production: 'numeric(16, 2)', unit: 'won', onTickGrid: true } as const
+// Whole won in production; staged as decimals, so a fractional price is rejected, never rounded.
+const PRICE = { kind: 'decimal', production: 'bigint', unit: 'won', onTickGrid: true } as const
 
 export const ohlcvDaily = {
   name: 'ohlcv_daily',
@@ -11,21 +12,21 @@ export const ohlcvDaily = {
   columns: {
     stock_code: { kind: 'text', production: 'varchar(6)', format: STOCK_CODE_FORMAT },
     time: { kind: 'date', production: 'date', description: 'The trade date (a KST calendar day)' },
-    open: { ...PRICE, nullable: true, description: 'null with volume 0: no trade that day (KRX sends 0 for open/high/low)' },
-    high: { ...PRICE, nullable: true },
-    low: { ...PRICE, nullable: true },
-    close: PRICE,
+    open_price: { ...PRICE, nullable: true, description: 'null with volume 0: no trade that day (KRX sends 0 for open/high/low)' },
+    high_price: { ...PRICE, nullable: true },
+    low_price: { ...PRICE, nullable: true },
+    close_price: PRICE,
     volume: { kind: 'integer', production: 'bigint', unit: 'shares' },
     trading_value: { kind: 'integer', production: 'bigint', nullable: true, unit: 'won', description: 'null only when the delivering source does not report it (Naver)' },
-    change: { kind: 'decimal', production: 'numeric(16, 2)', nullable: true, unit: 'won' },
+    change: { kind: 'decimal', production: 'bigint', nullable: true, unit: 'won' },
     change_rate: { kind: 'decimal', production: 'numeric(9, 2)', nullable: true, unit: 'percent' },
   },
   key: ['stock_code', 'time'],
   keyDateColumn: 'time',
   batchDateColumn: 'time',
-  required: ['stock_code', 'time', 'close', 'volume', 'trading_value'],
+  required: ['stock_code', 'time', 'close_price', 'volume', 'trading_value'],
   notReportedBySource: { naver: ['trading_value'] },
-  valueColumns: ['open', 'high', 'low', 'close', 'volume', 'trading_value'],
+  valueColumns: ['open_price', 'high_price', 'low_price', 'close_price', 'volume', 'trading_value'],
   auditColumns: ['source', 'batch_id', 'created_at', 'updated_at'],
   // ~2,700 stocks x ~250 days a year: year-long chunks give every stock enough rows per chunk for columnar compression.
   hypertable: { chunkInterval: '365 days', compressAfter: '180 days', segmentBy: 'stock_code', orderBy: 'time desc' },
@@ -54,7 +55,7 @@ export const ohlcvDaily = {
     'cross_source_agreement',
     'completeness',
   ],
-  crossSourceAgreement: { column: 'close', relativeTolerance: 0 },
+  crossSourceAgreement: { column: 'close_price', relativeTolerance: 0 },
 } as const satisfies DatasetDefinition
 
 export type OhlcvDailyValues = ValuesOf<typeof ohlcvDaily>

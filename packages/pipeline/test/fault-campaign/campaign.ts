@@ -19,8 +19,8 @@ import { loadRecordedDay, type RecordedDay } from './recorded-day.ts'
 export const CAMPAIGN_DATASETS = ['ohlcv_daily', 'market_cap_daily'] as const
 export type CampaignDataset = (typeof CAMPAIGN_DATASETS)[number]
 const VALUE_COLUMNS: Record<CampaignDataset, string[]> = {
-  ohlcv_daily: ['open', 'high', 'low', 'close', 'volume', 'trading_value', 'change', 'change_rate'],
-  market_cap_daily: ['close', 'market_cap', 'listed_shares'],
+  ohlcv_daily: ['open_price', 'high_price', 'low_price', 'close_price', 'volume', 'trading_value', 'change', 'change_rate'],
+  market_cap_daily: ['close_price', 'market_cap', 'shares_outstanding'],
 }
 
 export type Invariant = 'a:corrupt-row' | 'b:good-row-lost' | 'c:false-success' | 'log:status-mismatch' | 'run:threw'
@@ -241,7 +241,7 @@ function checkReferenceAgainstRecording(day: RecordedDay, reference: Record<Camp
   for (const row of day.rows) {
     const ohlcv = reference.ohlcv_daily.get(String(row.ISU_SRT_CD))
     const cap = reference.market_cap_daily.get(String(row.ISU_SRT_CD))
-    if (!ohlcv || !cap || Number(ohlcv.close) !== number(row.TDD_CLSPRC) || Number(ohlcv.volume) !== number(row.ACC_TRDVOL) || Number(cap.market_cap) !== number(row.MKTCAP)) {
+    if (!ohlcv || !cap || Number(ohlcv.close_price) !== number(row.TDD_CLSPRC) || Number(ohlcv.volume) !== number(row.ACC_TRDVOL) || Number(cap.market_cap) !== number(row.MKTCAP)) {
       throw new CampaignSetupError(`the honest load of ${String(row.ISU_SRT_CD)} does not match the recording: ${JSON.stringify({ ohlcv, cap, row })}`)
     }
   }

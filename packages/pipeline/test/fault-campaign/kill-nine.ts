@@ -19,7 +19,7 @@ import { krxCollectors, runBackfill } from '../../src/index.ts'
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 const STOCKS = 30
 const DATASET = 'ohlcv_daily'
-const VALUE_COLUMNS = ['open', 'high', 'low', 'close', 'volume', 'trading_value', 'change', 'change_rate']
+const VALUE_COLUMNS = ['open_price', 'high_price', 'low_price', 'close_price', 'volume', 'trading_value', 'change', 'change_rate']
 
 /** Where the child writes: environment for the CLI, and a way for this process to look afterwards. */
 export interface KillNineTarget {

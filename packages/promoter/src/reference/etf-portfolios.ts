@@ -16,9 +16,9 @@ export const promoteEtfPortfolios: ReferencePromoter = async (trx, batch) => {
   // (eight minutes for 900 ETFs).
   const removed = await sql`
     delete from etf_portfolios p
-    where (p.etf_code, p.trade_date) in (select distinct s.etf_code, s.trade_date from staging.etf_portfolios s where ${valid})
-      and (p.etf_code, p.trade_date, p.component_code) not in (
-        select s.etf_code, s.trade_date, s.component_code from staging.etf_portfolios s where ${valid})`.execute(trx)
+    where (p.etf_code, p.base_date) in (select distinct s.etf_code, s.base_date from staging.etf_portfolios s where ${valid})
+      and (p.etf_code, p.base_date, p.component_code) not in (
+        select s.etf_code, s.base_date, s.component_code from staging.etf_portfolios s where ${valid})`.execute(trx)
   const upserted = await upsertStatement('etf_portfolios', batch.batchId, batch.source).execute(trx)
   const lines = { removed: Number(removed.numAffectedRows ?? 0n), upserted: Number(upserted.numAffectedRows ?? 0n) }
   return { promoted: lines.removed + lines.upserted, details: { lines_upserted: lines.upserted, lines_removed: lines.removed } }

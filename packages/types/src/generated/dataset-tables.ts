@@ -10,14 +10,14 @@ export interface OhlcvDailyTable {
   /** The trade date (a KST calendar day). */
   time: DateColumn
   /** null with volume 0: no trade that day (KRX sends 0 for open/high/low). */
-  open: NullableNumeric
-  high: NullableNumeric
-  low: NullableNumeric
-  close: Numeric
+  open_price: number | null
+  high_price: number | null
+  low_price: number | null
+  close_price: number
   volume: number
   /** null only when the delivering source does not report it (Naver). */
   trading_value: number | null
-  change: NullableNumeric
+  change: number | null
   change_rate: NullableNumeric
   source: string
   batch_id: string | null
@@ -30,9 +30,9 @@ export interface MarketCapDailyTable {
   stock_code: string
   /** The trade date (a KST calendar day). */
   time: DateColumn
-  close: NullableNumeric
+  close_price: number | null
   market_cap: number
-  listed_shares: number
+  shares_outstanding: number
   source: string
   batch_id: string | null
   created_at: Timestamp
@@ -49,11 +49,11 @@ export interface InvestorTradingTable {
   sell_volume: number
   buy_volume: number
   /** buy_volume − sell_volume. */
-  net_volume: number
+  net_buy_volume: number
   sell_value: number
   buy_value: number
   /** buy_value − sell_value. */
-  net_value: number
+  net_buy_value: number
   source: string
   batch_id: string | null
   created_at: Timestamp
@@ -117,7 +117,7 @@ export interface IndexComponentsTable {
 /** Free-float shares of a stock from the date they took effect. */
 export interface FloatingSharesTable {
   stock_code: string
-  effective_date: DateColumn
+  base_date: DateColumn
   total_shares: number
   floating_shares: number
   /** Percent, 0 < ratio <= 100. */
@@ -130,7 +130,7 @@ export interface FloatingSharesTable {
 /** One line of an ETF's portfolio deposit file (PDF) per day: a stock, a futures leg, a bond or cash. */
 export interface EtfPortfoliosTable {
   etf_code: string
-  trade_date: DateColumn
+  base_date: DateColumn
   /** Not always a stock code: futures, bonds and cash lines have their own. */
   component_code: string
   component_isin: string | null
@@ -138,10 +138,10 @@ export interface EtfPortfoliosTable {
   component_market: string | null
   security_group: string | null
   /** Per creation unit; negative for inverse legs; null for cash lines. */
-  shares_per_cu: NullableNumeric
+  shares: NullableNumeric
   valuation_amount: NullableNumeric
   component_amount: NullableNumeric
-  weight_pct: NullableNumeric
+  weight: NullableNumeric
   source: string
   created_at: Timestamp
   updated_at: Timestamp

@@ -28,7 +28,7 @@ export const changeConsistencyRule: Rule = {
   async check(context) {
     const judged = await judgedBars(context)
     const required = SOURCES_SENDING_CHANGE.includes(context.target.source)
-    const expected = sql`(x.close - x.prev_close)`
+    const expected = sql`(x.close_price - x.prev_close)`
     const signed = (value: ReturnType<typeof sql>) => sql`case when ${value} > 0 then '+' else '' end || ${show(value)}`
     const found = await flagRows(context, {
       column: 'reject_reasons',
@@ -37,7 +37,7 @@ export const changeConsistencyRule: Rule = {
                case
                  when x.change is null and ${sql.lit(required)} then array[${`change_consistency: missing change (${context.target.source} always sends it)`}::text]
                  when x.change_off and x.exception is null then array[
-                   'change_consistency: change ' || ${signed(sql`x.change`)} || ' but close ' || ${show(sql`x.close`)}
+                   'change_consistency: change ' || ${signed(sql`x.change`)} || ' but close ' || ${show(sql`x.close_price`)}
                    || ' - previous close ' || ${show(sql`x.prev_close`)} || ' (' || ${showDate(sql`x.prev_time`)} || ') = ' || ${signed(expected)}
                    || case when sign(x.change) <> sign(${expected}) then ' (sign flipped or wrong)' else '' end
                  ]

@@ -18,19 +18,19 @@ export const changeRateConsistencyRule: Rule = {
   threshold: TOLERANCE,
   description: 'change_rate = change ÷ (close − change) × 100, within 0.01 percentage point',
   async check(context) {
-    const expected = sql`round(s.change / (s.close - s.change) * 100, 2)`
+    const expected = sql`round(s.change / (s.close_price - s.change) * 100, 2)`
     const found = await flagRows(context, {
       column: 'reject_reasons',
       checked: sql`
         select s.row_number,
                case when abs(s.change_rate - ${expected}) > ${TOLERANCE}::numeric then array[
                  'change_rate_consistency: change_rate ' || ${show(sql`s.change_rate`)} || '% but change ' || ${show(sql`s.change`)}
-                 || ' on a base of ' || ${show(sql`s.close - s.change`)} || ' is ' || ${show(expected)} || '%'
+                 || ' on a base of ' || ${show(sql`s.close_price - s.change`)} || ' is ' || ${show(expected)} || '%'
                ] else '{}'::text[] end as reasons,
                null::text as note
         from staging.ohlcv_daily s
         where s.batch_id = ${batchParam(context.target.batchId)}
-          and s.change_rate is not null and s.change is not null and s.close is not null and s.close - s.change > 0`,
+          and s.change_rate is not null and s.change is not null and s.close_price is not null and s.close_price - s.change > 0`,
     })
     return findingOf(found, {
       clean: `all ${rowsText(found.checkedCount)} with a change and a rate agree`,

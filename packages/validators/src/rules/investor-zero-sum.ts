@@ -29,14 +29,14 @@ export const investorZeroSumRule: Rule = {
       checked: sql`
         select z.row_number,
                case when abs(z.volume_sum) > ${MAX_NET_SUM} or abs(z.value_sum) > ${MAX_NET_SUM} + ${valueSlackPerGroup} * z.groups then array[
-                 'investor_zero_sum: over ' || z.groups || ' groups net_volume sums to ' || ${show(sql`z.volume_sum`)}
-                 || ' and net_value to ' || ${show(sql`z.value_sum`)} || ${valueSlackPerGroup === 0 ? ' (both must be 0)' : ` (volume must be 0, value within ${valueSlackPerGroup} won per group of ${target.source}'s rounding)`}
+                 'investor_zero_sum: over ' || z.groups || ' groups net_buy_volume sums to ' || ${show(sql`z.volume_sum`)}
+                 || ' and net_buy_value to ' || ${show(sql`z.value_sum`)} || ${valueSlackPerGroup === 0 ? ' (both must be 0)' : ` (volume must be 0, value within ${valueSlackPerGroup} won per group of ${target.source}'s rounding)`}
                ] else '{}'::text[] end as reasons,
                null::text as note
         from (
           select s.row_number,
-                 sum(s.net_volume) over stock as volume_sum,
-                 sum(s.net_value) over stock as value_sum,
+                 sum(s.net_buy_volume) over stock as volume_sum,
+                 sum(s.net_buy_value) over stock as value_sum,
                  count(*) over stock as groups
           from staging.investor_trading s
           where s.batch_id = ${batchParam(target.batchId)} and ${notRejected('s')}

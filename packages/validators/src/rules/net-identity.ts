@@ -11,15 +11,15 @@ export const netIdentityRule: Rule = {
   name: 'net_identity',
   severity: 'reject',
   threshold: null,
-  description: 'net_volume = buy_volume − sell_volume, net_value = buy_value − sell_value, gross volumes and values >= 0',
+  description: 'net_buy_volume = buy_volume − sell_volume, net_buy_value = buy_value − sell_value, gross volumes and values >= 0',
   async check(context) {
     const { target } = context
     const netCase = (kind: 'volume' | 'value') => {
-      const [net, buy, sell] = [`net_${kind}`, `buy_${kind}`, `sell_${kind}`].map((c) => sql.ref(`s.${c}`))
+      const [net, buy, sell] = [`net_buy_${kind}`, `buy_${kind}`, `sell_${kind}`].map((c) => sql.ref(`s.${c}`))
       const tolerance = kind === 'value' ? netValueTolerance(target.source) : 0
       return [
         sql`abs(${net} - (${buy} - ${sell})) > ${tolerance}`,
-        sql`${sql.lit(`net_identity: net_${kind} `)} || ${show(net!)} || ${sql.lit(` != buy_${kind} `)} || ${show(buy!)}
+        sql`${sql.lit(`net_identity: net_buy_${kind} `)} || ${show(net!)} || ${sql.lit(` != buy_${kind} `)} || ${show(buy!)}
             || ${sql.lit(` - sell_${kind} `)} || ${show(sell!)} || ' (= ' || ${show(sql`${buy} - ${sell}`)} || ')'`,
       ] as const
     }

@@ -19,31 +19,31 @@ export const ohlcConsistencyRule: Rule = {
   description: 'volume, trading_value >= 0, close > 0; volume 0 exactly when trading_value 0; traded bars: 0 < low <= open, close <= high; no-trade bars: no open/high/low',
   async check(context) {
     const { spec, target } = context
-    const missingPrices = sql`concat_ws('/', case when s.open is null then 'open' end,
-      case when s.high is null then 'high' end, case when s.low is null then 'low' end)`
-    const presentPrices = sql`concat_ws(', ', 'open ' || ${show(sql`s.open`)}, 'high ' || ${show(sql`s.high`)}, 'low ' || ${show(sql`s.low`)})`
+    const missingPrices = sql`concat_ws('/', case when s.open_price is null then 'open' end,
+      case when s.high_price is null then 'high' end, case when s.low_price is null then 'low' end)`
+    const presentPrices = sql`concat_ws(', ', 'open ' || ${show(sql`s.open_price`)}, 'high ' || ${show(sql`s.high_price`)}, 'low ' || ${show(sql`s.low_price`)})`
     const reasons = reasonsWhen([
       [sql`s.volume < 0`, sql`${p('volume ')} || ${show(sql`s.volume`)} || ' < 0'`],
       [sql`s.trading_value < 0`, sql`${p('trading_value ')} || ${show(sql`s.trading_value`)} || ' < 0'`],
-      [sql`s.close <= 0`, sql`${p('close ')} || ${show(sql`s.close`)} || ' <= 0'`],
+      [sql`s.close_price <= 0`, sql`${p('close ')} || ${show(sql`s.close_price`)} || ' <= 0'`],
       [
-        sql`s.volume > 0 and num_nulls(s.open, s.high, s.low) > 0`,
+        sql`s.volume > 0 and num_nulls(s.open_price, s.high_price, s.low_price) > 0`,
         sql`${p('traded bar (volume ')} || ${show(sql`s.volume`)} || ') has no ' || ${missingPrices}`,
       ],
       [
-        sql`s.volume = 0 and num_nonnulls(s.open, s.high, s.low) > 0`,
+        sql`s.volume = 0 and num_nonnulls(s.open_price, s.high_price, s.low_price) > 0`,
         sql`${p('no-trade bar (volume 0) has ')} || ${presentPrices}`,
       ],
       // Trades have a value and a value has trades (Naver sends no value: null is not compared).
       [sql`s.volume = 0 and s.trading_value > 0`, sql`${p('volume 0 with trading_value ')} || ${show(sql`s.trading_value`)}`],
       [sql`s.volume > 0 and s.trading_value = 0`, sql`${p('volume ')} || ${show(sql`s.volume`)} || ' with trading_value 0'`],
       // Once high < low, open and close cannot fit between them: name that contradiction alone.
-      [sql`s.high < s.low`, sql`${p('high ')} || ${show(sql`s.high`)} || ' < low ' || ${show(sql`s.low`)}`],
-      [sql`s.low <= 0`, sql`${p('low ')} || ${show(sql`s.low`)} || ' <= 0'`],
-      [sql`s.low <= s.high and s.open < s.low`, sql`${p('open ')} || ${show(sql`s.open`)} || ' < low ' || ${show(sql`s.low`)}`],
-      [sql`s.low <= s.high and s.open > s.high`, sql`${p('open ')} || ${show(sql`s.open`)} || ' > high ' || ${show(sql`s.high`)}`],
-      [sql`s.low <= s.high and s.close < s.low`, sql`${p('close ')} || ${show(sql`s.close`)} || ' < low ' || ${show(sql`s.low`)}`],
-      [sql`s.low <= s.high and s.close > s.high`, sql`${p('close ')} || ${show(sql`s.close`)} || ' > high ' || ${show(sql`s.high`)}`],
+      [sql`s.high_price < s.low_price`, sql`${p('high ')} || ${show(sql`s.high_price`)} || ' < low ' || ${show(sql`s.low_price`)}`],
+      [sql`s.low_price <= 0`, sql`${p('low ')} || ${show(sql`s.low_price`)} || ' <= 0'`],
+      [sql`s.low_price <= s.high_price and s.open_price < s.low_price`, sql`${p('open ')} || ${show(sql`s.open_price`)} || ' < low ' || ${show(sql`s.low_price`)}`],
+      [sql`s.low_price <= s.high_price and s.open_price > s.high_price`, sql`${p('open ')} || ${show(sql`s.open_price`)} || ' > high ' || ${show(sql`s.high_price`)}`],
+      [sql`s.low_price <= s.high_price and s.close_price < s.low_price`, sql`${p('close ')} || ${show(sql`s.close_price`)} || ' < low ' || ${show(sql`s.low_price`)}`],
+      [sql`s.low_price <= s.high_price and s.close_price > s.high_price`, sql`${p('close ')} || ${show(sql`s.close_price`)} || ' > high ' || ${show(sql`s.high_price`)}`],
     ])
     const found = await flagRows(context, {
       column: 'reject_reasons',

@@ -33,7 +33,7 @@ export const priceLimitRule: Rule = {
     // One reason per row: the close when it is beyond the band, else the first of high, low,
     // open that is (a high multiplied while the close stayed).
     const offPrice = (name: 'open' | 'high' | 'low' | 'close') => {
-      const price = col('x', name)
+      const price = col('x', `${name}_price`)
       return [
         sql`(${price} > x.upper + ${tick(price)} or ${price} < x.lower - ${tick(price)})`,
         sql`${sql.lit(`price_limit: ${name} `)} || ${show(price)} || ' is ' || case when ${price} > x.prev_close then '+' else '' end

@@ -18,13 +18,13 @@ export const tradingValueRangeRule: Rule = {
   description: 'trading_value within volume × [low, high] ± 1% (warn: block and after-hours trades fall outside)',
   async check(context) {
     const { spec, target } = context
-    const lowest = sql`s.volume * s.low`
-    const highest = sql`s.volume * s.high`
+    const lowest = sql`s.volume * s.low_price`
+    const highest = sql`s.volume * s.high_price`
     const reasons = reasonsWhen([
       [
         sql`s.trading_value < ${lowest} * (1 - ${TOLERANCE}::numeric) or s.trading_value > ${highest} * (1 + ${TOLERANCE}::numeric)`,
         sql`'trading_value_range: trading_value ' || ${show(sql`s.trading_value`)} || ' outside volume ' || ${show(sql`s.volume`)}
-            || ' x [low ' || ${show(sql`s.low`)} || ', high ' || ${show(sql`s.high`)} || '] = ['
+            || ' x [low ' || ${show(sql`s.low_price`)} || ', high ' || ${show(sql`s.high_price`)} || '] = ['
             || ${show(lowest)} || ', ' || ${show(highest)} || '] +/- 1%'`,
       ],
     ])
@@ -34,7 +34,7 @@ export const tradingValueRangeRule: Rule = {
         select s.row_number, ${reasons} as reasons, null::text as note
         from ${stagingTable(spec)} s
         where s.batch_id = ${batchParam(target.batchId)}
-          and s.volume > 0 and s.low > 0 and s.high >= s.low and s.trading_value is not null`,
+          and s.volume > 0 and s.low_price > 0 and s.high_price >= s.low_price and s.trading_value is not null`,
     })
     return findingOf(found, {
       clean: `all ${rowsText(found.checkedCount, 'traded bar')} have trading_value within volume x [low, high]`,

@@ -31,26 +31,26 @@ export const weightSumRule: Rule = {
   description: "per ETF holding only stocks and cash, the stock lines' weights sum to 100 ± 1; ETFs with derivatives legs or other components are skipped",
   async check(context) {
     const { target } = context
-    const etf = sql`e.etf_code || '@' || ${showDate(sql`e.trade_date`)}`
+    const etf = sql`e.etf_code || '@' || ${showDate(sql`e.base_date`)}`
     const found = await flagRows(context, {
       column: 'warnings',
-      sampleKey: sql<string>`t.etf_code || '@' || ${showDate(sql`t.trade_date`)}`,
+      sampleKey: sql<string>`t.etf_code || '@' || ${showDate(sql`t.base_date`)}`,
       checked: sql`
         with lines as (
-          select s.row_number, s.etf_code, s.trade_date, s.weight_pct, ${etfLineKind('s')} as kind
+          select s.row_number, s.etf_code, s.base_date, s.weight, ${etfLineKind('s')} as kind
           from staging.etf_portfolios s
-          where s.batch_id = ${batchParam(target.batchId)} and s.etf_code is not null and s.trade_date is not null and ${notRejected('s')}
+          where s.batch_id = ${batchParam(target.batchId)} and s.etf_code is not null and s.base_date is not null and ${notRejected('s')}
         ),
         tallied as (
-          select l.row_number, l.etf_code, l.trade_date, l.kind,
+          select l.row_number, l.etf_code, l.base_date, l.kind,
                  min(l.row_number) over etf as first_row,
                  count(*) filter (where l.kind = 'derivative') over etf as derivatives,
                  count(*) filter (where l.kind = 'other') over etf as others,
                  count(*) filter (where l.kind = 'stock') over etf as stocks,
-                 count(*) filter (where l.kind = 'stock' and l.weight_pct is null) over etf as unweighted,
-                 sum(l.weight_pct) filter (where l.kind = 'stock') over etf as stock_weight
+                 count(*) filter (where l.kind = 'stock' and l.weight is null) over etf as unweighted,
+                 sum(l.weight) filter (where l.kind = 'stock') over etf as stock_weight
           from lines l
-          window etf as (partition by l.etf_code, l.trade_date)
+          window etf as (partition by l.etf_code, l.base_date)
         ),
         judged as (
           select e.*, case when e.derivatives > 0 then 'derivatives'
