@@ -35,3 +35,4 @@ export {
   type InvestorTradingRequest,
 } from './collectors/investor-trading.ts'
 export { calendarBatch, collectMarketCalendar, type MarketCalendarOptions } from './collectors/market-calendar.ts'
+export { kisCollectors } from './collectors/registry.ts'

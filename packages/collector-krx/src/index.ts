@@ -42,3 +42,4 @@ export {
   type EtfPortfolioOptions,
   type ListedEtf,
 } from './collectors/etf-portfolios.ts'
+export { krxCollectors } from './collectors/registry.ts'

@@ -12,3 +12,4 @@ export {
   collectNaverInvestorNetForDate,
   type NaverInvestorNetHistory,
 } from './collectors/investor-net.ts'
+export { naverCollectors } from './collectors/registry.ts'

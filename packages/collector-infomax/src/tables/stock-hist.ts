@@ -20,7 +20,7 @@ export interface StockHistFields {
 }
 
 /**
- * `/api/stock/hist` (daily history, per stock and day) → ohlcv_daily and market_cap_daily.
+ * `/api/stock/hist` (daily history, per stock and day) → daily prices and market caps.
  * Market cap is not sent: it is close_price × shares_outstanding.
  */
 export const STOCK_HIST_FIELDS: FieldTable<StockHistFields> = {
