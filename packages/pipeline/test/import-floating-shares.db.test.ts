@@ -104,7 +104,7 @@ describe('importFloatingShares', () => {
     expect(landed.map((row) => row.stock_code)).toEqual(['035420', '035720'])
     expect(await logOf(result.runId)).toMatchObject({
       data_type: 'floating_shares', source: 'file', partition_key: `one-bad-line.csv@${sunday}`, collection_date: sunday, status: 'PARTIAL',
-      records_fetched: 3, records_valid: 2, records_rejected: 1, records_promoted: 2,
+      records_fetched: 3, records_count: 2, records_rejected: 1, records_promoted: 2,
     })
   })
 

@@ -8,7 +8,7 @@ describe('staging columns from the dataset definitions', () => {
 
   test('types follow the column kind: counts are staged as numeric, so a 65-bit value lands and is rejected alone', () => {
     expect(stagingColumnType('ohlcv_daily', 'volume')).toBe('numeric')
-    expect(stagingColumnType('ohlcv_daily', 'close')).toBe('numeric')
+    expect(stagingColumnType('ohlcv_daily', 'close_price')).toBe('numeric')
     expect(stagingColumnType('ohlcv_daily', 'time')).toBe('date')
     expect(stagingColumnType('market_calendar', 'is_trading_day')).toBe('boolean')
     expect(stagingColumnType('stocks', 'sector_name')).toBe('text')

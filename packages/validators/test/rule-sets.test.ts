@@ -25,7 +25,7 @@ describe('rule sets from the dataset definitions', () => {
     expect(stocks.choices).toEqual([{ column: 'market', values: ['KOSPI', 'KOSDAQ', 'KONEX'] }])
     expect(stocks.bounds).toEqual([{ column: 'listed_shares', atLeast: '0', says: 'is negative' }])
     expect(datasetSpec('etf_portfolios').nonBlankColumns).toEqual(['component_code', 'component_name'])
-    expect(datasetSpec('ohlcv_daily').tickGridColumns).toEqual(['open', 'high', 'low', 'close'])
+    expect(datasetSpec('ohlcv_daily').tickGridColumns).toEqual(['open_price', 'high_price', 'low_price', 'close_price'])
     expect(datasetSpec('investor_trading').entityColumns).toEqual(['stock_code', 'investor_type'])
   })
 })
