@@ -1,11 +1,14 @@
 import { sql, type Kysely } from 'kysely'
 
+// Tables up to this size are counted when their statistics say nothing (a few ms at most).
+const EXACT_COUNT_MAX_BYTES = 64 * 1024 * 1024
+
 export interface TableSize {
   /** As asked, e.g. `ohlcv_daily` or `staging.ohlcv_daily`. */
   table: string
   /** On disk with indexes and TOAST; a hypertable's chunks (compressed ones included); null when the table does not exist. */
   bytes: number | null
-  /** Rows by the statistics (planner estimate, or live-row counter before the first ANALYZE), not a count; null when unknown. */
+  /** Rows by the statistics (planner estimate, or live-row counter before the first ANALYZE), counted when those say nothing of a small table; null when unknown. */
   rowsEstimate: number | null
 }
 
@@ -37,8 +40,14 @@ export async function readTableSizes(db: Kysely<any>, tables: readonly string[])
                  (case when c.reltuples >= 0 then c.reltuples::bigint else coalesce(s.n_live_tup, -1) end)::text as rows
           from pg_class c left join pg_stat_all_tables s on s.relid = c.oid
           where c.oid = ${table}::regclass`.execute(db)
-    const estimate = Number(measured[0]?.rows ?? -1)
-    sizes.push({ table, bytes: Number(measured[0]?.bytes ?? 0), rowsEstimate: estimate >= 0 ? estimate : null })
+    const bytes = Number(measured[0]?.bytes ?? 0)
+    let estimate = Number(measured[0]?.rows ?? -1)
+    // No statistics yet (the embedded database never autovacuums) on a table small enough to count cheaply: count it.
+    if (estimate <= 0 && !found.hypertable && bytes <= EXACT_COUNT_MAX_BYTES) {
+      const { rows: counted } = await sql<{ rows: string }>`select count(*)::text as rows from ${sql.table(table)}`.execute(db)
+      estimate = Number(counted[0]?.rows ?? -1)
+    }
+    sizes.push({ table, bytes, rowsEstimate: estimate >= 0 ? estimate : null })
   }
   return sizes
 }
