@@ -72,7 +72,9 @@ async function takeBack(): Promise<void> {
 
 /** Spawns the doomed child and SIGKILLs it once `ready` says so; resolves when it is dead. */
 async function runAndKill(env: Record<string, string>, ready: (stdout: string) => boolean): Promise<{ stdout: string; pid: number }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', DOOMED], { cwd: REPO_ROOT, env: { ...childEnv, ...env } })
+  // Named sessions, so the test can wait for the server to end them (below).
+  const sessionName = `kmd-doomed-${process.pid}-${Date.now()}`
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', DOOMED], { cwd: REPO_ROOT, env: { ...childEnv, ...env, PGAPPNAME: sessionName } })
   let stdout = ''
   let stderr = ''
   child.stdout!.on('data', (chunk) => (stdout += chunk))
@@ -91,7 +93,24 @@ async function runAndKill(env: Record<string, string>, ready: (stdout: string) =
   }
   child.kill('SIGKILL')
   expect(await exited).toBe('SIGKILL')
+  await sessionsEnded(sessionName)
   return { stdout, pid: child.pid! }
+}
+
+/**
+ * A server ends a killed client's sessions when it reads their closed sockets, a moment after
+ * the kill on a loaded machine; until then the dead run's lease still looks held. The next
+ * process that looks comes after that moment, so the test waits for it too (no-op embedded).
+ */
+async function sessionsEnded(sessionName: string): Promise<void> {
+  if (dataDir) return
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = ${sessionName}`.execute(database.db)
+    if (rows[0]!.n === 0) return
+    if (Date.now() > deadline) throw new Error(`the killed child's ${rows[0]!.n} server session(s) were still open after 10 s`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
 }
 
 async function runningRows(): Promise<number> {
