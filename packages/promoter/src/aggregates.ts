@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { datasetDefinition, type DailyDataset, type Dataset } from '@kmd/core'
-import { aggregateDefinition, aggregateKey, aggregateSelect, bucketOf, type AggregateDefinition, type Capabilities } from '@kmd/db'
+import { acquirePipelineLock, aggregateDefinition, aggregateKey, aggregateSelect, bucketOf, type AggregateDefinition, type Capabilities } from '@kmd/db'
 
 /** Whether promoting the dataset has aggregates to keep current. */
 export function hasAggregates(dataset: Dataset): boolean {
@@ -46,6 +46,10 @@ export async function touchedDates(trx: Kysely<any>, dataset: DailyDataset, batc
  * migrations' own (`aggregateSelect`), over the touched buckets' rows only.
  */
 export async function maintainAggregateTables(trx: Kysely<any>, dataset: DailyDataset, batchId: string): Promise<string[]> {
+  // Two promotions of days in one week (a backfill's workers) would each recompute the week
+  // without the other's uncommitted day, and the later commit would win without it. One at a
+  // time, to the commit: each recomputation then sees every earlier promotion's rows.
+  await acquirePipelineLock(trx, `aggregates:${dataset}`, { purpose: `the aggregates of ${dataset}` })
   const maintained: string[] = []
   for (const { view } of datasetDefinition(dataset).aggregates) {
     await upsertTouchedBuckets(aggregateDefinition(false, view), batchId, dataset).execute(trx)

@@ -142,6 +142,33 @@ describe('promoteBatch', () => {
       return written
     }
 
+    /** Stages investor flows (stock, investor type, bought, sold) for a day as validated rows and promotes them. */
+    async function promoteFlows(day: string, flows: Array<[code: string, investorType: string, bought: number, sold: number]>) {
+      const runId = randomUUID()
+      const batchId = randomUUID()
+      await new RunLedger(testDb.current.database).start({ runId, dataset: 'investor_trading', source: 'krx', partitionKey: day, tradeDate: day, trigger: 'manual' })
+      await db().insertInto('staging.batches').values({ batch_id: batchId, run_id: runId, dataset: 'investor_trading', source: 'krx', partition_key: day, row_count: flows.length }).execute()
+      for (const [index, [code, investorType, bought, sold]] of flows.entries()) {
+        await sql`
+          insert into staging.investor_trading (batch_id, row_number, stock_code, investor_type, time, sell_volume, buy_volume, net_buy_volume, sell_value, buy_value, net_buy_value, validation_status)
+          values (${batchId}, ${index + 1}, ${code}, ${investorType}, ${day}, ${sold}, ${bought}, ${bought - sold}, ${sold * 100}, ${bought * 100}, ${(bought - sold) * 100}, 'valid')`.execute(db())
+      }
+      return promoteBatch(testDb.current.database, { runId, batchId, dataset: 'investor_trading', source: 'krx', tradeDate: day })
+    }
+
+    test('weekly investor flows follow promoted days and a corrected day, equal to their recomputation', async () => {
+      const { timescaledbInstalled: timescaledb } = await detectCapabilities(db())
+      for (const day of ['2024-05-06', '2024-05-08', '2024-05-13']) {
+        const report = await promoteFlows(day, [['091990', 'individual', 100, 40], ['091990', 'foreign', 40, 100], ['247540', 'individual', 10, 10]])
+        expect(report.refreshedAggregates).toEqual(['investor_trading_weekly'])
+      }
+      await promoteFlows('2024-05-06', [['091990', 'individual', 300, 40], ['091990', 'foreign', 40, 300], ['247540', 'individual', 10, 10]])
+      const week = await db().selectFrom('investor_trading_weekly').select(['investor_type', 'buy_volume', 'net_buy_volume']).where('stock_code', '=', '091990').where('bucket', '=', '2024-05-06').orderBy('investor_type').execute()
+      expect(week.map((row) => [row.investor_type, Number(row.buy_volume), Number(row.net_buy_volume)])).toEqual([['foreign', 80, -320], ['individual', 400, 320]])
+      const { investor_trading_weekly: flows } = await storedAndRecomputed(timescaledb)
+      expect(flows!.stored).toEqual(flows!.recomputed)
+    })
+
     test('after days and corrections of earlier days, every aggregate equals its recomputation from production, and untouched buckets are not rewritten', async () => {
       const { timescaledbInstalled: timescaledb } = await detectCapabilities(db())
       const promote = async (day: string, bars: Bar[]) => promoteBatch(testDb.current.database, await stageValidated(day, bars))
