@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
-import { detectCapabilities, type MarketDatabase } from '@kmd/db'
+import { aggregateDefinition, aggregateKey, aggregateSelect, detectCapabilities, type MarketDatabase } from '@kmd/db'
 
 const RUNS = 50
 const HISTORY_STOCKS = 50
@@ -16,7 +16,11 @@ async function seedHistory(database: MarketDatabase): Promise<void> {
   if (capabilities.timescaledbInstalled) {
     await sql`call refresh_continuous_aggregate('ohlcv_weekly', null, null)`.execute(database.db)
   } else {
-    await sql`refresh materialized view ohlcv_weekly`.execute(database.db)
+    // Plain PostgreSQL keeps the aggregate as a table the promoter maintains (0018); these rows
+    // bypassed promotion, so their buckets are added with the aggregate's own query.
+    const weekly = aggregateDefinition(false, 'ohlcv_weekly')
+    const seeded = sql`(select * from ohlcv_daily where stock_code like 'H%') as ohlcv_daily`
+    await sql`insert into ohlcv_weekly ${aggregateSelect(false, weekly, seeded)} on conflict (${aggregateKey(weekly)}) do nothing`.execute(database.db)
   }
   await sql`analyze ohlcv_daily`.execute(database.db)
 }

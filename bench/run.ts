@@ -8,17 +8,15 @@
  *   4. a backfill of BENCH_BACKFILL_YEARS (default 10) years of daily bars from the simulator.
  * Prints a table and writes bench/results.json.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
-import { openDatabase, migrateToLatest, type MarketDatabase } from '@kmd/db'
+import { migrateToLatest, type MarketDatabase } from '@kmd/db'
 import { startSimulator } from '@kmd/source-simulator'
 import { measureLoadVsCopy } from './load-vs-copy.ts'
 import { measureNightly, type NightlyResult } from './nightly.ts'
 import { measureQueries } from './queries.ts'
 import { backfillYears, describeBackfill, measureBackfill } from './backfill.ts'
+import { openBenchDatabase } from './bench-database.ts'
 
 const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/test'
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
@@ -92,33 +90,6 @@ function printTable(results: BackendResult[]): void {
   console.table(results.map((r) => ({ backend: r.backend, ...Object.fromEntries(Object.entries(r.queries).map(([k, v]) => [k, Number(v.medianMs.toFixed(2))])) })))
   console.log(`\nbackfill: ${results[0]?.backfill.years ?? '?'} year(s) of ohlcv_daily, whole synthetic market, pacing lifted`)
   console.table(results.map((r) => describeBackfill(r.backend, r.backfill)))
-}
-
-async function openBenchDatabase(backend: 'embedded' | 'server', serverUrl: string): Promise<{ database: MarketDatabase; dispose(): Promise<void> }> {
-  if (backend === 'embedded') {
-    const dir = await mkdtemp(join(tmpdir(), 'kmd-bench-'))
-    const database = await openDatabase({ databaseUrl: undefined, embeddedDataDir: dir, databasePoolSize: 1 })
-    return { database, dispose: async () => { await database.close(); await rm(dir, { recursive: true, force: true }) } }
-  }
-  const name = `kmd_bench_${process.pid}`
-  const admin = new pg.Client({ connectionString: serverUrl })
-  await admin.connect()
-  await admin.query(`drop database if exists ${name} with (force)`)
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const database = await openDatabase({ databaseUrl: url.toString(), embeddedDataDir: '', databasePoolSize: 4 })
-  return {
-    database,
-    dispose: async () => {
-      await database.close()
-      const cleanup = new pg.Client({ connectionString: serverUrl })
-      await cleanup.connect()
-      await cleanup.query(`drop database if exists ${name} with (force)`)
-      await cleanup.end()
-    },
-  }
 }
 
 await main()

@@ -24,59 +24,98 @@ export async function up(db: Kysely<any>, context: MigrationContext): Promise<vo
   await createAggregates(db, context, FIRST_NAMES)
 }
 
+/** One aggregate: the production table it reads, what it groups by besides the bucket, its bucket width, what it computes. */
+export interface AggregateDefinition {
+  view: (typeof AGGREGATE_VIEWS)[number]
+  table: 'ohlcv_daily' | 'investor_trading'
+  /** The columns grouped by besides the bucket; with `bucket`, the aggregate's unique key. */
+  groupBy: readonly string[]
+  width: '1 week' | '1 month'
+  /** The aggregate's other columns, in order, each with the expression over the bucket's rows. */
+  measures: ReadonlyArray<readonly [column: string, expression: RawBuilder<unknown>]>
+}
+
+/**
+ * The bucket of a row's `time` (a date): TimescaleDB's time_bucket, or date_trunc on plain
+ * PostgreSQL; weeks start on Monday in both forms.
+ */
+export function bucketOf(timescaledb: boolean, width: '1 week' | '1 month', column = 'time'): RawBuilder<unknown> {
+  return timescaledb ? sql`time_bucket(${sql.lit(width)}, ${sql.ref(column)})` : sql`date_trunc(${sql.lit(width === '1 week' ? 'week' : 'month')}, ${sql.ref(column)})::date`
+}
+
+/**
+ * The aggregates, over the columns named `names`. The plain-PostgreSQL form keeps
+ * TimescaleDB's first/last semantics: open is the first open of the bucket by time, close the
+ * last.
+ */
+export function aggregateDefinitions(timescaledb: boolean, names: AggregatedColumns): AggregateDefinition[] {
+  const ts = timescaledb
+  const first = (column: string) => sql.raw(ts ? `first(${column}, time)` : `(array_agg(${column} order by time))[1]`)
+  const last = (column: string) => sql.raw(ts ? `last(${column}, time)` : `(array_agg(${column} order by time desc))[1]`)
+  const sum = (column: string) => sql`sum(${sql.ref(column)})`
+  const ohlcv = (view: 'ohlcv_weekly' | 'ohlcv_monthly', width: '1 week' | '1 month'): AggregateDefinition => ({
+    view,
+    table: 'ohlcv_daily',
+    groupBy: ['stock_code'],
+    width,
+    measures: [
+      [names.open, first(names.open)],
+      [names.high, sql`max(${sql.ref(names.high)})`],
+      [names.low, sql`min(${sql.ref(names.low)})`],
+      [names.close, last(names.close)],
+      ['volume', sum('volume')],
+      ['trading_value', sum('trading_value')],
+      ['trading_days', sql`count(*)`],
+    ],
+  })
+  return [
+    ohlcv('ohlcv_weekly', '1 week'),
+    ohlcv('ohlcv_monthly', '1 month'),
+    {
+      view: 'investor_trading_weekly',
+      table: 'investor_trading',
+      groupBy: ['stock_code', 'investor_type'],
+      width: '1 week',
+      measures: (['sell_volume', 'buy_volume', names.netVolume, 'sell_value', 'buy_value', names.netValue] as const).map((column) => [column, sum(column)] as const),
+    },
+  ]
+}
+
+/**
+ * `select <group columns>, <bucket> as bucket, <measures> from <source> group by …`: the
+ * aggregate's rows over its whole table, or over `source`, a filtered subquery named like it.
+ */
+export function aggregateSelect(timescaledb: boolean, aggregate: AggregateDefinition, source: RawBuilder<unknown> = sql.table(aggregate.table)): RawBuilder<unknown> {
+  const groupBy = aggregate.groupBy.map((column) => sql.ref(column))
+  const bucket = bucketOf(timescaledb, aggregate.width)
+  return sql`
+    select ${sql.join(groupBy)}, ${bucket} as bucket,
+           ${sql.join(aggregate.measures.map(([column, expression]) => sql`${expression} as ${sql.id(column)}`))}
+    from ${source}
+    group by ${sql.join(groupBy)}, ${bucket}`
+}
+
+/** An aggregate's unique key: its group columns and the bucket. */
+export function aggregateKey(aggregate: AggregateDefinition): RawBuilder<unknown> {
+  return sql.join([...aggregate.groupBy, 'bucket'].map((column) => sql.ref(column)))
+}
+
 /**
  * Weekly and monthly OHLCV and weekly investor flows. With TimescaleDB they are continuous
  * aggregates with real-time aggregation (recent rows not yet materialised are still seen);
- * on plain PostgreSQL they are materialized views of the same names and columns, refreshed by
- * the promoter. Buckets are dates: weeks start on Monday in both forms.
+ * on plain PostgreSQL they are materialized views of the same names and columns (0018 turns
+ * them into tables the promoter maintains bucket by bucket).
  */
 export async function createAggregates(db: Kysely<any>, context: MigrationContext, names: AggregatedColumns): Promise<void> {
   const ts = context.timescaledb
-  const bucket = (width: '1 week' | '1 month'): RawBuilder<unknown> =>
-    ts
-      ? sql.raw(`time_bucket('${width}', time)`)
-      : sql.raw(`date_trunc('${width === '1 week' ? 'week' : 'month'}', time)::date`)
-  const first = (column: string) => sql.raw(ts ? `first(${column}, time)` : `(array_agg(${column} order by time))[1]`)
-  const last = (column: string) => sql.raw(ts ? `last(${column}, time)` : `(array_agg(${column} order by time desc))[1]`)
   const withClause = sql.raw(ts ? 'with (timescaledb.continuous, timescaledb.materialized_only = false)' : '')
   // A continuous aggregate fills itself (policy or refresh); a plain materialized view is
   // populated now, while the tables are empty, so reading it never fails as "not populated".
   const withData = sql.raw(ts ? 'with no data' : 'with data')
 
-  for (const [view, width] of [
-    ['ohlcv_weekly', '1 week'],
-    ['ohlcv_monthly', '1 month'],
-  ] as const) {
-    await sql`
-      create materialized view ${sql.table(view)} ${withClause} as
-      select stock_code,
-             ${bucket(width)} as bucket,
-             ${first(names.open)} as ${sql.id(names.open)},
-             max(${sql.id(names.high)}) as ${sql.id(names.high)},
-             min(${sql.id(names.low)}) as ${sql.id(names.low)},
-             ${last(names.close)} as ${sql.id(names.close)},
-             sum(volume) as volume,
-             sum(trading_value) as trading_value,
-             count(*) as trading_days
-      from ohlcv_daily
-      group by stock_code, ${bucket(width)}
-      ${withData}`.execute(db)
+  for (const aggregate of aggregateDefinitions(ts, names)) {
+    await sql`create materialized view ${sql.table(aggregate.view)} ${withClause} as ${aggregateSelect(ts, aggregate)} ${withData}`.execute(db)
   }
-
-  await sql`
-    create materialized view investor_trading_weekly ${withClause} as
-    select stock_code,
-           investor_type,
-           ${bucket('1 week')} as bucket,
-           sum(sell_volume) as sell_volume,
-           sum(buy_volume) as buy_volume,
-           sum(${sql.id(names.netVolume)}) as ${sql.id(names.netVolume)},
-           sum(sell_value) as sell_value,
-           sum(buy_value) as buy_value,
-           sum(${sql.id(names.netValue)}) as ${sql.id(names.netValue)}
-    from investor_trading
-    group by stock_code, investor_type, ${bucket('1 week')}
-    ${withData}`.execute(db)
 
   if (ts) {
     const policies: Array<[string, string]> = [
@@ -93,8 +132,8 @@ export async function createAggregates(db: Kysely<any>, context: MigrationContex
     }
   } else {
     // REFRESH ... CONCURRENTLY needs a unique index; readers then never see an empty view.
-    await sql`create unique index ohlcv_weekly_key on ohlcv_weekly (stock_code, bucket)`.execute(db)
-    await sql`create unique index ohlcv_monthly_key on ohlcv_monthly (stock_code, bucket)`.execute(db)
-    await sql`create unique index investor_trading_weekly_key on investor_trading_weekly (stock_code, investor_type, bucket)`.execute(db)
+    for (const aggregate of aggregateDefinitions(ts, names)) {
+      await sql`create unique index ${sql.id(`${aggregate.view}_key`)} on ${sql.table(aggregate.view)} (${aggregateKey(aggregate)})`.execute(db)
+    }
   }
 }

@@ -43,7 +43,8 @@ const WHOLE_WON: Record<string, readonly string[]> = {
   market_cap_daily: ['close_price'],
 }
 
-const SEED_NAMES: AggregatedColumns = {
+/** The column names the aggregates read and show since this migration. */
+export const SEED_NAMES: AggregatedColumns = {
   open: 'open_price',
   high: 'high_price',
   low: 'low_price',

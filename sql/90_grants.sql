@@ -38,9 +38,11 @@ begin
 end
 $$;
 
--- The pipeline refreshes the aggregates after each load, and only an owner may refresh a
--- materialized view (a continuous aggregate likewise): market_writer owns them. The migrations
--- run as the database owner, which keeps every other object.
+-- The pipeline keeps the aggregates current after each load. On TimescaleDB they are continuous
+-- aggregates, and only an owner may refresh one: market_writer owns them. On plain PostgreSQL
+-- they are tables since migration 0018, written by the promoter under the grants above (and
+-- read by market_reader like any table). The migrations run as the database owner, which
+-- keeps every other object.
 do $$
 declare
   aggregate text;

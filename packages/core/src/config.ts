@@ -132,7 +132,7 @@ export interface DatabaseSettings {
   idleInTransactionTimeoutMs: number
   /** Longest wait for another session's hold of a pipeline lock. */
   pipelineLockTimeoutMs: number
-  /** `auto`: TimescaleDB when the server can; `on`: insist on it; `off`: plain tables and materialized views. */
+  /** `auto`: TimescaleDB when the server can; `on`: insist on it; `off`: plain tables (aggregates included). */
   timescaledb: (typeof TIMESCALE_MODES)[number]
 }
 

@@ -17,7 +17,7 @@ export interface DatabaseTimeouts {
   idleInTransactionMs: number
 }
 
-/** `auto`: use TimescaleDB when the server can; `on`: insist on it; `off`: plain tables and materialized views. */
+/** `auto`: use TimescaleDB when the server can; `on`: insist on it; `off`: plain tables (aggregates included). */
 export type TimescaleMode = DatabaseSettings['timescaledb']
 
 export function databaseTimeouts(env: NodeJS.ProcessEnv = process.env): DatabaseTimeouts {

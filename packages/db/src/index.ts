@@ -1,4 +1,5 @@
 export * from './connection.ts'
+export * from './aggregates.ts'
 export * from './capabilities.ts'
 export { DataDirInUseError, dataDirLockFile } from './data-dir-lock.ts'
 export * from './environment.ts'

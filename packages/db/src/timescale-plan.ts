@@ -36,7 +36,7 @@ export function planTimescale(capabilities: Capabilities, mode: TimescaleMode, m
     refuse(
       `TimescaleDB is ${state} on ${server} but not preloaded: add timescaledb to shared_preload_libraries in postgresql.conf ` +
         `(shared_preload_libraries = 'timescaledb', keeping any libraries already listed) and restart PostgreSQL` +
-        (capabilities.timescaledbInstalled ? '.' : ', or set TIMESCALEDB=off to migrate to plain tables and materialized views.'),
+        (capabilities.timescaledbInstalled ? '.' : ', or set TIMESCALEDB=off to migrate to plain tables (aggregates included).'),
     )
 
   if (capabilities.timescaledbInstalled) {

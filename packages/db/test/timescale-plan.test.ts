@@ -25,7 +25,7 @@ describe('planTimescale', () => {
     expect(plan.error.message).toBe(
       "TimescaleDB is available on the server at 10.0.0.1:5432 but not preloaded: add timescaledb to shared_preload_libraries in postgresql.conf " +
         "(shared_preload_libraries = 'timescaledb', keeping any libraries already listed) and restart PostgreSQL, " +
-        'or set TIMESCALEDB=off to migrate to plain tables and materialized views.',
+        'or set TIMESCALEDB=off to migrate to plain tables (aggregates included).',
     )
     expect(planTimescale(offeredNotPreloaded, 'on', false).action).toBe('refuse')
   })

@@ -55,8 +55,9 @@ export class BackfillNotPossibleError extends Error {
  * slot (`runWithFallback`: primary, fallbacks, gap fills; each run logged with trigger
  * 'backfill' and the same partition claim as the scheduler's runs). Resumable: the plan skips what
  * the ledger says is loaded. Workers pull from one lazy plan, so the window slides (a slow
- * partition holds one worker, not a batch) and memory does not grow with the range. Aggregates
- * are refreshed once at the end. `deps.signal` stops taking partitions and aborts running ones.
+ * partition holds one worker, not a batch) and memory does not grow with the range. TimescaleDB's
+ * continuous aggregates are refreshed once at the end over the range; on plain PostgreSQL each
+ * promotion already recomputed the buckets it touched. `deps.signal` stops taking partitions and aborts running ones.
  */
 export async function runBackfill(deps: PipelineDeps, options: BackfillOptions): Promise<BackfillSummary> {
   const plan = planWith(options.plan ?? DEFAULT_SOURCE_PLAN, options.dataset, options.source)

@@ -62,7 +62,7 @@ export interface PipelineDeps {
   collectors: CollectorRegistry
   /** Share of a partition's expected keys below which the day is incomplete (gap fill, backfill re-runs it); default 0.99. */
   completenessThreshold?: number
-  /** Refresh aggregates after each promotion (backfills turn it off and refresh once). */
+  /** TimescaleDB: refresh the continuous aggregates after each promotion (backfills turn it off and refresh once). Plain PostgreSQL maintains its aggregate tables in every promotion regardless. */
   refreshAggregates?: boolean
   /**
    * Stops the job at the next stage boundary (SIGTERM): it ends ABORTED before promotion, or

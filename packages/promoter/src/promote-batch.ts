@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely'
 import { DAILY_DATASETS, DATASETS, type DailyDataset, type Dataset, type ReferenceDataset } from '@kmd/core'
 import { acquirePipelineLock, analyzeGrownTables, detectCapabilities, type Database, type MarketDatabase } from '@kmd/db'
-import { hasAggregates, refreshAggregates } from './aggregates.ts'
+import { hasAggregates, maintainAggregateTables, refreshAggregates, touchedDates, type TouchedDates } from './aggregates.ts'
 import { REFERENCE_PROMOTERS, type ReferencePromotion } from './reference/index.ts'
 import { RunLedger, type RunCounts } from './run-ledger/index.ts'
 import { upsertStatement } from './upserts.ts'
@@ -23,8 +23,9 @@ export interface PromotionReport {
   rejected: number
   /** What a reference promotion did, by name (`history_opened`, `intervals_closed`, …); empty for daily data. */
   details: Record<string, number>
+  /** The aggregates brought up to date over the buckets the batch wrote (none when it changed nothing). */
   refreshedAggregates: string[]
-  /** Milliseconds spent refreshing aggregates after the commit. */
+  /** Milliseconds spent on the aggregates: maintaining them in the transaction (plain PostgreSQL) or refreshing them after the commit (TimescaleDB). */
   refreshMs: number
 }
 
@@ -32,7 +33,11 @@ export interface PromotionOptions {
   /** Counts and timings measured before promotion, recorded in the same log row. */
   counts?: RunCounts
   stageTimings?: Record<string, number>
-  /** Backfills refresh once at the end instead of per partition. */
+  /**
+   * TimescaleDB: false leaves the continuous aggregates for the caller to refresh (a backfill
+   * refreshes its range once at the end). Plain PostgreSQL maintains its aggregate tables in
+   * every promotion whatever this says: they are tables nothing else refreshes.
+   */
   refreshAggregates?: boolean
   /** Why the batch delivered less than its partition should hold: the run ends PARTIAL, saying so. */
   incompleteReason?: string
@@ -42,11 +47,17 @@ export interface PromotionOptions {
  * In ONE transaction: write the batch's valid rows to production (the daily datasets by
  * upsert; the reference datasets each their own way, see reference/) and record the run's
  * outcome in the RunLedger (batch promoted; SUCCESS only when complete, PARTIAL when rows were
- * rejected or keys are missing). Either all of it is visible or none of it. Aggregates are refreshed after the commit.
+ * rejected or keys are missing). Either all of it is visible or none of it. The aggregates'
+ * buckets the batch wrote are recomputed in the same transaction on plain PostgreSQL, and
+ * refreshed after the commit on TimescaleDB (which refuses to refresh inside a transaction).
  */
 export async function promoteBatch(database: MarketDatabase, target: PromotionTarget, options: PromotionOptions = {}): Promise<PromotionReport> {
   if (!(DATASETS as readonly string[]).includes(target.dataset)) throw new Error(`cannot promote unknown dataset "${target.dataset}"`)
   const started = performance.now()
+  const keepsAggregates = isDaily(target.dataset) && hasAggregates(target.dataset)
+  const capabilities = keepsAggregates ? await detectCapabilities(database.db) : undefined
+  const timescaledb = capabilities?.timescaledbInstalled ?? false
+  let aggregateMs = 0
   const report = await database.db.transaction().execute(async (trx) => {
     const { rows: tally } = await sql<{ valid: number; rejected: number; pending: number }>`
       select count(*) filter (where validation_status = 'valid')::int as valid,
@@ -57,23 +68,30 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
     if (pending > 0) throw new Error(`batch ${target.batchId} has ${pending} rows not yet validated; refusing to promote`)
 
     const { promoted, details } = isDaily(target.dataset) ? await promoteDaily(trx, target, target.dataset) : await promoteReference(trx, target, target.dataset)
+    let touched: TouchedDates | undefined
+    let maintained: string[] = []
+    if (keepsAggregates && isDaily(target.dataset) && (!timescaledb || options.refreshAggregates !== false)) {
+      const aggregateStarted = performance.now()
+      touched = await touchedDates(trx, target.dataset, target.batchId)
+      if (touched && !timescaledb) maintained = await maintainAggregateTables(trx, target.dataset, target.batchId)
+      aggregateMs += performance.now() - aggregateStarted
+    }
     const status = await new RunLedger(database).run(target.runId).finish(trx, {
       batchId: target.batchId,
       incompleteReason: options.incompleteReason,
       counts: { ...options.counts, valid, rejected, promoted },
       stageTimings: { ...options.stageTimings, promote: Math.round(performance.now() - started) },
     })
-    return { status, promoted, valid, rejected, details }
+    return { status, promoted, valid, rejected, details, touched, maintained }
   })
   // The next batch's rules look this one's rows up in production; a server's autovacuum keeps
   // its statistics, the embedded database has none.
   if (isDaily(target.dataset) && database.backend === 'embedded') await analyzeGrownTables(database.db, target.dataset)
+  const { touched, maintained, ...outcome } = report
   const refreshStarted = performance.now()
-  const refreshed =
-    options.refreshAggregates === false || !hasAggregates(target.dataset)
-      ? []
-      : await refreshAggregates(database.db, await detectCapabilities(database.db), target.dataset, { from: target.tradeDate, to: target.tradeDate })
-  return { ...report, refreshedAggregates: refreshed, refreshMs: Math.round(performance.now() - refreshStarted) }
+  const refreshed = capabilities && timescaledb && touched ? await refreshAggregates(database.db, capabilities, target.dataset, touched) : maintained
+  aggregateMs += performance.now() - refreshStarted
+  return { ...outcome, refreshedAggregates: refreshed, refreshMs: Math.round(aggregateMs) }
 }
 
 const isDaily = (dataset: Dataset): dataset is DailyDataset => (DAILY_DATASETS as readonly string[]).includes(dataset)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
-import { detectCapabilities } from '@kmd/db'
+import { aggregateDefinition, aggregateSelect, detectCapabilities } from '@kmd/db'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { promoteBatch, RunLedger } from '../src/index.ts'
 
@@ -13,6 +13,8 @@ interface Bar {
   close: number
   status?: 'valid' | 'rejected'
   high?: number
+  open?: number
+  low?: number
 }
 
 /** Stages bars as validated rows and opens a RUNNING log row, as the pipeline would. */
@@ -26,7 +28,7 @@ async function stageValidated(tradeDate: string, bars: Bar[]) {
     rowNumber += 1
     await sql`
       insert into staging.ohlcv_daily (batch_id, row_number, stock_code, time, open_price, high_price, low_price, close_price, volume, trading_value, validation_status, reject_reasons)
-      values (${batchId}, ${rowNumber}, ${bar.code}, ${tradeDate}, ${bar.close}, ${bar.high ?? bar.close + 10}, ${bar.close - 10}, ${bar.close}, 100, ${bar.close * 100},
+      values (${batchId}, ${rowNumber}, ${bar.code}, ${tradeDate}, ${bar.open ?? bar.close}, ${bar.high ?? bar.close + 10}, ${bar.low ?? bar.close - 10}, ${bar.close}, 100, ${bar.close * 100},
               ${bar.status ?? 'valid'}, ${bar.status === 'rejected' ? sql`array['ohlc_consistency: test']` : null})`.execute(db())
   }
   return { runId, batchId, dataset: 'ohlcv_daily' as const, source: 'krx', tradeDate }
@@ -106,5 +108,92 @@ describe('promoteBatch', () => {
     } finally {
       if (capabilities.timescaledbInstalled) await sql`alter materialized view ohlcv_weekly set (timescaledb.materialized_only = false)`.execute(db())
     }
+  })
+
+  describe('aggregates', () => {
+    const VIEWS = ['ohlcv_weekly', 'ohlcv_monthly', 'investor_trading_weekly']
+    const ordered = (rows: Array<Record<string, unknown>>) =>
+      rows.map((row) => JSON.stringify(row, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value))).sort()
+
+    /** Every aggregate as stored (TimescaleDB: materialised buckets only) and as recomputed from production with its own query. */
+    async function storedAndRecomputed(timescaledb: boolean) {
+      const pairs: Record<string, { stored: string[]; recomputed: string[] }> = {}
+      for (const view of VIEWS) {
+        if (timescaledb) await sql`alter materialized view ${sql.table(view)} set (timescaledb.materialized_only = true)`.execute(db())
+        try {
+          const stored = await sql<Record<string, unknown>>`select * from ${sql.table(view)}`.execute(db())
+          const recomputed = await sql<Record<string, unknown>>`${aggregateSelect(timescaledb, aggregateDefinition(timescaledb, view))}`.execute(db())
+          pairs[view] = { stored: ordered(stored.rows), recomputed: ordered(recomputed.rows) }
+        } finally {
+          if (timescaledb) await sql`alter materialized view ${sql.table(view)} set (timescaledb.materialized_only = false)`.execute(db())
+        }
+      }
+      return pairs
+    }
+
+    /** Plain PostgreSQL: the transaction that last wrote each aggregate row, by view and key. */
+    async function writers(): Promise<Record<string, string>> {
+      const written: Record<string, string> = {}
+      for (const view of ['ohlcv_weekly', 'ohlcv_monthly']) {
+        const { rows } = await sql<{ stock_code: string; bucket: string; xmin: string }>`
+          select stock_code, bucket::text as bucket, xmin::text as xmin from ${sql.table(view)} where stock_code in ('091990', '247540')`.execute(db())
+        for (const row of rows) written[`${view} ${row.stock_code}@${row.bucket}`] = row.xmin
+      }
+      return written
+    }
+
+    /** Stages investor flows (stock, investor type, bought, sold) for a day as validated rows and promotes them. */
+    async function promoteFlows(day: string, flows: Array<[code: string, investorType: string, bought: number, sold: number]>) {
+      const runId = randomUUID()
+      const batchId = randomUUID()
+      await new RunLedger(testDb.current.database).start({ runId, dataset: 'investor_trading', source: 'krx', partitionKey: day, tradeDate: day, trigger: 'manual' })
+      await db().insertInto('staging.batches').values({ batch_id: batchId, run_id: runId, dataset: 'investor_trading', source: 'krx', partition_key: day, row_count: flows.length }).execute()
+      for (const [index, [code, investorType, bought, sold]] of flows.entries()) {
+        await sql`
+          insert into staging.investor_trading (batch_id, row_number, stock_code, investor_type, time, sell_volume, buy_volume, net_buy_volume, sell_value, buy_value, net_buy_value, validation_status)
+          values (${batchId}, ${index + 1}, ${code}, ${investorType}, ${day}, ${sold}, ${bought}, ${bought - sold}, ${sold * 100}, ${bought * 100}, ${(bought - sold) * 100}, 'valid')`.execute(db())
+      }
+      return promoteBatch(testDb.current.database, { runId, batchId, dataset: 'investor_trading', source: 'krx', tradeDate: day })
+    }
+
+    test('weekly investor flows follow promoted days and a corrected day, equal to their recomputation', async () => {
+      const { timescaledbInstalled: timescaledb } = await detectCapabilities(db())
+      for (const day of ['2024-05-06', '2024-05-08', '2024-05-13']) {
+        const report = await promoteFlows(day, [['091990', 'individual', 100, 40], ['091990', 'foreign', 40, 100], ['247540', 'individual', 10, 10]])
+        expect(report.refreshedAggregates).toEqual(['investor_trading_weekly'])
+      }
+      await promoteFlows('2024-05-06', [['091990', 'individual', 300, 40], ['091990', 'foreign', 40, 300], ['247540', 'individual', 10, 10]])
+      const week = await db().selectFrom('investor_trading_weekly').select(['investor_type', 'buy_volume', 'net_buy_volume']).where('stock_code', '=', '091990').where('bucket', '=', '2024-05-06').orderBy('investor_type').execute()
+      expect(week.map((row) => [row.investor_type, Number(row.buy_volume), Number(row.net_buy_volume)])).toEqual([['foreign', 80, -320], ['individual', 400, 320]])
+      const { investor_trading_weekly: flows } = await storedAndRecomputed(timescaledb)
+      expect(flows!.stored).toEqual(flows!.recomputed)
+    })
+
+    test('after days and corrections of earlier days, every aggregate equals its recomputation from production, and untouched buckets are not rewritten', async () => {
+      const { timescaledbInstalled: timescaledb } = await detectCapabilities(db())
+      const promote = async (day: string, bars: Bar[]) => promoteBatch(testDb.current.database, await stageValidated(day, bars))
+      // Two weeks of April 2024 for two stocks: Monday, Wednesday and Friday, then Monday and Tuesday.
+      for (const [day, close] of [['2024-04-01', 1000], ['2024-04-03', 1100], ['2024-04-05', 1050], ['2024-04-08', 1200], ['2024-04-09', 1250]] as const) {
+        const report = await promote(day, [{ code: '091990', close }, { code: '247540', close: close * 2 }])
+        expect(report.refreshedAggregates).toEqual(['ohlcv_weekly', 'ohlcv_monthly'])
+      }
+      const before = timescaledb ? {} : await writers()
+
+      // Friday corrected: the week's close, high and low move; then Monday: its open.
+      await promote('2024-04-05', [{ code: '091990', close: 990, high: 1500, low: 900 }, { code: '247540', close: 2100 }])
+      const afterFriday = timescaledb ? {} : await writers()
+      await promote('2024-04-01', [{ code: '091990', close: 1000, open: 980, low: 970 }, { code: '247540', close: 2000 }])
+
+      const weekly = await db().selectFrom('ohlcv_weekly').selectAll().where('stock_code', '=', '091990').where('bucket', '=', '2024-04-01').executeTakeFirstOrThrow()
+      expect(weekly).toMatchObject({ open_price: 980, high_price: 1500, low_price: 900, close_price: 990 })
+      expect(Number(weekly.trading_days)).toBe(3)
+      for (const [view, { stored, recomputed }] of Object.entries(await storedAndRecomputed(timescaledb))) expect(stored, view).toEqual(recomputed)
+
+      if (!timescaledb) {
+        // The Friday correction rewrote one stock's week and month; its unchanged stock and the other week kept their rows.
+        const rewritten = Object.keys(before).filter((key) => afterFriday[key] !== before[key])
+        expect(rewritten.sort()).toEqual(['ohlcv_monthly 091990@2024-04-01', 'ohlcv_weekly 091990@2024-04-01'])
+      }
+    })
   })
 })

@@ -28,7 +28,7 @@ export async function migrate(database: MarketDatabase, minuteBarsRetentionDays:
     `database: ${database.location} (PostgreSQL ${capabilities.postgresMajor}, ` +
       (capabilities.timescaledbInstalled
         ? `TimescaleDB ${capabilities.timescaledbVersion})`
-        : `no TimescaleDB: plain tables and materialized views${outcome.plainReason ? `, because ${outcome.plainReason}` : ''})`),
+        : `no TimescaleDB: plain tables (aggregates included)${outcome.plainReason ? `, because ${outcome.plainReason}` : ''})`),
   ]
   lines.push(
     outcome.applied.length === 0
