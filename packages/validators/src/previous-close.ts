@@ -102,7 +102,10 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
   const limit = dailyLimitOn(target.tradeDate)
   const outside = (price: RawBuilder<unknown>, lower: RawBuilder<unknown>, upper: RawBuilder<unknown>) => outsideBand(price, lower, upper, target.tradeDate)
   const windowStart = dateParam(sessions[sessions.length - 1] ?? target.tradeDate)
-  const sessionList = sql`${`{${sessions.join(',')}}`}::date[]`
+  // Ascending, for width_bucket: the sessions after a date are the list's length minus its bucket.
+  const sessionsAscending = sql`${`{${[...sessions].reverse().join(',')}}`}::date[]`
+  // A band needs a previous close; without one the tick CASEs would be evaluated for nothing.
+  const withClose = (expression: RawBuilder<unknown>) => sql`(case when g.prev_close is not null then ${expression} end)`
   // One limit move per session: (1 ± limit)^k, computed once per row (numeric power is costly).
   const factor = (step: number) => sql`case when x.sessions_back = 1 then ${sql.lit(String(step))}::numeric else power(${sql.lit(String(step))}::numeric, x.sessions_back) end`
   const adjustedLower = sql`(b.close_price - b.change) * ${sql.lit(String(1 - limit))}::numeric`
@@ -132,25 +135,27 @@ function judgement(context: RuleContext, sessions: readonly string[]): RawBuilde
       cross join lateral (${latestClose(sql`q.stock_code`, sql`w.time is null and o.time < ${windowStart}`)}) old
       where q.prev_close is null
     ),
-    gapped as (
+    -- Materialized: its band columns are read by many expressions below, and an inlined
+    -- lateral subquery was copied into each of them (48 copies in the plan).
+    gapped as materialized (
       select p.*, x.sessions_back, p.prev_close * ${factor(1 - limit)} as lower, p.prev_close * ${factor(1 + limit)} as upper,
              p.trading_value::numeric / nullif(p.volume, 0) as average
       from priced p
       cross join lateral (
         select case when p.prev_time = ${previousSession}::date then 1
-                    else 1 + (select count(*) from unnest(${sessionList}) d where d > p.prev_time)::int end as sessions_back
+                    else 1 + coalesce(${sql.lit(sessions.length)} - width_bucket(p.prev_time, ${sessionsAscending}), 0) end as sessions_back
       ) x
     ),
     banded as (
       select g.*,
-             ${outside(sql`g.close_price`, sql`g.lower`, sql`g.upper`)} as close_off,
+             ${withClose(outside(sql`g.close_price`, sql`g.lower`, sql`g.upper`))} as close_off,
              -- Every trade of the day is inside the band, so open, high and low are too.
-             coalesce(${outside(sql`g.high_price`, sql`g.lower`, sql`g.upper`)} or ${outside(sql`g.low_price`, sql`g.lower`, sql`g.upper`)}
-               or ${outside(sql`g.open_price`, sql`g.lower`, sql`g.upper`)}, false) as range_off,
+             coalesce(${withClose(sql`${outside(sql`g.high_price`, sql`g.lower`, sql`g.upper`)} or ${outside(sql`g.low_price`, sql`g.lower`, sql`g.upper`)}
+               or ${outside(sql`g.open_price`, sql`g.lower`, sql`g.upper`)}`)}, false) as range_off,
              -- The source's change is measured against the previous session; across a gap
              -- production does not hold that close, so only a one-session step is compared.
              g.sessions_back = 1 and g.change is not null and g.change <> g.close_price - g.prev_close as change_off,
-             ${outside(sql`g.average`, sql`g.lower`, sql`g.upper`)} as average_off,
+             ${withClose(outside(sql`g.average`, sql`g.lower`, sql`g.upper`))} as average_off,
              st.listing_date, st.listed_shares as master_shares, st.as_of_date as master_as_of
       from gapped g
       left join stocks st on st.stock_code = g.stock_code
