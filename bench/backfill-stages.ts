@@ -19,7 +19,7 @@ import { createLogger, loadConfig } from '@kmd/core'
 import { migrateToLatest, type MarketDatabase } from '@kmd/db'
 import { createCollectors, runBackfill, type JobResult } from '@kmd/pipeline'
 import { startSimulator } from '@kmd/source-simulator'
-import { openScratchDatabase } from './backfill.ts'
+import { openBenchDatabase } from './bench-database.ts'
 import { measureLoadVsCopy } from './load-vs-copy.ts'
 import { measureNightly } from './nightly.ts'
 import { measureQueries } from './queries.ts'
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const simulator = await startSimulator({ port: 0 })
   try {
     for (const backend of backends) {
-      const target = await openScratchDatabase(backend, serverUrl)
+      const target = await openBenchDatabase(backend, serverUrl, 'stages')
       try {
         const outcome = await migrateToLatest(target.database.db)
         if (outcome.error) throw outcome.error

@@ -10,13 +10,10 @@
  * `pnpm bench` calls `measureBackfill` on each backend. Alone, on both backends:
  *   BENCH_BACKFILL_YEARS=1 npx tsx bench/backfill.ts
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import pg from 'pg'
 import { createLogger, loadConfig } from '@kmd/core'
-import { migrateToLatest, openDatabase, type MarketDatabase } from '@kmd/db'
+import { migrateToLatest, type MarketDatabase } from '@kmd/db'
+import { openBenchDatabase } from './bench-database.ts'
 import { createCollectors, formatDuration, progressLine, runBackfill, type JobStatus } from '@kmd/pipeline'
 import { startSimulator } from '@kmd/source-simulator'
 
@@ -135,7 +132,7 @@ async function main(): Promise<void> {
   try {
     const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
     for (const backend of ['embedded', 'server'] as const) {
-      const target = await openScratchDatabase(backend, serverUrl)
+      const target = await openBenchDatabase(backend, serverUrl, 'backfill')
       try {
         const outcome = await migrateToLatest(target.database.db)
         if (outcome.error) throw outcome.error
@@ -151,30 +148,6 @@ async function main(): Promise<void> {
   }
   console.log(`\nbackfill of ${years} year(s) of ohlcv_daily, whole synthetic market`)
   console.table(rows)
-}
-
-export async function openScratchDatabase(backend: 'embedded' | 'server', serverUrl: string): Promise<{ database: MarketDatabase; dispose(): Promise<void> }> {
-  if (backend === 'embedded') {
-    const dir = await mkdtemp(join(tmpdir(), 'kmd-bench-backfill-'))
-    const database = await openDatabase({ databaseUrl: undefined, embeddedDataDir: dir, databasePoolSize: 1 })
-    return { database, dispose: async () => { await database.close(); await rm(dir, { recursive: true, force: true }) } }
-  }
-  const name = `kmd_bench_backfill_${process.pid}`
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl })
-    await client.connect()
-    try {
-      await client.query(statement)
-    } finally {
-      await client.end()
-    }
-  }
-  await admin(`drop database if exists ${name} with (force)`)
-  await admin(`create database ${name}`)
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const database = await openDatabase({ databaseUrl: url.toString(), embeddedDataDir: '', databasePoolSize: 4 })
-  return { database, dispose: async () => { await database.close(); await admin(`drop database if exists ${name} with (force)`) } }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main()

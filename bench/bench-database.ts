@@ -6,13 +6,14 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
 
-export async function openBenchDatabase(backend: 'embedded' | 'server', serverUrl: string): Promise<{ database: MarketDatabase; dispose(): Promise<void> }> {
+/** `label` keeps benches that run at the same time apart (`kmd_bench_<label>_<pid>`). */
+export async function openBenchDatabase(backend: 'embedded' | 'server', serverUrl: string, label = 'run'): Promise<{ database: MarketDatabase; dispose(): Promise<void> }> {
   if (backend === 'embedded') {
-    const dir = await mkdtemp(join(tmpdir(), 'kmd-bench-'))
+    const dir = await mkdtemp(join(tmpdir(), `kmd-bench-${label}-`))
     const database = await openDatabase({ databaseUrl: undefined, embeddedDataDir: dir, databasePoolSize: 1 })
     return { database, dispose: async () => { await database.close(); await rm(dir, { recursive: true, force: true }) } }
   }
-  const name = `kmd_bench_${process.pid}`
+  const name = `kmd_bench_${label}_${process.pid}`
   const admin = new pg.Client({ connectionString: serverUrl })
   await admin.connect()
   await admin.query(`drop database if exists ${name} with (force)`)
