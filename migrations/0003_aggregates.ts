@@ -37,10 +37,11 @@ export interface AggregateDefinition {
 
 /**
  * The bucket of a row's `time` (a date): TimescaleDB's time_bucket, or date_trunc on plain
- * PostgreSQL; weeks start on Monday in both forms.
+ * PostgreSQL; weeks start on Monday in both forms. `column` names the date, or is an expression.
  */
-export function bucketOf(timescaledb: boolean, width: '1 week' | '1 month', column = 'time'): RawBuilder<unknown> {
-  return timescaledb ? sql`time_bucket(${sql.lit(width)}, ${sql.ref(column)})` : sql`date_trunc(${sql.lit(width === '1 week' ? 'week' : 'month')}, ${sql.ref(column)})::date`
+export function bucketOf(timescaledb: boolean, width: '1 week' | '1 month', column: string | RawBuilder<unknown> = 'time'): RawBuilder<unknown> {
+  const time = typeof column === 'string' ? sql.ref(column) : column
+  return timescaledb ? sql`time_bucket(${sql.lit(width)}, ${time})` : sql`date_trunc(${sql.lit(width === '1 week' ? 'week' : 'month')}, ${time})::date`
 }
 
 /**

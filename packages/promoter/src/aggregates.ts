@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { datasetDefinition, type DailyDataset, type Dataset } from '@kmd/core'
+import { upsertStatement } from './upserts.ts'
 import { acquirePipelineLock, aggregateDefinition, aggregateKey, aggregateSelect, bucketOf, type AggregateDefinition, type Capabilities } from '@kmd/db'
 
 /** Whether promoting the dataset has aggregates to keep current. */
@@ -13,68 +14,75 @@ export interface TouchedDates {
   to: string
 }
 
-/**
- * The production rows the batch wrote: its valid staged rows whose production row now carries
- * its batch id (the upsert stamps only rows it inserted or changed). Joined by the key, so it
- * costs the batch's size, never the table's.
- */
-function touchedRows(dataset: DailyDataset, batchId: string): RawBuilder<unknown> {
-  const { productionTable, stagingTable, key } = datasetDefinition(dataset)
-  const sameKey = sql.join(
-    key.map((column) => sql`p.${sql.ref(column)} = s.${sql.ref(column)}`),
-    sql` and `,
-  )
-  return sql`
-    ${sql.table(stagingTable)} s
-    join ${sql.table(productionTable)} p on ${sameKey}
-    where s.batch_id = ${batchId}::uuid and s.validation_status = 'valid' and p.batch_id = ${batchId}::uuid`
-}
-
-/** In the promotion's transaction, after the upsert: the dates the batch wrote, or undefined when it changed nothing. */
-export async function touchedDates(trx: Kysely<any>, dataset: DailyDataset, batchId: string): Promise<TouchedDates | undefined> {
-  const { rows } = await sql<{ from: string | null; to: string | null }>`
-    select min(s.time)::text as "from", max(s.time)::text as "to" from ${touchedRows(dataset, batchId)}`.execute(trx)
-  const { from, to } = rows[0]!
-  return from && to ? { from, to } : undefined
+/** What a daily upsert wrote: how many rows it inserted or changed, and their dates (undefined when none). */
+export interface DailyWrites {
+  promoted: number
+  touched: TouchedDates | undefined
 }
 
 /**
- * Plain PostgreSQL, in the promotion's transaction after the upsert: recomputes from production
- * each bucket (group key × bucket) holding a row the batch wrote, and writes it only when it
- * changed, so readers never see production and its aggregates disagree and untouched buckets
- * are never rewritten. The aggregates are tables there (migration 0018); their queries are the
- * migrations' own (`aggregateSelect`), over the touched buckets' rows only.
+ * Plain PostgreSQL: the keys of the production rows the promotion inserted or changed, kept for
+ * `maintainAggregateTables` until the commit (a temporary table, so each connection has its own).
  */
-export async function maintainAggregateTables(trx: Kysely<any>, dataset: DailyDataset, batchId: string): Promise<string[]> {
+const WRITTEN_KEYS = 'promoted_keys'
+
+/**
+ * The batch's upsert (`upsertStatement`), telling what it wrote from its own RETURNING: the rows
+ * it inserted or changed, never its unchanged ones, without joining staging to production again.
+ * `keepKeys` (plain PostgreSQL) also keeps their keys in WRITTEN_KEYS: the buckets are recomputed
+ * by a later statement, since this one still sees production as it was before the upsert.
+ */
+export async function upsertTrackingWrites(trx: Kysely<any>, dataset: DailyDataset, batchId: string, source: string, keepKeys: boolean): Promise<DailyWrites> {
+  const { productionTable, key } = datasetDefinition(dataset)
+  const keys = sql.join(key.map((column) => sql.ref(column)))
+  if (keepKeys) {
+    await sql`create temporary table ${sql.table(WRITTEN_KEYS)} on commit drop as select ${keys} from ${sql.table(productionTable)} with no data`.execute(trx)
+  }
+  const { rows } = await sql<{ promoted: number; from: string | null; to: string | null }>`
+    with written as (${upsertStatement(dataset, batchId, source, key)})${keepKeys ? sql`,
+    kept as (insert into ${sql.table(WRITTEN_KEYS)} (${keys}) select ${keys} from written)` : sql``}
+    select count(*)::int as promoted, min(time)::text as "from", max(time)::text as "to" from written`.execute(trx)
+  const { promoted, from, to } = rows[0]!
+  return { promoted, touched: from && to ? { from, to } : undefined }
+}
+
+/**
+ * Plain PostgreSQL, in the promotion's transaction after `upsertTrackingWrites` kept the keys:
+ * recomputes from production each bucket (group key × bucket) holding a row the batch wrote,
+ * and writes it only when it changed, so readers never see production and its aggregates
+ * disagree and untouched buckets are never rewritten. The aggregates are tables there
+ * (migration 0018); their queries are the migrations' own (`aggregateSelect`), over the touched
+ * buckets' rows only.
+ */
+export async function maintainAggregateTables(trx: Kysely<any>, dataset: DailyDataset, touched: TouchedDates): Promise<string[]> {
   // Two promotions of days in one week (a backfill's workers) would each recompute the week
   // without the other's uncommitted day, and the later commit would win without it. One at a
   // time, to the commit: each recomputation then sees every earlier promotion's rows.
   await acquirePipelineLock(trx, `aggregates:${dataset}`, { purpose: `the aggregates of ${dataset}` })
   const maintained: string[] = []
   for (const { view } of datasetDefinition(dataset).aggregates) {
-    await upsertTouchedBuckets(aggregateDefinition(false, view), batchId, dataset).execute(trx)
+    await upsertTouchedBuckets(aggregateDefinition(false, view), touched).execute(trx)
     maintained.push(view)
   }
   return maintained
 }
 
-function upsertTouchedBuckets(aggregate: AggregateDefinition, batchId: string, dataset: DailyDataset): RawBuilder<unknown> {
+function upsertTouchedBuckets(aggregate: AggregateDefinition, touched: TouchedDates): RawBuilder<unknown> {
   const groupBy = aggregate.groupBy.map((column) => sql.ref(column))
-  const bucket = bucketOf(false, aggregate.width, 's.time')
-  const sameGroup = aggregate.groupBy.map((column) => sql`d.${sql.ref(column)} = t.${sql.ref(column)}`)
-  // The rows of the touched buckets, named like the table so the aggregate's own query reads them.
+  const prefixed = (prefix: string) => sql.join([...aggregate.groupBy.map((column) => sql.ref(`${prefix}.${column}`)), bucketOf(false, aggregate.width, `${prefix}.time`)])
+  const width = sql`${sql.lit(aggregate.width)}::interval`
+  // The rows of the touched buckets, named like the table so the aggregate's own query reads
+  // them: a range scan over the touched buckets' dates, kept to the touched groups by a hashed
+  // semi-join (a lookup per group costs a million index probes for a million-stock day).
   const bucketRows = sql`(
     select d.* from ${sql.table(aggregate.table)} d
-    join touched t on ${sql.join(sameGroup, sql` and `)}
-      and d.time >= t.bucket and d.time < t.bucket + ${sql.lit(aggregate.width)}::interval
+    where d.time >= ${bucketOf(false, aggregate.width, sql`${touched.from}::date`)}
+      and d.time < (${bucketOf(false, aggregate.width, sql`${touched.to}::date`)} + ${width})::date
+      and (${prefixed('d')}) in (select ${prefixed('w')} from ${sql.table(WRITTEN_KEYS)} w)
   ) as ${sql.table(aggregate.table)}`
   const measures = aggregate.measures.map(([column]) => column)
   const list = (prefix: string) => sql.join(measures.map((column) => sql.ref(`${prefix}.${column}`)))
   return sql`
-    with touched as (
-      select distinct ${sql.join(aggregate.groupBy.map((column) => sql`s.${sql.ref(column)}`))}, ${bucket} as bucket
-      from ${touchedRows(dataset, batchId)}
-    )
     insert into ${sql.table(aggregate.view)} (${sql.join(groupBy)}, bucket, ${sql.join(measures.map((column) => sql.ref(column)))})
     ${aggregateSelect(false, aggregate, bucketRows)}
     on conflict (${aggregateKey(aggregate)}) do update set

@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely'
 import { DAILY_DATASETS, DATASETS, type DailyDataset, type Dataset, type ReferenceDataset } from '@kmd/core'
 import { acquirePipelineLock, analyzeGrownTables, detectCapabilities, type Database, type MarketDatabase } from '@kmd/db'
-import { hasAggregates, maintainAggregateTables, refreshAggregates, touchedDates, type TouchedDates } from './aggregates.ts'
+import { hasAggregates, maintainAggregateTables, refreshAggregates, upsertTrackingWrites, type DailyWrites } from './aggregates.ts'
 import { REFERENCE_PROMOTERS, type ReferencePromotion } from './reference/index.ts'
 import { RunLedger, type RunCounts } from './run-ledger/index.ts'
 import { upsertStatement } from './upserts.ts'
@@ -67,13 +67,14 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
     const { valid, rejected, pending } = tally[0]!
     if (pending > 0) throw new Error(`batch ${target.batchId} has ${pending} rows not yet validated; refusing to promote`)
 
-    const { promoted, details } = isDaily(target.dataset) ? await promoteDaily(trx, target, target.dataset) : await promoteReference(trx, target, target.dataset)
-    let touched: TouchedDates | undefined
+    const { promoted, details, touched: written } = isDaily(target.dataset)
+      ? await promoteDaily(trx, target, target.dataset, !timescaledb)
+      : { ...(await promoteReference(trx, target, target.dataset)), touched: undefined }
+    const touched = timescaledb && options.refreshAggregates === false ? undefined : written
     let maintained: string[] = []
-    if (keepsAggregates && isDaily(target.dataset) && (!timescaledb || options.refreshAggregates !== false)) {
+    if (touched && !timescaledb && isDaily(target.dataset)) {
       const aggregateStarted = performance.now()
-      touched = await touchedDates(trx, target.dataset, target.batchId)
-      if (touched && !timescaledb) maintained = await maintainAggregateTables(trx, target.dataset, target.batchId)
+      maintained = await maintainAggregateTables(trx, target.dataset, touched)
       aggregateMs += performance.now() - aggregateStarted
     }
     const status = await new RunLedger(database).run(target.runId).finish(trx, {
@@ -96,9 +97,11 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
 
 const isDaily = (dataset: Dataset): dataset is DailyDataset => (DAILY_DATASETS as readonly string[]).includes(dataset)
 
-async function promoteDaily(trx: Transaction<Database>, target: PromotionTarget, dataset: DailyDataset): Promise<ReferencePromotion> {
+/** The batch's upsert; for a dataset with aggregates, also the dates it wrote (see `upsertTrackingWrites`). */
+async function promoteDaily(trx: Transaction<Database>, target: PromotionTarget, dataset: DailyDataset, keepKeys: boolean): Promise<ReferencePromotion & Pick<DailyWrites, 'touched'>> {
+  if (hasAggregates(dataset)) return { ...(await upsertTrackingWrites(trx, dataset, target.batchId, target.source, keepKeys)), details: {} }
   const upsert = await upsertStatement(dataset, target.batchId, target.source).execute(trx)
-  return { promoted: Number(upsert.numAffectedRows ?? 0n), details: {} }
+  return { promoted: Number(upsert.numAffectedRows ?? 0n), details: {}, touched: undefined }
 }
 
 async function promoteReference(trx: Transaction<Database>, target: PromotionTarget, dataset: ReferenceDataset): Promise<ReferencePromotion> {

@@ -30,8 +30,9 @@ export function upsertShape(dataset: Dataset): UpsertShape {
  * INSERT … SELECT the batch's valid rows, updating a row only when a value changed, so
  * re-running a partition converges to the same rows and an unchanged re-run writes nothing.
  * source (and batch_id where the table keeps it) and updated_at say where a row last came from.
+ * `returning` names the columns to send back of each row it inserted or changed.
  */
-export function upsertStatement(dataset: Dataset, batchId: string, source: string): RawBuilder<unknown> {
+export function upsertStatement(dataset: Dataset, batchId: string, source: string, returning: readonly string[] = []): RawBuilder<unknown> {
   const { table, stagingTable, key, values, recordsBatch } = upsertShape(dataset)
   const columns = [...key, ...values]
   const list = (names: readonly string[], prefix?: string) => sql.join(names.map((n) => sql.ref(prefix ? `${prefix}.${n}` : n)))
@@ -45,5 +46,6 @@ export function upsertStatement(dataset: Dataset, batchId: string, source: strin
       source = excluded.source,${recordsBatch ? sql`
       batch_id = excluded.batch_id,` : sql``}
       updated_at = now()
-    where (${list(values, table)}) is distinct from (${list(values, 'excluded')})`
+    where (${list(values, table)}) is distinct from (${list(values, 'excluded')})${returning.length > 0 ? sql`
+    returning ${list(returning)}` : sql``}`
 }
