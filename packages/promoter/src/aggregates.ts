@@ -43,6 +43,9 @@ export async function upsertTrackingWrites(trx: Kysely<any>, dataset: DailyDatas
     kept as (insert into ${sql.table(WRITTEN_KEYS)} (${keys}) select ${keys} from written)` : sql``}
     select count(*)::int as promoted, min(time)::text as "from", max(time)::text as "to" from written`.execute(trx)
   const { promoted, from, to } = rows[0]!
+  // Without statistics the planner guesses the table's size and de-duplicates it before hashing
+  // (spilling to disk for a million keys) instead of hashing it once for a semi-join.
+  if (keepKeys && promoted > 0) await sql`analyze ${sql.table(WRITTEN_KEYS)}`.execute(trx)
   return { promoted, touched: from && to ? { from, to } : undefined }
 }
 
