@@ -1,12 +1,14 @@
 /**
  * `tsx bench/profile-load.ts [server|embedded]`: one load of BENCH_ROWS synthetic OHLCV rows
- * (the load_vs_copy shape) with each stage's time and each rule's time, to see where it goes.
+ * (the load_vs_copy shape) with each stage's time and each rule's time, to see where it goes, and
+ * the size of staging.ohlcv_daily after the load and after validation.
  */
 import { randomUUID } from 'node:crypto'
-import { migrateToLatest } from '@kmd/db'
+import { sql } from 'kysely'
+import { migrateToLatest, type MarketDatabase } from '@kmd/db'
 import type { CollectedBatch } from '@kmd/core'
 import { promoteBatch, RunLedger } from '@kmd/promoter'
-import { loadBatch } from '@kmd/staging-loader'
+import { keepRawOfFlaggedRows, loadBatch } from '@kmd/staging-loader'
 import { validateBatch } from '@kmd/validators'
 import { openBenchDatabase } from './bench-database.ts'
 import { syntheticBars } from './load-vs-copy.ts'
@@ -27,12 +29,24 @@ try {
   const t0 = performance.now()
   await loadBatch(database, batch, { runId, batchId, partitionKey: tradeDate })
   const t1 = performance.now()
+  const stagedBytes = await stagingBytes(database)
   const validation = await validateBatch(database.db, { runId, batchId, dataset: 'ohlcv_daily', source: 'krx', partitionKey: tradeDate, tradeDate })
   const t2 = performance.now()
-  const promotion = await promoteBatch(database, { runId, batchId, dataset: 'ohlcv_daily', source: 'krx', tradeDate })
+  // runJob writes the flagged rows' raw inside its validate stage.
+  await keepRawOfFlaggedRows(database, batch, batchId)
   const t3 = performance.now()
-  const stages = { stageMs: Math.round(t1 - t0), validateMs: Math.round(t2 - t1), promoteMs: Math.round(t3 - t2 - promotion.refreshMs), refreshMs: promotion.refreshMs }
-  console.log(JSON.stringify({ backend, rows, ...stages, promoted: promotion.promoted, rules: Object.fromEntries(validation.checks.map((c) => [c.checkName, c.durationMs])) }, null, 1))
+  const validatedBytes = await stagingBytes(database)
+  const t4 = performance.now()
+  const promotion = await promoteBatch(database, { runId, batchId, dataset: 'ohlcv_daily', source: 'krx', tradeDate })
+  const t5 = performance.now()
+  const stages = { stageMs: Math.round(t1 - t0), validateMs: Math.round(t2 - t1), flaggedRawMs: Math.round(t3 - t2), promoteMs: Math.round(t5 - t4 - promotion.refreshMs), refreshMs: promotion.refreshMs }
+  console.log(JSON.stringify({ backend, rows, ...stages, stagedBytes, validatedBytes, promoted: promotion.promoted, rules: Object.fromEntries(validation.checks.map((c) => [c.checkName, c.durationMs])) }, null, 1))
 } finally {
   await target.dispose()
+}
+
+/** staging.ohlcv_daily with its indexes and TOAST, in bytes. */
+async function stagingBytes(database: MarketDatabase): Promise<number> {
+  const { rows } = await sql<{ bytes: string }>`select pg_total_relation_size('staging.ohlcv_daily')::text as bytes`.execute(database.db)
+  return Number(rows[0]!.bytes)
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { EmptyAnswerError, isRetryable, isTradingDay as isKrxTradingDay, holidayName, type CollectedBatch, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { promoteBatch, RunLedger, type OpenRun, type RunTrigger } from '@kmd/promoter'
-import { loadBatch } from '@kmd/staging-loader'
+import { keepRawOfFlaggedRows, loadBatch } from '@kmd/staging-loader'
 import { DEFAULT_COMPLETENESS_THRESHOLD, hasCompleteness, validateBatch } from '@kmd/validators'
 import { heldMessage } from './claims.ts'
 import { collectContextFor, type CollectorRegistry } from './collectors.ts'
@@ -143,13 +143,17 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     const batchId = randomUUID()
     result.batchId = batchId
     const staged = await timed('stage', () => loadBatch(database, batch, { runId, batchId, partitionKey }))
-    const validation = await timed('validate', () =>
-      validateBatch(
+    const validation = await timed('validate', async () => {
+      const outcome = await validateBatch(
         database.db,
         { runId, batchId, dataset: job.dataset, source: job.source, partitionKey, tradeDate: job.tradeDate, onlyStocks: job.onlyStocks },
         { isTradingDay: isKrxTradingDay, completenessThreshold },
-      ),
-    )
+      )
+      // The load kept raw only for parse errors and a sample; the rows just flagged need theirs
+      // as evidence, and only this process still holds the batch.
+      await keepRawOfFlaggedRows(database, batch, batchId)
+      return outcome
+    })
     result.valid = validation.validCount
     result.rejected = validation.rejectedCount
     result.warned = validation.warnedCount

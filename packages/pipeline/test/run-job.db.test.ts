@@ -123,6 +123,22 @@ describe('runJob against the simulator', () => {
     expect((await logOf(result.runId))).toMatchObject({ status: 'PARTIAL', records_rejected: result.rejected })
   })
 
+  test('staging keeps raw source values for the rejected and warned rows and the sample, not for the other valid rows', async () => {
+    simulator.faults.inject({ kind: 'inconsistentOhlc', match: { bld: 'MDCSTAT01501' } })
+    const result = await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-23' })
+    expect(result.rejected).toBeGreaterThan(0)
+
+    const { rows } = await sql<{ row_number: number; validation_status: string; warned: boolean; has_raw: boolean }>`
+      select row_number, validation_status, coalesce(cardinality(warnings), 0) > 0 as warned, raw is not null as has_raw
+      from staging.ohlcv_daily where batch_id = ${result.batchId!}::uuid order by row_number`.execute(db())
+    const flagged = rows.filter((row) => row.validation_status === 'rejected' || row.warned)
+    expect(flagged.length).toBeGreaterThan(0)
+    expect(flagged.every((row) => row.has_raw)).toBe(true)
+    // 300 rows: the sample is the first row alone.
+    const plain = rows.filter((row) => !flagged.includes(row))
+    expect(plain.filter((row) => row.has_raw).map((row) => row.row_number)).toEqual(plain[0]!.row_number === 1 ? [1] : [])
+  })
+
   test('a source that keeps failing ends FAILED with the error in the log and production untouched', async () => {
     simulator.faults.inject({ kind: 'truncatedJson', match: { bld: 'MDCSTAT01501' }, times: Infinity })
     const result = await run({ dataset: 'ohlcv_daily', tradeDate: '2026-11-13' })

@@ -5,8 +5,9 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { datasetDefinition, type CanonicalRecord, type CollectedBatch, type DatasetValues } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { copyColumns, STAGING_COLUMNS, stagingColumnType } from './columns.ts'
-import { parseErrorsWithTextProblems, storableJson, storableText } from './clean-text.ts'
+import { parseErrorsWithTextProblems, storableText } from './clean-text.ts'
 import { csvLine, pgArrayLiteral } from './csv.ts'
+import { rawJson, rawKeptAtLoad } from './raw-evidence.ts'
 
 type Staged = keyof DatasetValues
 
@@ -31,7 +32,9 @@ const UNNEST_SLICE_ROWS = 50_000
 /**
  * Writes a collected batch into `staging.<dataset>` with its `staging.batches` row, all or
  * nothing. COPY where the driver allows it (pg-copy-streams on a server, `COPY … FROM
- * '/dev/blob'` embedded), UNNEST arrays otherwise.
+ * '/dev/blob'` embedded), UNNEST arrays otherwise. Rows are written as they are reached, never
+ * gathered into one array first. A row's `raw` is written only where `rawKeptAtLoad` says so;
+ * `keepRawOfFlaggedRows` adds it for the rows validation flags.
  */
 export async function loadBatch(
   database: MarketDatabase,
@@ -41,14 +44,14 @@ export async function loadBatch(
 ): Promise<StagingResult> {
   const method = options.method ?? 'copy'
   const dataset = batch.dataset as Staged
-  const rows = batch.records.map((record, index) => stagingRow(dataset, record, target.batchId, index + 1))
+  const records = batch.records as ReadonlyArray<CanonicalRecord<DatasetValues[Staged]>>
   const batchRow = {
     batch_id: target.batchId,
     run_id: target.runId,
     dataset,
     source: batch.source,
     partition_key: target.partitionKey,
-    row_count: rows.length,
+    row_count: records.length,
   }
 
   if (method === 'copy' && database.pool) {
@@ -60,7 +63,7 @@ export async function loadBatch(
         [batchRow.batch_id, batchRow.run_id, batchRow.dataset, batchRow.source, batchRow.partition_key, batchRow.row_count],
       )
       const copy = client.query(copyFrom(copyStatement(dataset, 'stdin')))
-      await pipeline(Readable.from(csvLines(rows)), copy)
+      await pipeline(Readable.from(csvChunks(dataset, records, target.batchId)), copy)
       await client.query('commit')
     } catch (error) {
       await client.query('rollback').catch(() => undefined)
@@ -68,21 +71,21 @@ export async function loadBatch(
     } finally {
       client.release()
     }
-    return { batchId: target.batchId, rowCount: rows.length, method }
+    return { batchId: target.batchId, rowCount: records.length, method }
   }
 
   await database.db.transaction().execute(async (trx) => {
     await trx.insertInto('staging.batches').values(batchRow).execute()
-    if (rows.length === 0) return
+    if (records.length === 0) return
     if (method === 'copy' && database.pglite) {
       // The transaction holds the embedded engine's only connection, so this COPY runs inside it.
-      const blob = new Blob([...csvLines(rows)])
+      const blob = new Blob([...csvChunks(dataset, records, target.batchId)])
       await database.pglite.query(copyStatement(dataset, 'blob'), [], { blob })
       return
     }
     const columns = copyColumns(dataset)
-    for (let start = 0; start < rows.length; start += UNNEST_SLICE_ROWS) {
-      const slice = rows.slice(start, start + UNNEST_SLICE_ROWS)
+    for (let start = 0; start < records.length; start += UNNEST_SLICE_ROWS) {
+      const slice = records.slice(start, start + UNNEST_SLICE_ROWS).map((record, index) => stagingRow(dataset, record, target.batchId, start + index + 1))
       const arrays = columns.map((_, columnIndex) => slice.map((row) => row[columnIndex] ?? null))
       const unnestArgs = columns.map((column, i) => sql`${toArrayParameter(arrays[i]!, column)}::${sql.raw(arrayType(dataset, column))}`)
       const selected = columns.map((column) => (column === 'parse_errors' ? sql`u.parse_errors::text[]` : sql.ref(`u.${column}`)))
@@ -91,7 +94,7 @@ export async function loadBatch(
         select ${sql.join(selected)} from unnest(${sql.join(unnestArgs)}) as u(${sql.join(columns.map((c) => sql.ref(c)))})`.execute(trx)
     }
   })
-  return { batchId: target.batchId, rowCount: rows.length, method: method === 'copy' && database.pglite ? 'copy' : 'unnest' }
+  return { batchId: target.batchId, rowCount: records.length, method: method === 'copy' && database.pglite ? 'copy' : 'unnest' }
 }
 
 function copyStatement(dataset: Staged, from: 'stdin' | 'blob'): string {
@@ -100,11 +103,12 @@ function copyStatement(dataset: Staged, from: 'stdin' | 'blob'): string {
   return `copy ${datasetDefinition(dataset).stagingTable} (${columns}) from ${source} with (format csv)`
 }
 
-function* csvLines(rows: unknown[][]): Generator<string> {
+/** The batch as CSV, each row's line built as it is reached (no array of all rows). */
+function* csvChunks(dataset: Staged, records: ReadonlyArray<CanonicalRecord<DatasetValues[Staged]>>, batchId: string): Generator<string> {
   // Chunks of lines: one write per row would make COPY syscall-bound.
   let chunk = ''
-  for (const row of rows) {
-    chunk += csvLine(row)
+  for (let index = 0; index < records.length; index++) {
+    chunk += csvLine(stagingRow(dataset, records[index]!, batchId, index + 1))
     if (chunk.length > 1 << 16) {
       yield chunk
       chunk = ''
@@ -123,17 +127,9 @@ function stagingRow(dataset: Staged, record: CanonicalRecord<DatasetValues[Stage
       const value = values[column] ?? null
       return typeof value === 'string' ? storableText(value) : value
     }),
-    rawJson(record.raw),
+    rawKeptAtLoad(rowNumber, parseErrors) ? rawJson(record.raw) : null,
     parseErrors.length > 0 ? parseErrors : null,
   ]
-}
-
-// JSON.stringify writes NUL and lone surrogates as escapes jsonb refuses; only then is raw rebuilt.
-const REFUSED_ESCAPE = /\\u0000|\\ud[89a-f]/i
-
-function rawJson(raw: unknown): string {
-  const json = JSON.stringify(raw)
-  return REFUSED_ESCAPE.test(json) ? JSON.stringify(storableJson(raw)) : json
 }
 
 function arrayType(dataset: Staged, column: string): string {

@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
 import type { CollectedBatch, OhlcvDailyValues } from '@kmd/core'
 import { useMigratedDatabase } from '@kmd/db/testing'
-import { loadBatch, type LoadMethod } from '../src/index.ts'
+import { keepRawOfFlaggedRows, loadBatch, RAW_SAMPLE_EVERY, type LoadMethod } from '../src/index.ts'
 
 const testDb = useMigratedDatabase()
 
@@ -36,7 +36,7 @@ async function stagedRows(batchId: string) {
 }
 
 describe.each<LoadMethod>(['copy', 'unnest'])('loadBatch with %s', (method) => {
-  test('stages every record with its row number, raw values and parse errors, exactly', async () => {
+  test('stages every record with its row number, values and parse errors, exactly; raw for the sample and rows with parse errors', async () => {
     const batch = ohlcvBatch(3)
     batch.records[1]!.values.close_price = null
     batch.records[1]!.parseErrors = ['close_price: not a number ("12a,3")', 'say "why", then {braces}']
@@ -52,7 +52,10 @@ describe.each<LoadMethod>(['copy', 'unnest'])('loadBatch with %s', (method) => {
     expect(rows[0]!.parse_errors).toBeNull()
     expect(rows[1]!.close_price).toBeNull()
     expect(rows[1]!.parse_errors).toEqual(['close_price: not a number ("12a,3")', 'say "why", then {braces}'])
+    expect(rows[1]!.raw).toEqual(batch.records[1]!.raw)
     expect(rows[2]!.open_price).toBeNull()
+    // Neither sampled nor reported by its parse: its values are its typed columns.
+    expect(rows[2]!.raw).toBeNull()
 
     const batches = await testDb.current.database.db.selectFrom('staging.batches').selectAll().where('batch_id', '=', target.batchId).execute()
     expect(batches).toEqual([expect.objectContaining({ dataset: 'ohlcv_daily', source: 'krx', row_count: 3, status: 'loaded' })])
@@ -63,6 +66,29 @@ describe.each<LoadMethod>(['copy', 'unnest'])('loadBatch with %s', (method) => {
     await loadBatch(testDb.current.database, ohlcvBatch(100_000), target, { method })
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from staging.ohlcv_daily where batch_id = ${target.batchId}`.execute(testDb.current.database.db)
     expect(rows[0]!.n).toBe(100_000)
+  })
+
+  test('keeps raw for the first row and every RAW_SAMPLE_EVERY-th after it; after validation, for the rejected and warned rows too', async () => {
+    const batch = ohlcvBatch(2 * RAW_SAMPLE_EVERY + 10)
+    const target = { runId: randomUUID(), batchId: randomUUID(), partitionKey: '2024-01-05' }
+    await loadBatch(testDb.current.database, batch, target, { method })
+    const withRaw = async () => (await stagedRows(target.batchId)).filter((row) => row.raw !== null).map((row) => row.row_number as number)
+    expect(await withRaw()).toEqual([1, RAW_SAMPLE_EVERY + 1, 2 * RAW_SAMPLE_EVERY + 1])
+
+    // What validation leaves: a rejected row, a valid row with a warning, a duplicate (an identical copy, not evidence).
+    await sql`
+      update staging.ohlcv_daily set
+        validation_status = case row_number when 5 then 'rejected' when 9 then 'duplicate' else 'valid' end,
+        reject_reasons = case row_number when 5 then array['ohlc_consistency: high below low'] when 9 then array['duplicate_key: identical copy'] end,
+        warnings = case row_number when 7 then array['volume_anomaly: 40x the 20-session median'] end
+      where batch_id = ${target.batchId}::uuid`.execute(testDb.current.database.db)
+    expect(await keepRawOfFlaggedRows(testDb.current.database, batch, target.batchId)).toBe(2)
+    expect(await withRaw()).toEqual([1, 5, 7, RAW_SAMPLE_EVERY + 1, 2 * RAW_SAMPLE_EVERY + 1])
+    const rows = await stagedRows(target.batchId)
+    expect(rows[4]!.raw).toEqual(batch.records[4]!.raw)
+    expect(rows[6]!.raw).toEqual(batch.records[6]!.raw)
+    // Rows already holding raw are not written again.
+    expect(await keepRawOfFlaggedRows(testDb.current.database, batch, target.batchId)).toBe(0)
   })
 })
 
