@@ -147,6 +147,30 @@ describe('pnpm etl backfill', () => {
     }
   })
 
+  test('--progress json: a JSON line per finished partition on standard error (outcome, own time, counters, memory), then the summary', async () => {
+    const [jsonFrom, jsonTo] = ['2025-08-04', '2025-08-08']
+    const jsonDays = tradingDaysBetween(jsonFrom, jsonTo)
+    const result = await runCli(['backfill', '--dataset', 'market_cap_daily', '--from', jsonFrom, '--to', jsonTo, '--progress', 'json'], cli.env)
+    expect(result.code).toBe(0)
+    const records = result.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line))
+    const partitions = records.filter((record) => 'partition' in record)
+    expect(partitions.map((record) => record.partition.key).sort()).toEqual(jsonDays)
+    expect(partitions.map((record) => record.progress.finished)).toEqual(jsonDays.map((_, i) => i + 1))
+    for (const { partition, progress, memory } of partitions) {
+      expect(partition).toMatchObject({ status: 'SUCCESS', sources: ['krx'] })
+      expect(partition.rowsPromoted).toBeGreaterThan(0)
+      expect(partition.ms).toBeGreaterThan(0)
+      expect(progress.toRun).toBe(jsonDays.length)
+      expect(memory.rssMb).toBeGreaterThan(memory.heapUsedMb)
+    }
+    expect(partitions.at(-1).progress.rowsProcessed).toBe(partitions.reduce((rows, record) => rows + record.partition.rowsPromoted, 0))
+    const summaries = records.filter((record) => 'summary' in record)
+    expect(summaries).toHaveLength(1)
+    expect(summaries[0].summary).toMatchObject({ partitions: jsonDays.length, toRun: jsonDays.length, statuses: { SUCCESS: jsonDays.length }, from: jsonFrom, to: jsonTo })
+    expect(result.stderr).not.toMatch(/backfill: \d+\/\d+ partitions/)
+    expect(result.stdout).toMatch(/: finished/)
+  })
+
   test('refuses --from after --to', async () => {
     const result = await runCli(['backfill', '--dataset', 'ohlcv_daily', '--from', '2025-02-01', '--to', '2025-01-01'], cli.env)
     expect(result.code).not.toBe(0)

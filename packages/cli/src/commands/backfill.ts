@@ -2,7 +2,7 @@ import cliProgress from 'cli-progress'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { createLogger, DAILY_DATASETS, SOURCES, unfinishedDateReason, type DailyDataset, type Logger, type SourceName } from '@kmd/core'
 import {
-  createCollectors, formatDuration, loadSourcePlan, planWith, notLoaded, wasHeld, notRunLine, outcomeLine, progressLine, REPROCESS_MODES, runBackfill,
+  createCollectors, formatDuration, loadSourcePlan, planWith, notLoaded, wasHeld, notRunLine, outcomeLine, progressLine, REPROCESS_MODES, runBackfill, runDurationMs,
   type BackfillSummary, type PartitionResult, type PlannedPartition, type ProgressSnapshot, type ReprocessMode,
 } from '@kmd/pipeline'
 import { checkPlanCredentials, RefusedError, retriesLine, withDatabase } from '../context.ts'
@@ -17,13 +17,19 @@ interface BackfillCliOptions {
   concurrency?: number
   reprocess: ReprocessMode
   dryRun?: boolean
+  progress: ProgressStyle
 }
+
+// auto: a bar on a terminal, else lines; json: one JSON object per line on standard error, for programs.
+const PROGRESS_STYLES = ['auto', 'lines', 'json'] as const
+type ProgressStyle = (typeof PROGRESS_STYLES)[number]
 
 // Partitions at once on a server when --concurrency is not given; the source's pacing, shared by all workers, bounds the rest.
 const SERVER_DEFAULT_CONCURRENCY = 4
 // Without a terminal: a progress line every this many partitions, or this often.
 const LOG_EVERY_PARTITIONS = 25
 const LOG_EVERY_MS = 10_000
+const MB = 1024 * 1024
 
 export function registerBackfill(program: Command): void {
   program
@@ -40,6 +46,11 @@ export function registerBackfill(program: Command): void {
         .default('missing'),
     )
     .option('--dry-run', 'print the plan (partitions to run or skip, and why) and change nothing')
+    .addOption(
+      new Option('--progress <style>', 'auto: a bar on a terminal, else a line every 25 partitions or 10 s; lines: those lines; json: on standard error, a JSON line per finished partition, then one with the summary')
+        .choices(PROGRESS_STYLES)
+        .default('auto'),
+    )
     .action(async (options: BackfillCliOptions) => {
       if (options.from > options.to) throw new RefusedError(`--from ${options.from} is after --to ${options.to}`)
       const unfinished = unfinishedDateReason(options.dataset, options.to, new Date())
@@ -49,8 +60,7 @@ export function registerBackfill(program: Command): void {
           const concurrency = options.concurrency ?? (database.backend === 'embedded' ? 1 : Math.min(SERVER_DEFAULT_CONCURRENCY, config.databasePoolSize))
           if (database.backend === 'embedded' && concurrency > 1) console.error('note: the embedded database has one connection; partitions will take turns on it')
           if (database.backend === 'server' && concurrency > config.databasePoolSize) console.error(`note: --concurrency ${concurrency} exceeds DATABASE_POOL_SIZE ${config.databasePoolSize}; workers will wait for connections`)
-          const interactive = process.stderr.isTTY === true && !options.dryRun
-          const reporter = options.dryRun ? undefined : interactive ? barReporter() : lineReporter()
+          const reporter = options.dryRun ? undefined : createReporter(options.progress)
           const jobLogger = reporter?.logger(logger) ?? logger
           const stop = stopOnSignals(() => reporter?.log('stopping: no new partitions; running ones end ABORTED or finish promotion (again to quit at once)'))
           try {
@@ -72,6 +82,7 @@ export function registerBackfill(program: Command): void {
         // A dry run asks no source: it reads the ledger only, so it needs no login.
         { check: options.dryRun ? undefined : (config) => checkPlanCredentials(config, planWith(loadSourcePlan(config.sourcePlanJson), options.dataset, options.source), options.dataset) },
       )
+      if (options.progress === 'json' && !options.dryRun) console.error(JSON.stringify({ summary }))
       printSummary(summary)
       const retries = retriesLine()
       if (retries) say(retries)
@@ -117,6 +128,11 @@ interface Reporter {
   /** The logger the runs write to while this reporter shows progress. */
   logger(base: Logger): Logger
   done(): void
+}
+
+function createReporter(style: ProgressStyle): Reporter {
+  if (style === 'json') return jsonReporter()
+  return style === 'auto' && process.stderr.isTTY === true ? barReporter() : lineReporter()
 }
 
 /** A bar with ETA and rows/s on a terminal; failures are printed above it. */
@@ -171,6 +187,32 @@ function lineReporter(): Reporter {
       }
     },
     log: (line) => console.error(line),
+    logger: (base) => base,
+    done: () => undefined,
+  }
+}
+
+/**
+ * `--progress json`: per finished partition, its outcome and own time (its runs' timed stages,
+ * so waits for a worker are not in it), the counters so far and this process's memory, for a
+ * program that follows a long backfill. Log lines keep their own format and destination.
+ */
+function jsonReporter(): Reporter {
+  return {
+    onRun(result, p) {
+      const { rss, heapUsed } = process.memoryUsage()
+      const partition = {
+        key: result.final.tradeDate, status: result.status, sources: result.attempts.map((run) => run.source),
+        rowsPromoted: result.attempts.reduce((rows, run) => rows + run.promoted, 0),
+        ms: Math.round(result.attempts.reduce((ms, run) => ms + runDurationMs(run), 0)),
+      }
+      const progress = {
+        finished: p.finished, toRun: p.toRun, rowsProcessed: p.rowsProcessed, rowsPerSecond: Math.round(p.rowsPerSecond),
+        elapsedMs: Math.round(p.elapsedMs), etaMs: p.etaMs === undefined ? null : Math.round(p.etaMs),
+      }
+      console.error(JSON.stringify({ partition, progress, memory: { rssMb: Math.round(rss / MB), heapUsedMb: Math.round(heapUsed / MB) } }))
+    },
+    log: (line) => console.error(JSON.stringify({ message: line })),
     logger: (base) => base,
     done: () => undefined,
   }
