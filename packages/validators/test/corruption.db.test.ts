@@ -248,6 +248,38 @@ describe('volume_anomaly', () => {
     expect(check(outcome, 'volume_anomaly')).toMatchObject({ severity: 'warn', passed: false, issueCount: 1 })
     expect(check(outcome, 'volume_anomaly').message).toContain('1 stock with under 5 sessions not judged')
   })
+  test('the median is of the stock’s newest 20 rows, wherever they are: with days missing from the last sessions, or after a long suspension', async () => {
+    const weekdays = (from: string, to: string) => {
+      const days: string[] = []
+      for (let day = new Date(`${from}T00:00:00Z`); day <= new Date(`${to}T00:00:00Z`); day.setUTCDate(day.getUTCDate() + 1)) {
+        if (day.getUTCDay() % 6 !== 0) days.push(day.toISOString().slice(0, 10))
+      }
+      return days
+    }
+    const history = (stockCode: string, days: string[], volume: number) =>
+      db()
+        .insertInto('ohlcv_daily')
+        .values(days.map((time) => ({ stock_code: stockCode, time, open_price: 1000, high_price: 1000, low_price: 1000, close_price: 1000, volume, trading_value: volume * 1000, source: 'test' })))
+        .execute()
+    // 140031: 18 of the last 20 sessions, then older rows of another size; its newest 20 reach two of them.
+    await history('140031', weekdays('2024-11-04', '2024-11-29').filter((day) => day !== '2024-11-27' && day !== '2024-11-28'), 100)
+    await history('140031', weekdays('2024-10-28', '2024-11-01'), 100_000)
+    // 140032: nothing for months; its newest 20 rows are July's, before 25 smaller ones.
+    await history('140032', weekdays('2024-07-01', '2024-07-26'), 200)
+    await history('140032', weekdays('2024-05-27', '2024-06-28'), 1)
+    const target = newTarget('ohlcv_daily', '2024-12-02')
+    await stage(db(), target, [
+      bar('140031', 1000, { volume: 6000, trading_value: 6_000_000 }),
+      bar('140032', 1000, { volume: 20_000, trading_value: 20_000_000 }),
+    ])
+
+    await validateBatch(db(), target)
+
+    expect((await marks(db(), target)).map((m) => m.warnings)).toEqual([
+      ['volume_anomaly: volume 6000 is 60x its 20-session median 100', 'volume_anomaly: trading_value 6000000 is 60x its 20-session median 100000'],
+      ['volume_anomaly: volume 20000 is 100x its 20-session median 200', 'volume_anomaly: trading_value 20000000 is 100x its 20-session median 200000'],
+    ])
+  })
 })
 
 describe('out_of_range for every dataset, from the production column types', () => {

@@ -7,6 +7,8 @@ import type { Rule } from '../types.ts'
 const FACTOR = 50
 const HISTORY_SESSIONS = 20
 const MIN_HISTORY = 5
+/** Calendar days read before a stock's whole history: ~60 sessions, three times the median's. */
+const NEAR_DAYS = 92
 
 /**
  * A stock's volume or trading value more than 50 times its median over its last 20 production
@@ -22,16 +24,20 @@ export const volumeAnomalyRule: Rule = {
   async check(context) {
     const { target } = context
     const tradeDate = dateParam(target.tradeDate)
-    // A stock's last HISTORY_SESSIONS rows: those within the calendar's last sessions (constant
-    // bounds, so only their chunks are read) when there are exactly that many, as for a stock
-    // that traded every session; else the newest of them and of older rows (a suspended or
-    // newly listed stock). No per-row ORDER BY … LIMIT: with one, the planner walked each
-    // chunk's time index down from the trade date and tested every row's stock whenever it
-    // misjudged how many rows a stock had there (60 s a day on the embedded database).
+    // A stock's last HISTORY_SESSIONS rows, read in widening ranges with constant bounds (so only
+    // their chunks are read, and an index range per stock, never a stock's whole history unless
+    // it needs it): the calendar's last sessions, exactly that many rows for a stock that traded
+    // every session; else the last NEAR_DAYS calendar days (a day the backfill has not promoted
+    // yet, a short halt); else all older rows too (a long suspension, a new listing, whose
+    // history is short). No per-row ORDER BY … LIMIT: with one, the planner walked each chunk's
+    // time index down from the trade date and tested every row's stock whenever it misjudged how
+    // many rows a stock had there (60 s a day on the embedded database).
     const sessions = await previousSessions(context)
     const windowStart = dateParam(sessions[sessions.length - 1] ?? target.tradeDate)
+    const nearStart = sql`${tradeDate} - ${sql.lit(NEAR_DAYS)}`
     const inWindow = sql`o.time >= ${windowStart} and o.time < ${tradeDate}`
     const medianOf = (values: RawBuilder<unknown>) => sql`(select percentile_cont(0.5) within group (order by v) from unnest(${values}) v)`
+    const newest = (alias: string, column: string) => sql`(array_agg(${sql.ref(`${alias}.${column}`)} order by ${sql.ref(`${alias}.time`)} desc))[1:${HISTORY_SESSIONS}]`
     const found = await flagRows(context, {
       column: 'warnings',
       checked: sql`
@@ -42,9 +48,9 @@ export const volumeAnomalyRule: Rule = {
         ),
         medians as (
           select b.*,
-                 case when w.n = ${HISTORY_SESSIONS} then w.n else coalesce(cardinality(x.volumes), 0) end as sessions,
-                 case when w.n = ${HISTORY_SESSIONS} then w.volume_median else ${medianOf(sql`x.volumes`)} end as volume_median,
-                 case when w.n = ${HISTORY_SESSIONS} then w.value_median else ${medianOf(sql`x.trading_values`)} end as value_median
+                 case when w.n = ${HISTORY_SESSIONS} then w.n else coalesce(cardinality(h.volumes), 0) end as sessions,
+                 case when w.n = ${HISTORY_SESSIONS} then w.volume_median else ${medianOf(sql`h.volumes`)} end as volume_median,
+                 case when w.n = ${HISTORY_SESSIONS} then w.value_median else ${medianOf(sql`h.trading_values`)} end as value_median
           from batch b
           cross join lateral (
             select count(*)::int as n,
@@ -53,16 +59,19 @@ export const volumeAnomalyRule: Rule = {
             from ohlcv_daily o where o.stock_code = b.stock_code and ${inWindow}
           ) w
           cross join lateral (
-            select (array_agg(h.volume order by h.time desc))[1:${HISTORY_SESSIONS}] as volumes,
-                   (array_agg(h.trading_value order by h.time desc))[1:${HISTORY_SESSIONS}] as trading_values
-            from (
-              select o.time, o.volume, o.trading_value from ohlcv_daily o where o.stock_code = b.stock_code and ${inWindow}
-              union all
-              select o.time, o.volume, o.trading_value from ohlcv_daily o
-              where w.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time < ${windowStart}
-            ) h
-            where w.n <> ${HISTORY_SESSIONS}
-          ) x
+            select count(*)::int as n, ${newest('o', 'volume')} as volumes, ${newest('o', 'trading_value')} as trading_values
+            from ohlcv_daily o
+            where w.n <> ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time >= ${nearStart} and o.time < ${tradeDate}
+          ) near
+          cross join lateral (
+            select ${newest('o', 'volume')} as volumes, ${newest('o', 'trading_value')} as trading_values
+            from ohlcv_daily o
+            where w.n <> ${HISTORY_SESSIONS} and near.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time < ${tradeDate}
+          ) far
+          cross join lateral (
+            select case when near.n >= ${HISTORY_SESSIONS} then near.volumes else far.volumes end as volumes,
+                   case when near.n >= ${HISTORY_SESSIONS} then near.trading_values else far.trading_values end as trading_values
+          ) h
         )
         select m.row_number,
                case when m.sessions < ${MIN_HISTORY} then '{}'::text[] else array_remove(array[
