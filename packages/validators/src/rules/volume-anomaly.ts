@@ -7,8 +7,8 @@ import type { Rule } from '../types.ts'
 const FACTOR = 50
 const HISTORY_SESSIONS = 20
 const MIN_HISTORY = 5
-/** Calendar days read before a stock's whole history: ~60 sessions, three times the median's. */
-const NEAR_DAYS = 92
+/** Calendar days before the last sessions read ahead of a stock's older history (~10 sessions). */
+const NEAR_DAYS = 14
 
 /**
  * A stock's volume or trading value more than 50 times its median over its last 20 production
@@ -24,20 +24,19 @@ export const volumeAnomalyRule: Rule = {
   async check(context) {
     const { target } = context
     const tradeDate = dateParam(target.tradeDate)
-    // A stock's last HISTORY_SESSIONS rows, read in widening ranges with constant bounds (so only
-    // their chunks are read, and an index range per stock, never a stock's whole history unless
-    // it needs it): the calendar's last sessions, exactly that many rows for a stock that traded
-    // every session; else the last NEAR_DAYS calendar days (a day the backfill has not promoted
-    // yet, a short halt); else all older rows too (a long suspension, a new listing, whose
-    // history is short). No per-row ORDER BY … LIMIT: with one, the planner walked each chunk's
-    // time index down from the trade date and tested every row's stock whenever it misjudged how
-    // many rows a stock had there (60 s a day on the embedded database).
+    // A stock's newest HISTORY_SESSIONS rows, read in widening ranges with constant bounds (so
+    // only their chunks are read, and one index range per stock): the calendar's last sessions,
+    // exactly those rows for a stock that traded every session; then, only for what they lack,
+    // the NEAR_DAYS before (a day a backfill has not promoted yet, a short halt); then the older
+    // rows (a long suspension, a new listing, whose history is short). No per-row ORDER BY …
+    // LIMIT: with one, the planner walked each chunk's time index down from the trade date and
+    // tested every row's stock whenever it misjudged how many rows a stock had there (60 s a day
+    // on the embedded database).
     const sessions = await previousSessions(context)
     const windowStart = dateParam(sessions[sessions.length - 1] ?? target.tradeDate)
-    const nearStart = sql`${tradeDate} - ${sql.lit(NEAR_DAYS)}`
-    const inWindow = sql`o.time >= ${windowStart} and o.time < ${tradeDate}`
+    const nearStart = sql`${windowStart} - ${sql.lit(NEAR_DAYS)}`
+    const newest = (column: string) => sql`array_agg(${sql.ref(`o.${column}`)} order by o.time desc)`
     const medianOf = (values: RawBuilder<unknown>) => sql`(select percentile_cont(0.5) within group (order by v) from unnest(${values}) v)`
-    const newest = (alias: string, column: string) => sql`(array_agg(${sql.ref(`${alias}.${column}`)} order by ${sql.ref(`${alias}.time`)} desc))[1:${HISTORY_SESSIONS}]`
     const found = await flagRows(context, {
       column: 'warnings',
       checked: sql`
@@ -46,32 +45,30 @@ export const volumeAnomalyRule: Rule = {
           from staging.ohlcv_daily s
           where s.batch_id = ${batchParam(target.batchId)} and s.stock_code is not null and ${notRejected('s')}
         ),
-        medians as (
+        history as (
           select b.*,
-                 case when w.n = ${HISTORY_SESSIONS} then w.n else coalesce(cardinality(h.volumes), 0) end as sessions,
-                 case when w.n = ${HISTORY_SESSIONS} then w.volume_median else ${medianOf(sql`h.volumes`)} end as volume_median,
-                 case when w.n = ${HISTORY_SESSIONS} then w.value_median else ${medianOf(sql`h.trading_values`)} end as value_median
+                 (w.volumes || near.volumes || far.volumes)[1:${HISTORY_SESSIONS}] as volumes,
+                 (w.trading_values || near.trading_values || far.trading_values)[1:${HISTORY_SESSIONS}] as trading_values
           from batch b
           cross join lateral (
-            select count(*)::int as n,
-                   percentile_cont(0.5) within group (order by o.volume) as volume_median,
-                   percentile_cont(0.5) within group (order by o.trading_value) as value_median
-            from ohlcv_daily o where o.stock_code = b.stock_code and ${inWindow}
+            select count(*)::int as n, ${newest('volume')} as volumes, ${newest('trading_value')} as trading_values
+            from ohlcv_daily o where o.stock_code = b.stock_code and o.time >= ${windowStart} and o.time < ${tradeDate}
           ) w
           cross join lateral (
-            select count(*)::int as n, ${newest('o', 'volume')} as volumes, ${newest('o', 'trading_value')} as trading_values
+            select count(*)::int as n, ${newest('volume')} as volumes, ${newest('trading_value')} as trading_values
             from ohlcv_daily o
-            where w.n <> ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time >= ${nearStart} and o.time < ${tradeDate}
+            where w.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time >= ${nearStart} and o.time < ${windowStart}
           ) near
           cross join lateral (
-            select ${newest('o', 'volume')} as volumes, ${newest('o', 'trading_value')} as trading_values
+            select ${newest('volume')} as volumes, ${newest('trading_value')} as trading_values
             from ohlcv_daily o
-            where w.n <> ${HISTORY_SESSIONS} and near.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time < ${tradeDate}
+            where w.n + near.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time < ${nearStart}
           ) far
-          cross join lateral (
-            select case when near.n >= ${HISTORY_SESSIONS} then near.volumes else far.volumes end as volumes,
-                   case when near.n >= ${HISTORY_SESSIONS} then near.trading_values else far.trading_values end as trading_values
-          ) h
+        ),
+        medians as (
+          select h.row_number, h.volume, h.trading_value, coalesce(cardinality(h.volumes), 0) as sessions,
+                 ${medianOf(sql`h.volumes`)} as volume_median, ${medianOf(sql`h.trading_values`)} as value_median
+          from history h
         )
         select m.row_number,
                case when m.sessions < ${MIN_HISTORY} then '{}'::text[] else array_remove(array[
