@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { addDays, seoulDate } from '@kmd/core'
 import type { Database, MarketDatabase } from '@kmd/db'
 import { isStagedDataset, stagingTableOf } from './staging-tables.ts'
 
@@ -9,7 +10,10 @@ export const PURGE_BATCHES_PER_CALL = 100
 const REACHED_PRODUCTION = ['valid', 'duplicate'] as const
 
 export interface PurgeOptions {
-  /** Batches staged more than this many days ago are purged once promoted; 0: every promoted batch. */
+  /**
+   * Promoted batches staged more than this many days ago, or describing a trade date more than
+   * this many days before today in Korea (a backfill of history), are purged; 0: every promoted batch.
+   */
   retentionDays: number
   /** Default PURGE_BATCHES_PER_CALL; the oldest batches go first. */
   maxBatches?: number
@@ -29,8 +33,9 @@ export interface PurgeReport {
 }
 
 /**
- * Deletes from staging the rows of promoted batches staged more than `retentionDays` ago whose
- * values reached production, one batch per transaction, and marks each batch purged
+ * Deletes from staging the rows of promoted batches staged more than `retentionDays` ago, or
+ * whose run's trade date is more than `retentionDays` before today in Korea, whose values
+ * reached production, one batch per transaction, and marks each batch purged
  * (`staging.batches.purged_at`; the row and its counts stay so a log row's batch_id resolves).
  * Rejected rows stay until a person clears them (quarantine.ts). A batch not promoted, or whose
  * run is still RUNNING, is never touched. Safe to call from several processes at once: a batch
@@ -39,8 +44,16 @@ export interface PurgeReport {
 export async function purgePromotedBatches(database: MarketDatabase, options: PurgeOptions): Promise<PurgeReport> {
   if (!Number.isInteger(options.retentionDays) || options.retentionDays < 0) throw new RangeError(`retentionDays must be a whole number of days, 0 or more (got ${options.retentionDays})`)
   const db = database.db
+  // The window keeps the evidence of recent loads of recent days: a backfill of history keeps
+  // only its quarantined rows, so staging never outgrows the production it fed.
+  const oldestKeptTradeDate = addDays(seoulDate(), -options.retentionDays)
   const due = await purgeableBatches(db)
-    .where('b.created_at', '<', sql<Date>`now() - make_interval(days => ${options.retentionDays})`)
+    .where(({ or, eb, exists, selectFrom }) =>
+      or([
+        eb('b.created_at', '<', sql<Date>`now() - make_interval(days => ${options.retentionDays})`),
+        exists(selectFrom('data_collection_logs as d').select('d.run_id').whereRef('d.run_id', '=', 'b.run_id').where('d.collection_date', '<', oldestKeptTradeDate)),
+      ]),
+    )
     .select(['b.batch_id', 'b.dataset'])
     .orderBy('b.created_at')
     .limit(options.maxBatches ?? PURGE_BATCHES_PER_CALL)

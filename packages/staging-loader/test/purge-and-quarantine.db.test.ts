@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
-import type { CollectedBatch } from '@kmd/core'
+import { addDays, seoulDate, type CollectedBatch } from '@kmd/core'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { clearQuarantine, listQuarantine, loadBatch, purgePromotedBatches, readStagingSizes } from '../src/index.ts'
 
@@ -18,6 +18,8 @@ interface StagedBatch {
   stagedDaysAgo: number
   /** The batch's run is still RUNNING. */
   running?: boolean
+  /** The day its run's log row says it describes (collection_date); none by default. */
+  describes?: string
 }
 
 /** Stages a real batch, then gives it the verdicts, status and age the pipeline would have. */
@@ -41,7 +43,7 @@ async function stage(spec: StagedBatch): Promise<string> {
   await sql`update staging.batches set status = ${spec.status}, created_at = now() - make_interval(days => ${spec.stagedDaysAgo}) where batch_id = ${batchId}::uuid`.execute(db())
   await db()
     .insertInto('data_collection_logs')
-    .values({ run_id: runId, batch_id: batchId, data_type: dataset, source: 'krx', partition_key: '2024-01-02', status: spec.running ? 'RUNNING' : spec.status === 'promoted' ? 'PARTIAL' : 'FAILED', completed_at: spec.running ? null : sql<Date>`now()` })
+    .values({ run_id: runId, batch_id: batchId, data_type: dataset, source: 'krx', partition_key: '2024-01-02', collection_date: spec.describes ?? null, status: spec.running ? 'RUNNING' : spec.status === 'promoted' ? 'PARTIAL' : 'FAILED', completed_at: spec.running ? null : sql<Date>`now()` })
     .execute()
   return batchId
 }
@@ -85,6 +87,16 @@ describe('purgePromotedBatches', () => {
     expect(await verdictsLeft(failed)).toEqual(['valid', 'rejected'])
     expect(await verdictsLeft(running)).toEqual(['valid'])
     for (const batchId of [fresh, unpromoted, failed, running]) expect((await batchRow(batchId)).purged_at).toBeNull()
+  })
+
+  test('a batch staged today that describes a day older than the window (a backfill of history) is purged; one of a recent day stays', async () => {
+    await clearEverything()
+    const history = await stage({ verdicts: ['valid', 'rejected'], status: 'promoted', stagedDaysAgo: 0, describes: '2024-01-02' })
+    const recent = await stage({ verdicts: ['valid'], status: 'promoted', stagedDaysAgo: 0, describes: addDays(seoulDate(), -29) })
+    const report = await purgePromotedBatches(testDb.current.database, { retentionDays: 30 })
+    expect(report).toEqual({ batches: [{ batchId: history, dataset: 'ohlcv_daily', partitionKey: '2024-01-02', rows: 1 }], rows: 1 })
+    expect(await verdictsLeft(history)).toEqual(['rejected'])
+    expect(await verdictsLeft(recent)).toEqual(['valid'])
   })
 
   test('0 days purges a batch as soon as it is promoted; a call purges at most maxBatches, the oldest first', async () => {
