@@ -9,10 +9,12 @@ let env: Record<string, string | undefined>
 
 const STOCKS = 40
 const DAY = '2025-10-15'
+// Long enough to keep DAY's batch: a shorter window purges a batch describing an older day.
+const RETENTION_DAYS = 3650
 
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, stockCount: STOCKS })
-  cli = await migratedCliTarget(simulator.url, { LOG_LEVEL: 'silent', STAGING_RETENTION_DAYS: '30' })
+  cli = await migratedCliTarget(simulator.url, { LOG_LEVEL: 'silent', STAGING_RETENTION_DAYS: String(RETENTION_DAYS) })
   env = cli.env
 })
 afterAll(async () => {
@@ -29,13 +31,13 @@ describe('pnpm etl status and quarantine after a day with rejected rows', () => 
     expect(rejected).toBeGreaterThan(0)
 
     const status = JSON.parse((await runCli(['status', '--json'], env)).stdout)
-    expect(status.staging.retentionDays).toBe(30)
+    expect(status.staging.retentionDays).toBe(RETENTION_DAYS)
     const ohlcv = status.staging.datasets.find((row: { dataset: string }) => row.dataset === 'ohlcv_daily')
     expect(ohlcv.staging).toMatchObject({ rows: STOCKS, quarantinedRows: rejected, unpurgedBatches: 1 })
     expect(ohlcv.staging.bytes).toBeGreaterThan(0)
     expect(ohlcv.production).toMatchObject({ table: 'ohlcv_daily', bytes: expect.any(Number) })
     const text = await runCli(['status'], env)
-    expect(text.stdout).toContain('staging beside production (promoted batches kept 30 day(s), STAGING_RETENTION_DAYS)')
+    expect(text.stdout).toContain(`staging beside production (promoted batches kept ${RETENTION_DAYS} day(s), STAGING_RETENTION_DAYS)`)
     expect(text.stdout).toMatch(/total: staging [\d.]+ (bytes|kB|MB), production [\d.]+ (bytes|kB|MB)/)
     expect(text.stdout).toContain(`${rejected} quarantined row(s) wait for a person: pnpm etl quarantine list`)
 
