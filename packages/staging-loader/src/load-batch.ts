@@ -28,6 +28,8 @@ export interface StagingResult {
 // UNNEST binds one array per column whatever the row count, far below PostgreSQL's 65,535
 // bind-parameter limit; rows go in slices so no single statement holds the whole batch.
 const UNNEST_SLICE_ROWS = 50_000
+/** CSV characters per embedded COPY (~8 MiB; about 60,000 OHLCV rows). */
+const EMBEDDED_COPY_BYTES = 8 << 20
 
 /**
  * Writes a collected batch into `staging.<dataset>` with its `staging.batches` row, all or
@@ -78,9 +80,22 @@ export async function loadBatch(
     await trx.insertInto('staging.batches').values(batchRow).execute()
     if (records.length === 0) return
     if (method === 'copy' && database.pglite) {
-      // The transaction holds the embedded engine's only connection, so this COPY runs inside it.
-      const blob = new Blob([...csvChunks(dataset, records, target.batchId)])
-      await database.pglite.query(copyStatement(dataset, 'blob'), [], { blob })
+      // The transaction holds the embedded engine's only connection, so these COPYs run inside
+      // it. One COPY per few MiB: the engine's WASM memory grows to the largest blob it was
+      // handed and never shrinks, so a whole batch in one blob would set the process's size.
+      const copy = copyStatement(dataset, 'blob')
+      let parts: string[] = []
+      let bytes = 0
+      for (const chunk of csvChunks(dataset, records, target.batchId)) {
+        parts.push(chunk)
+        bytes += chunk.length
+        if (bytes >= EMBEDDED_COPY_BYTES) {
+          await database.pglite.query(copy, [], { blob: new Blob(parts) })
+          parts = []
+          bytes = 0
+        }
+      }
+      if (parts.length > 0) await database.pglite.query(copy, [], { blob: new Blob(parts) })
       return
     }
     const columns = copyColumns(dataset)

@@ -61,11 +61,13 @@ describe.each<LoadMethod>(['copy', 'unnest'])('loadBatch with %s', (method) => {
     expect(batches).toEqual([expect.objectContaining({ dataset: 'ohlcv_daily', source: 'krx', row_count: 3, status: 'loaded' })])
   })
 
-  test('loads 100,000 rows in one batch without hitting the bind-parameter limit', async () => {
+  test('loads 100,000 rows in one batch without hitting the bind-parameter limit (embedded: in several COPYs), each row once', async () => {
     const target = { runId: randomUUID(), batchId: randomUUID(), partitionKey: '2024-01-03' }
     await loadBatch(testDb.current.database, ohlcvBatch(100_000), target, { method })
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from staging.ohlcv_daily where batch_id = ${target.batchId}`.execute(testDb.current.database.db)
-    expect(rows[0]!.n).toBe(100_000)
+    const { rows } = await sql<{ n: number; numbers: number; first: number; last: number }>`
+      select count(*)::int as n, count(distinct row_number)::int as numbers, min(row_number) as first, max(row_number) as last
+      from staging.ohlcv_daily where batch_id = ${target.batchId}`.execute(testDb.current.database.db)
+    expect(rows[0]).toEqual({ n: 100_000, numbers: 100_000, first: 1, last: 100_000 })
   })
 
   test('keeps raw for the first row and every RAW_SAMPLE_EVERY-th after it; after validation, for the rejected and warned rows too', async () => {
