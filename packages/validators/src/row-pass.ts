@@ -78,6 +78,7 @@ export async function runRowPass(context: RuleContext, checks: readonly RowCheck
   const noteOf = checks.map((_, i) => sql.id(`n${i}`))
   const keyOf = checks.map((_, i) => sql.id(`k${i}`))
   const whyOf = checks.map((_, i) => sql.id(`w${i}`))
+  const checkedOf = checks.map((_, i) => sql.id(`c${i}`))
   const flagged = (i: number) => sql`cardinality(${col('c', `r${i}`)}) > 0`
 
   const columns = checks.map((check, i) => {
@@ -99,7 +100,7 @@ export async function runRowPass(context: RuleContext, checks: readonly RowCheck
   const results = checks.map((check, i) => {
     const notes = check.note ? notesOf(sql`checked`, noteOf[i]!) : sql`'{}'::jsonb`
     return sql`jsonb_build_object(
-      'checkedCount', (select count(${reasonsOf[i]}) from checked),
+      'checkedCount', (select ${checkedOf[i]} from counted),
       'issueCount', (select count(${whyOf[i]}) from marked),
       'issueKeyCount', (select count(distinct ${keyOf[i]}) from marked),
       'sample', ${sampleOf(sql`marked`, keyOf[i]!, whyOf[i]!)},
@@ -120,7 +121,9 @@ export async function runRowPass(context: RuleContext, checks: readonly RowCheck
       where t.batch_id = ${batchParam(target.batchId)} and t.row_number = c.row_number
         and (${sql.join(checks.map((_, i) => flagged(i)), sql` or `)})
       returning t.row_number, ${sql.join(returned)}
-    )
+    ),
+    -- Every check's checked rows in one scan of the batch's results.
+    counted as (select ${sql.join(checks.map((_, i) => sql`count(${reasonsOf[i]}) as ${checkedOf[i]}`))} from checked)
     select ${sql.join(results)}`.execute(context.db)
   const row = rows[0]!
   return checks.map((_, i) => row[`found${i}`]!)

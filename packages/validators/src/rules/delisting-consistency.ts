@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { rowsText } from '../flag-rows.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
 import { rowRule } from '../row-pass.ts'
 import { dateParam, reasonsWhen, showDate } from '../sql-parts.ts'
 
@@ -30,17 +30,10 @@ export const delistingConsistencyRule = rowRule({
       note: sql<string | null>`case when s.delisting_date is not null then 'delisted' end`,
       verdict(found) {
         const delisted = found.notes['delisted'] ?? 0
-        return {
-          passed: found.issueCount === 0,
-          checkedCount: found.checkedCount,
-          issueCount: found.issueCount,
-          sample: found.sample,
-          message:
-            (found.issueCount === 0
-              ? `all ${rowsText(found.checkedCount)} have consistent listing and delisting dates`
-              : `${rowsText(found.issueCount)} of ${found.checkedCount} have a delisting date before listing or after ${target.tradeDate}`) +
-            `; ${rowsText(delisted)} delisted`,
-        }
+        return findingOf(found, {
+          clean: `all ${rowsText(found.checkedCount)} have consistent listing and delisting dates; ${rowsText(delisted)} delisted`,
+          flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have a delisting date before listing or after ${target.tradeDate}; ${rowsText(delisted)} delisted`,
+        })
       },
     }
   },

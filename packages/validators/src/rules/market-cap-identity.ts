@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { rowsText } from '../flag-rows.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
 import { rowRule } from '../row-pass.ts'
 import { reasonsWhen, show } from '../sql-parts.ts'
 
@@ -37,16 +37,10 @@ export const marketCapIdentityRule = rowRule({
       verdict(found) {
         const withoutClose = found.notes['no_close'] ?? 0
         const unchecked = withoutClose > 0 ? `; ${rowsText(withoutClose)} without close not checked against close x shares_outstanding` : ''
-        return {
-          passed: found.issueCount === 0,
-          checkedCount: found.checkedCount,
-          issueCount: found.issueCount,
-          sample: found.sample,
-          message:
-            (found.issueCount === 0
-              ? `all ${rowsText(found.checkedCount)} agree with close x shares_outstanding within 0.1%`
-              : `${rowsText(found.issueCount)} of ${found.checkedCount} differ from close x shares_outstanding by more than 0.1% or are negative`) + unchecked,
-        }
+        return findingOf(found, {
+          clean: `all ${rowsText(found.checkedCount)} agree with close x shares_outstanding within 0.1%${unchecked}`,
+          flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} differ from close x shares_outstanding by more than 0.1% or are negative${unchecked}`,
+        })
       },
     }
   },
