@@ -86,6 +86,10 @@ export async function runRowPass(context: RuleContext, checks: readonly RowCheck
     const note = check.note ? sql`, case when ${checked} then ${check.note} end as ${noteOf[i]}` : sql``
     return sql`case when ${checked} then coalesce(${check.reasons}, '{}'::text[]) end as ${reasonsOf[i]}${note}`
   })
+  // When every check names its rows, rows none of them checks are not kept (as flagRows' WHERE did).
+  const scope = checks.every((check) => check.where)
+    ? sql` and (${sql.join(checks.map((check) => sql`coalesce(${check.where}, false)`), sql` or `)})`
+    : sql``
   const appended = (column: RowCheck['column']) => {
     const indexes = checks.flatMap((check, i) => (check.column === column ? [i] : []))
     if (indexes.length === 0) return []
@@ -112,7 +116,7 @@ export async function runRowPass(context: RuleContext, checks: readonly RowCheck
       select s.row_number, ${sql.join(columns)}
       from ${stagingTable(spec)} s
       ${sql.join(checks.flatMap((check) => (check.joins ? [check.joins] : [])), sql` `)}
-      where s.batch_id = ${batchParam(target.batchId)}
+      where s.batch_id = ${batchParam(target.batchId)}${scope}
     ),
     marked as (
       update ${stagingTable(spec)} as t
