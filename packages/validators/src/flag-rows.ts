@@ -4,6 +4,8 @@ import type { RuleContext, RuleFinding, SampleEntry } from './types.ts'
 
 export const SAMPLE_SIZE = 10
 
+type Fragment = RawBuilder<unknown>
+
 export interface FlagRowsRequest {
   /**
    * A SELECT over the rows the rule checked, with columns `row_number`, `reasons text[]`
@@ -59,11 +61,8 @@ export async function flagRows(context: RuleContext, request: FlagRowsRequest): 
       (select count(*) from checked)::int as checked_count,
       (select count(*) from marked)::int as issue_count,
       (select count(distinct key) from marked)::int as issue_key_count,
-      (select coalesce(jsonb_agg(jsonb_build_object('key', key, 'reason', reason) order by first_row), '[]'::jsonb)
-         from (select key, reason, min(row_number) as first_row from marked group by key, reason
-               order by first_row limit ${SAMPLE_SIZE}) s) as sample,
-      (select coalesce(jsonb_object_agg(note, n), '{}'::jsonb)
-         from (select note, count(*)::int as n from checked where note is not null group by note) n) as notes`.execute(context.db)
+      ${sampleOf(sql`marked`, sql.id('key'), sql.id('reason'))} as sample,
+      ${notesOf(sql`checked`, sql.id('note'))} as notes`.execute(context.db)
   const row = rows[0]!
   return {
     checkedCount: row.checked_count,
@@ -73,6 +72,17 @@ export async function flagRows(context: RuleContext, request: FlagRowsRequest): 
     notes: row.notes,
   }
 }
+
+/** The first SAMPLE_SIZE (key, reason) pairs of the marked rows, by their first row (`reason` null: not marked). */
+export const sampleOf = (marked: Fragment, key: Fragment, reason: Fragment) => sql<SampleEntry[]>`
+  (select coalesce(jsonb_agg(jsonb_build_object('key', key, 'reason', reason) order by first_row), '[]'::jsonb)
+     from (select ${key} as key, ${reason} as reason, min(row_number) as first_row from ${marked} where ${reason} is not null
+           group by 1, 2 order by first_row limit ${SAMPLE_SIZE}) s)`
+
+/** Checked rows per non-null note. */
+export const notesOf = (checked: Fragment, note: Fragment) => sql<Record<string, number>>`
+  (select coalesce(jsonb_object_agg(note, n), '{}'::jsonb)
+     from (select ${note} as note, count(*)::int as n from ${checked} where ${note} is not null group by 1) n)`
 
 /** `3 rows`, `1 row`, `2 indexes` */
 export const rowsText = (count: number, noun = 'row', plural = `${noun}s`) => `${count} ${count === 1 ? noun : plural}`

@@ -16,3 +16,4 @@ export type {
   ValidationTarget,
 } from './types.ts'
 export type { DatasetSpec } from './datasets.ts'
+export type { RowCheck, RowRule } from './row-pass.ts'

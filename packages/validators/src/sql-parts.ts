@@ -44,10 +44,13 @@ export function stockKey(alias: string): RawBuilder<string> {
 
 /**
  * `text[]` of the reasons whose condition holds; a null condition (a value missing) yields no
- * reason, so rules need not guard against nulls the schema rule already reports.
+ * reason, so rules need not guard against nulls the schema rule already reports. Most rows have
+ * none: for them only the conditions are evaluated, no array is built.
  */
 export function reasonsWhen(cases: ReadonlyArray<readonly [condition: Fragment, reason: Fragment]>): RawBuilder<string[]> {
-  return sql<string[]>`array_remove(array[${sql.join(cases.map(([condition, reason]) => sql`case when ${condition} then ${reason} end`))}]::text[], null)`
+  const any = sql.join(cases.map(([condition]) => sql`(${condition})`), sql` or `)
+  const all = sql.join(cases.map(([condition, reason]) => sql`case when ${condition} then ${reason} end`))
+  return sql<string[]>`case when ${any} then array_remove(array[${all}]::text[], null) else '{}'::text[] end`
 }
 
 /** True while no earlier rule has rejected the row. */

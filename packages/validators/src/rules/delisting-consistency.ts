@@ -1,20 +1,19 @@
 import { sql } from 'kysely'
-import { flagRows, rowsText } from '../flag-rows.ts'
-import { batchParam, dateParam, reasonsWhen, showDate } from '../sql-parts.ts'
-import type { Rule } from '../types.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
+import { rowRule } from '../row-pass.ts'
+import { dateParam, reasonsWhen, showDate } from '../sql-parts.ts'
 
 /**
  * A stock cannot leave the market before it entered it, nor, in a snapshot dated D, have left
  * after D: production keeps `is_active = (delisting_date is null)`, so a delisting still to
  * come cannot be stored as such yet; the row waits in quarantine.
  */
-export const delistingConsistencyRule: Rule = {
+export const delistingConsistencyRule = rowRule({
   name: 'delisting_consistency',
   severity: 'reject',
   threshold: null,
   description: 'delisting_date not before listing_date, and not after the snapshot date',
-  async check(context) {
-    const { target } = context
+  async rowCheck({ target }) {
     const reasons = reasonsWhen([
       [
         sql`s.delisting_date < s.listing_date`,
@@ -25,24 +24,17 @@ export const delistingConsistencyRule: Rule = {
         sql`'delisting_consistency: delisting_date ' || ${showDate(sql`s.delisting_date`)} || ' is after the snapshot date ' || ${target.tradeDate}::text`,
       ],
     ])
-    const found = await flagRows(context, {
-      column: 'reject_reasons',
-      checked: sql`
-        select s.row_number, ${reasons} as reasons, case when s.delisting_date is not null then 'delisted' end as note
-        from staging.stocks s
-        where s.batch_id = ${batchParam(target.batchId)}`,
-    })
-    const delisted = found.notes['delisted'] ?? 0
     return {
-      passed: found.issueCount === 0,
-      checkedCount: found.checkedCount,
-      issueCount: found.issueCount,
-      sample: found.sample,
-      message:
-        (found.issueCount === 0
-          ? `all ${rowsText(found.checkedCount)} have consistent listing and delisting dates`
-          : `${rowsText(found.issueCount)} of ${found.checkedCount} have a delisting date before listing or after ${target.tradeDate}`) +
-        `; ${rowsText(delisted)} delisted`,
+      column: 'reject_reasons',
+      reasons,
+      note: sql<string | null>`case when s.delisting_date is not null then 'delisted' end`,
+      verdict(found) {
+        const delisted = found.notes['delisted'] ?? 0
+        return findingOf(found, {
+          clean: `all ${rowsText(found.checkedCount)} have consistent listing and delisting dates; ${rowsText(delisted)} delisted`,
+          flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have a delisting date before listing or after ${target.tradeDate}; ${rowsText(delisted)} delisted`,
+        })
+      },
     }
   },
-}
+})

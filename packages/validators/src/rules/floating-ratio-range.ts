@@ -1,34 +1,31 @@
 import { sql } from 'kysely'
-import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
-import { batchParam, reasonsWhen, show } from '../sql-parts.ts'
-import type { Rule } from '../types.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
+import { rowRule } from '../row-pass.ts'
+import { reasonsWhen, show } from '../sql-parts.ts'
 
 const MAX_RATIO = 100
 
 /** The floating ratio is a percentage of the listed shares: above 0 (some shares trade), at most 100. */
-export const floatingRatioRangeRule: Rule = {
+export const floatingRatioRangeRule = rowRule({
   name: 'floating_ratio_range',
   severity: 'reject',
   threshold: MAX_RATIO,
   description: '0 < floating_ratio <= 100 (percent)',
-  async check(context) {
-    const { target } = context
+  async rowCheck({ target }) {
     const reasons = reasonsWhen([
       [
         sql`s.floating_ratio <= 0 or s.floating_ratio > ${MAX_RATIO}::numeric`,
         sql`'floating_ratio_range: floating_ratio ' || ${show(sql`s.floating_ratio`)} || ' is not in (0, 100]'`,
       ],
     ])
-    const found = await flagRows(context, {
+    return {
       column: 'reject_reasons',
-      checked: sql`
-        select s.row_number, ${reasons} as reasons, null::text as note
-        from staging.floating_shares s
-        where s.batch_id = ${batchParam(target.batchId)}`,
-    })
-    return findingOf(found, {
-      clean: `all ${rowsText(found.checkedCount)} have a floating ratio in (0, 100]`,
-      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have a floating ratio outside (0, 100]`,
-    })
+      reasons,
+      verdict: (found) =>
+        findingOf(found, {
+          clean: `all ${rowsText(found.checkedCount)} have a floating ratio in (0, 100]`,
+          flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have a floating ratio outside (0, 100]`,
+        }),
+    }
   },
-}
+})

@@ -1,9 +1,10 @@
 import { sql } from 'kysely'
 import { STOCK_CODE_PATTERN } from '../datasets.ts'
-import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
 import { previousSessions } from '../previous-close.ts'
+import { rowRule, type RowCheck, type RowRule } from '../row-pass.ts'
 import { batchParam, dateParam, productionTable, showDate, stagingTable } from '../sql-parts.ts'
-import type { Rule, RuleContext, RuleFinding, Severity } from '../types.ts'
+import type { RuleContext, RuleFinding, Severity } from '../types.ts'
 
 /**
  * The row's stock must be in the stock master (`stocks`, listed or delisted). Floating shares
@@ -19,43 +20,39 @@ import type { Rule, RuleContext, RuleFinding, Severity } from '../types.ts'
  * backfill reaches back years); with neither, the rule passes and says it could not run.
  * Malformed codes are schema's.
  */
-export function knownStockRule(severity: Extract<Severity, 'reject' | 'warn'>, options: { listedOnTradeDate?: boolean } = {}): Rule {
+export function knownStockRule(severity: Extract<Severity, 'reject' | 'warn'>, options: { listedOnTradeDate?: boolean } = {}): RowRule {
   const verdict = severity === 'reject' ? 'rejected' : 'kept with a warning'
   if (options.listedOnTradeDate) {
-    return {
+    return rowRule({
       name: 'unknown_stock',
       severity,
       threshold: null,
       description: `stock_code is in stocks and listed on the trade date (${verdict} otherwise); without a master, known to production`,
-      check: (context) => checkListed(context, severity),
-    }
+      rowCheck: (context) => checkListed(context, severity),
+    })
   }
-  return {
+  return rowRule({
     name: 'known_stock',
     severity,
     threshold: null,
     description: `stock_code is in stocks (${verdict} otherwise)`,
-    async check(context) {
-      const { spec, target } = context
-      const found = await flagRows(context, {
+    async rowCheck() {
+      return {
         column: severity === 'reject' ? 'reject_reasons' : 'warnings',
-        checked: sql`
-          select s.row_number,
-                 case when p.stock_code is null then array['known_stock: ' || s.stock_code || ' is not in stocks'] else '{}'::text[] end as reasons,
-                 null::text as note
-          from ${stagingTable(spec)} s
-          left join stocks p on p.stock_code = s.stock_code
-          where s.batch_id = ${batchParam(target.batchId)} and s.stock_code is not null`,
-      })
-      return findingOf(found, {
-        clean: `all ${rowsText(found.checkedCount)} name a stock in stocks`,
-        flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} name a stock not in stocks (${verdict})`,
-      })
+        reasons: sql<string[]>`case when ks.stock_code is null then array['known_stock: ' || s.stock_code || ' is not in stocks'] else '{}'::text[] end`,
+        where: sql<boolean>`s.stock_code is not null`,
+        joins: sql`left join stocks ks on ks.stock_code = s.stock_code`,
+        verdict: (found) =>
+          findingOf(found, {
+            clean: `all ${rowsText(found.checkedCount)} name a stock in stocks`,
+            flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} name a stock not in stocks (${verdict})`,
+          }),
+      }
     },
-  }
+  })
 }
 
-async function checkListed(context: RuleContext, severity: Extract<Severity, 'reject' | 'warn'>): Promise<RuleFinding> {
+async function checkListed(context: RuleContext, severity: Extract<Severity, 'reject' | 'warn'>): Promise<RowCheck | RuleFinding> {
   const { spec, target } = context
   const tradeDate = dateParam(target.tradeDate)
   const sessions = await previousSessions(context)
@@ -79,27 +76,26 @@ async function checkListed(context: RuleContext, severity: Extract<Severity, 're
   // Exists probes on the primary keys: one lookup per staged row, however large production is.
   const reasons = hasMaster
     ? sql`case
-        when st.stock_code is null then array['unknown_stock: ' || s.stock_code || ' is in no stock master']
-        when st.listing_date > ${tradeDate} then array['unknown_stock: ' || s.stock_code || ' is not listed on ' || ${target.tradeDate}::text
-          || ' (listed ' || ${showDate(sql`st.listing_date`)} || ')']
-        when st.delisting_date <= ${tradeDate} then array['unknown_stock: ' || s.stock_code || ' is not listed on ' || ${target.tradeDate}::text
-          || ' (delisted ' || ${showDate(sql`st.delisting_date`)} || ')']
+        when us.stock_code is null then array['unknown_stock: ' || s.stock_code || ' is in no stock master']
+        when us.listing_date > ${tradeDate} then array['unknown_stock: ' || s.stock_code || ' is not listed on ' || ${target.tradeDate}::text
+          || ' (listed ' || ${showDate(sql`us.listing_date`)} || ')']
+        when us.delisting_date <= ${tradeDate} then array['unknown_stock: ' || s.stock_code || ' is not listed on ' || ${target.tradeDate}::text
+          || ' (delisted ' || ${showDate(sql`us.delisting_date`)} || ')']
         else '{}'::text[] end`
     : sql`case when not exists (select 1 from ${productionTable(spec)} o where o.stock_code = s.stock_code and ${recent})
         then array['unknown_stock: ' || s.stock_code || ' is in no stock master (stocks is empty) nor in ' || ${spec.productionTable}::text
           || ' since ' || ${showDate(since)}]
         else '{}'::text[] end`
-  const found = await flagRows(context, {
-    column: severity === 'reject' ? 'reject_reasons' : 'warnings',
-    checked: sql`
-      select s.row_number, ${reasons} as reasons, null::text as note
-      from ${stagingTable(spec)} s
-      ${hasMaster ? sql`left join stocks st on st.stock_code = s.stock_code` : sql``}
-      where s.batch_id = ${batchParam(target.batchId)} and s.stock_code ~ ${STOCK_CODE_PATTERN}`,
-  })
   const against = hasMaster ? `listed in stocks on ${target.tradeDate}` : `known to ${spec.productionTable} since ${sessions[sessions.length - 1]} (stocks is empty)`
-  return findingOf(found, {
-    clean: `all ${rowsText(found.checkedCount)} name a stock ${against}`,
-    flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} name a stock not ${against} (${rowsText(found.issueKeyCount, 'key')})`,
-  })
+  return {
+    column: severity === 'reject' ? 'reject_reasons' : 'warnings',
+    reasons: sql<string[]>`${reasons}`,
+    where: sql<boolean>`s.stock_code ~ ${STOCK_CODE_PATTERN}`,
+    ...(hasMaster && { joins: sql`left join stocks us on us.stock_code = s.stock_code` }),
+    verdict: (found) =>
+      findingOf(found, {
+        clean: `all ${rowsText(found.checkedCount)} name a stock ${against}`,
+        flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} name a stock not ${against} (${rowsText(found.issueKeyCount, 'key')})`,
+      }),
+  }
 }

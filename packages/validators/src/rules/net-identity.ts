@@ -1,19 +1,18 @@
 import { sql } from 'kysely'
-import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
-import { batchParam, reasonsWhen, show } from '../sql-parts.ts'
-import type { Rule } from '../types.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
+import { rowRule } from '../row-pass.ts'
+import { reasonsWhen, show } from '../sql-parts.ts'
 import { netValueTolerance } from '../value-rounding.ts'
 
 const GROSS_COLUMNS = ['sell_volume', 'buy_volume', 'sell_value', 'buy_value'] as const
 
 /** Net is buy minus sell, and gross amounts are never negative, in every investor row. */
-export const netIdentityRule: Rule = {
+export const netIdentityRule = rowRule({
   name: 'net_identity',
   severity: 'reject',
   threshold: null,
   description: 'net_buy_volume = buy_volume − sell_volume, net_buy_value = buy_value − sell_value, gross volumes and values >= 0',
-  async check(context) {
-    const { target } = context
+  async rowCheck({ target }) {
     const netCase = (kind: 'volume' | 'value') => {
       const [net, buy, sell] = [`net_buy_${kind}`, `buy_${kind}`, `sell_${kind}`].map((c) => sql.ref(`s.${c}`))
       const tolerance = kind === 'value' ? netValueTolerance(target.source) : 0
@@ -30,16 +29,14 @@ export const netIdentityRule: Rule = {
       netCase('volume'),
       netCase('value'),
     ])
-    const found = await flagRows(context, {
+    return {
       column: 'reject_reasons',
-      checked: sql`
-        select s.row_number, ${reasons} as reasons, null::text as note
-        from staging.investor_trading s
-        where s.batch_id = ${batchParam(target.batchId)}`,
-    })
-    return findingOf(found, {
-      clean: `all ${rowsText(found.checkedCount)} have net = buy − sell and no negative amounts`,
-      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have net ≠ buy − sell or a negative amount`,
-    })
+      reasons,
+      verdict: (found) =>
+        findingOf(found, {
+          clean: `all ${rowsText(found.checkedCount)} have net = buy − sell and no negative amounts`,
+          flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have net ≠ buy − sell or a negative amount`,
+        }),
+    }
   },
-}
+})

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
-import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
-import { batchParam, reasonsWhen, show, stagingTable } from '../sql-parts.ts'
-import type { Rule } from '../types.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
+import { rowRule } from '../row-pass.ts'
+import { reasonsWhen, show } from '../sql-parts.ts'
 
 const p = (text: string) => sql.lit(`ohlc_consistency: ${text}`)
 
@@ -12,13 +12,12 @@ const p = (text: string) => sql.lit(`ohlc_consistency: ${text}`)
  * together or positive together. Every check here is an exact identity, so it rejects. Mirrors, and is stricter than, the
  * CHECK on production ohlcv_daily, so promotion never trips over a constraint.
  */
-export const ohlcConsistencyRule: Rule = {
+export const ohlcConsistencyRule = rowRule({
   name: 'ohlc_consistency',
   severity: 'reject',
   threshold: null,
   description: 'volume, trading_value >= 0, close > 0; volume 0 exactly when trading_value 0; traded bars: 0 < low <= open, close <= high; no-trade bars: no open/high/low',
-  async check(context) {
-    const { spec, target } = context
+  async rowCheck() {
     const missingPrices = sql`concat_ws('/', case when s.open_price is null then 'open' end,
       case when s.high_price is null then 'high' end, case when s.low_price is null then 'low' end)`
     const presentPrices = sql`concat_ws(', ', 'open ' || ${show(sql`s.open_price`)}, 'high ' || ${show(sql`s.high_price`)}, 'low ' || ${show(sql`s.low_price`)})`
@@ -45,16 +44,14 @@ export const ohlcConsistencyRule: Rule = {
       [sql`s.low_price <= s.high_price and s.close_price < s.low_price`, sql`${p('close ')} || ${show(sql`s.close_price`)} || ' < low ' || ${show(sql`s.low_price`)}`],
       [sql`s.low_price <= s.high_price and s.close_price > s.high_price`, sql`${p('close ')} || ${show(sql`s.close_price`)} || ' > high ' || ${show(sql`s.high_price`)}`],
     ])
-    const found = await flagRows(context, {
+    return {
       column: 'reject_reasons',
-      checked: sql`
-        select s.row_number, ${reasons} as reasons, null::text as note
-        from ${stagingTable(spec)} s
-        where s.batch_id = ${batchParam(target.batchId)}`,
-    })
-    return findingOf(found, {
-      clean: `all ${rowsText(found.checkedCount, 'bar')} consistent`,
-      flagged: `${rowsText(found.issueCount, 'bar')} of ${found.checkedCount} contradict themselves`,
-    })
+      reasons,
+      verdict: (found) =>
+        findingOf(found, {
+          clean: `all ${rowsText(found.checkedCount, 'bar')} consistent`,
+          flagged: `${rowsText(found.issueCount, 'bar')} of ${found.checkedCount} contradict themselves`,
+        }),
+    }
   },
-}
+})

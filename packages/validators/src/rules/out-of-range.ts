@@ -1,8 +1,8 @@
 import { sql, type RawBuilder } from 'kysely'
-import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
 import { productionColumnLimits, type ColumnLimit } from '../production-columns.ts'
-import { batchParam, col, reasonsWhen, show, stagingTable } from '../sql-parts.ts'
-import type { Rule } from '../types.ts'
+import { rowRule } from '../row-pass.ts'
+import { col, reasonsWhen, show } from '../sql-parts.ts'
 
 type Case = readonly [condition: RawBuilder<unknown>, reason: RawBuilder<unknown>]
 
@@ -16,32 +16,30 @@ type Case = readonly [condition: RawBuilder<unknown>, reason: RawBuilder<unknown
  * no more than s decimals; integer types their range and whole numbers; character(n) and
  * character varying(n) n characters. Runs for every dataset, right after `schema`.
  */
-export const outOfRangeRule: Rule = {
+export const outOfRangeRule = rowRule({
   name: 'out_of_range',
   severity: 'reject',
   threshold: null,
   description: "every value fits its production column's type (numeric precision and scale, integer range, length), read from the catalog",
-  async check(context) {
-    const { spec, target } = context
+  async rowCheck(context) {
+    const { spec } = context
     const limits = await productionColumnLimits(context.db, spec.stagingTable, spec.productionTable)
     const cases = limits.flatMap(casesFor)
     if (cases.length === 0) {
       return { passed: true, checkedCount: 0, issueCount: 0, sample: [], message: `no column of ${spec.productionTable} is narrower than staging` }
     }
-    const found = await flagRows(context, {
-      column: 'reject_reasons',
-      checked: sql`
-        select s.row_number, ${reasonsWhen(cases)} as reasons, null::text as note
-        from ${stagingTable(spec)} s
-        where s.batch_id = ${batchParam(target.batchId)}`,
-    })
     const columns = limits.map((limit) => `${limit.column} ${limit.type}`).join(', ')
-    return findingOf(found, {
-      clean: `all ${rowsText(found.checkedCount)} fit ${spec.productionTable} (${columns})`,
-      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} hold a value ${spec.productionTable} cannot store (${columns})`,
-    })
+    return {
+      column: 'reject_reasons',
+      reasons: reasonsWhen(cases),
+      verdict: (found) =>
+        findingOf(found, {
+          clean: `all ${rowsText(found.checkedCount)} fit ${spec.productionTable} (${columns})`,
+          flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} hold a value ${spec.productionTable} cannot store (${columns})`,
+        }),
+    }
   },
-}
+})
 
 function casesFor(limit: ColumnLimit): Case[] {
   const value = col('s', limit.column)

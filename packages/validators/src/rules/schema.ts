@@ -1,8 +1,8 @@
 import { sql, type RawBuilder } from 'kysely'
-import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
-import { batchParam, col, dateParam, reasonsWhen, show, showDate, stagingTable } from '../sql-parts.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
+import { rowRule } from '../row-pass.ts'
+import { col, dateParam, reasonsWhen, show, showDate } from '../sql-parts.ts'
 import { requiredColumnsFor, type DatasetSpec } from '../datasets.ts'
-import type { Rule } from '../types.ts'
 
 type Case = readonly [condition: RawBuilder<unknown>, reason: RawBuilder<unknown>]
 
@@ -13,27 +13,24 @@ type Case = readonly [condition: RawBuilder<unknown>, reason: RawBuilder<unknown
  * one-day snapshot, and (investor flows) of a known investor type. Everything comes from the
  * dataset's spec.
  */
-export const schemaRule: Rule = {
+export const schemaRule = rowRule({
   name: 'schema',
   severity: 'reject',
   threshold: null,
   description: "no parse errors, required columns present, codes in their formats, known values, numbers production can hold, snapshot rows on the trade date",
-  async check(context) {
-    const { spec, target } = context
-    const found = await flagRows(context, {
-      column: 'reject_reasons',
-      checked: sql`
-        select s.row_number, ${reasonsWhen(schemaCases(spec, target.tradeDate, requiredColumnsFor(spec, target.source)))} as reasons, null::text as note
-        from ${stagingTable(spec)} s
-        where s.batch_id = ${batchParam(target.batchId)}`,
-    })
+  async rowCheck({ spec, target }) {
     const dated = spec.batchDateColumn ? ` and dated ${target.tradeDate}` : ''
-    return findingOf(found, {
-      clean: `all ${rowsText(found.checkedCount)} parsed, complete, well-formed${dated}`,
-      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} rejected: unparsable, incomplete, malformed or misdated`,
-    })
+    return {
+      column: 'reject_reasons',
+      reasons: reasonsWhen(schemaCases(spec, target.tradeDate, requiredColumnsFor(spec, target.source))),
+      verdict: (found) =>
+        findingOf(found, {
+          clean: `all ${rowsText(found.checkedCount)} parsed, complete, well-formed${dated}`,
+          flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} rejected: unparsable, incomplete, malformed or misdated`,
+        }),
+    }
   },
-}
+})
 
 function schemaCases(spec: DatasetSpec, tradeDate: string, required: readonly string[]): Case[] {
   const s = (name: string) => col('s', name)

@@ -1,9 +1,9 @@
 import { TICKS_KNOWN_SINCE, tickEraOn } from '@kmd/core'
 import { sql, type RawBuilder } from 'kysely'
-import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
 import { oneTableForAllMarkets, tickSizeSql } from '../krx-tick.ts'
-import { batchParam, col, dateParam, reasonsWhen, show, stagingTable } from '../sql-parts.ts'
-import type { Rule } from '../types.ts'
+import { rowRule } from '../row-pass.ts'
+import { col, dateParam, reasonsWhen, show } from '../sql-parts.ts'
 
 const MARKET_UNKNOWN = 'market_unknown'
 
@@ -21,13 +21,12 @@ const MARKET_UNKNOWN = 'market_unknown'
  * all markets of the day (each market's ticks are multiples of it), which no real price fails;
  * the message counts them.
  */
-export const tickGridRule: Rule = {
+export const tickGridRule = rowRule({
   name: 'tick_grid',
   severity: 'reject',
   threshold: null,
   description: `prices are whole multiples of the KRX tick of their band, in the table of the trade date and market (trade dates since ${TICKS_KNOWN_SINCE})`,
-  async check(context) {
-    const { spec, target } = context
+  async rowCheck({ spec, target }) {
     const columns = spec.tickGridColumns
     const era = tickEraOn(target.tradeDate)
     if (!era || columns.length === 0) {
@@ -40,7 +39,8 @@ export const tickGridRule: Rule = {
       }
     }
     const byMarket = !oneTableForAllMarkets(era)
-    const market = sql`st.market`
+    // Its own alias: the pass joins other rules' stocks rows onto the same staging row.
+    const market = sql`tm.market`
     const cases = columns.map((name): readonly [RawBuilder<unknown>, RawBuilder<unknown>] => {
       const price = col('s', name)
       const tick = tickSizeSql(price, era, market)
@@ -50,24 +50,21 @@ export const tickGridRule: Rule = {
         sql`${sql.lit(`tick_grid: ${name} `)} || ${show(price)} || ' is not a multiple of the tick ' || ${tick} || ' at that price'${where}`,
       ]
     })
-    const found = await flagRows(context, {
+    return {
       column: 'reject_reasons',
-      checked: byMarket
-        ? sql`
-          select s.row_number, ${reasonsWhen(cases)} as reasons, case when ${market} is null then ${sql.lit(MARKET_UNKNOWN)} end as note
-          from ${stagingTable(spec)} s
-          left join stocks st on st.stock_code = s.stock_code and st.listing_date <= ${dateParam(target.tradeDate)}
-          where s.batch_id = ${batchParam(target.batchId)}`
-        : sql`
-          select s.row_number, ${reasonsWhen(cases)} as reasons, null::text as note
-          from ${stagingTable(spec)} s
-          where s.batch_id = ${batchParam(target.batchId)}`,
-    })
-    const unknown = found.notes[MARKET_UNKNOWN] ?? 0
-    const says = byMarket ? `; ${rowsText(unknown)} judged on the grid all markets share (the stock's market on ${target.tradeDate} is not known)` : ''
-    return findingOf(found, {
-      clean: `all ${rowsText(found.checkedCount)} priced on the KRX tick grid${says}`,
-      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have a price off the KRX tick grid${says}`,
-    })
+      reasons: reasonsWhen(cases),
+      ...(byMarket && {
+        note: sql<string | null>`case when ${market} is null then ${sql.lit(MARKET_UNKNOWN)} end`,
+        joins: sql`left join stocks tm on tm.stock_code = s.stock_code and tm.listing_date <= ${dateParam(target.tradeDate)}`,
+      }),
+      verdict(found) {
+        const unknown = found.notes[MARKET_UNKNOWN] ?? 0
+        const says = byMarket ? `; ${rowsText(unknown)} judged on the grid all markets share (the stock's market on ${target.tradeDate} is not known)` : ''
+        return findingOf(found, {
+          clean: `all ${rowsText(found.checkedCount)} priced on the KRX tick grid${says}`,
+          flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have a price off the KRX tick grid${says}`,
+        })
+      },
+    }
   },
-}
+})

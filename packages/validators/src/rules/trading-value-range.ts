@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
-import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
-import { batchParam, reasonsWhen, show, stagingTable } from '../sql-parts.ts'
-import type { Rule } from '../types.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
+import { rowRule } from '../row-pass.ts'
+import { reasonsWhen, show } from '../sql-parts.ts'
 
 const TOLERANCE = 0.01
 
@@ -11,13 +11,12 @@ const TOLERANCE = 0.01
  * value at prices outside the regular session's range, and the real recording of 2021-01-04
  * has 3 of 2,531 stocks outside it. Rejecting would drop correct rows.
  */
-export const tradingValueRangeRule: Rule = {
+export const tradingValueRangeRule = rowRule({
   name: 'trading_value_range',
   severity: 'warn',
   threshold: TOLERANCE,
   description: 'trading_value within volume × [low, high] ± 1% (warn: block and after-hours trades fall outside)',
-  async check(context) {
-    const { spec, target } = context
+  async rowCheck() {
     const lowest = sql`s.volume * s.low_price`
     const highest = sql`s.volume * s.high_price`
     const reasons = reasonsWhen([
@@ -28,17 +27,15 @@ export const tradingValueRangeRule: Rule = {
             || ${show(lowest)} || ', ' || ${show(highest)} || '] +/- 1%'`,
       ],
     ])
-    const found = await flagRows(context, {
+    return {
       column: 'warnings',
-      checked: sql`
-        select s.row_number, ${reasons} as reasons, null::text as note
-        from ${stagingTable(spec)} s
-        where s.batch_id = ${batchParam(target.batchId)}
-          and s.volume > 0 and s.low_price > 0 and s.high_price >= s.low_price and s.trading_value is not null`,
-    })
-    return findingOf(found, {
-      clean: `all ${rowsText(found.checkedCount, 'traded bar')} have trading_value within volume x [low, high]`,
-      flagged: `${rowsText(found.issueCount, 'traded bar')} of ${found.checkedCount} have trading_value outside volume x [low, high] ± 1% (kept with a warning)`,
-    })
+      reasons,
+      where: sql<boolean>`s.volume > 0 and s.low_price > 0 and s.high_price >= s.low_price and s.trading_value is not null`,
+      verdict: (found) =>
+        findingOf(found, {
+          clean: `all ${rowsText(found.checkedCount, 'traded bar')} have trading_value within volume x [low, high]`,
+          flagged: `${rowsText(found.issueCount, 'traded bar')} of ${found.checkedCount} have trading_value outside volume x [low, high] ± 1% (kept with a warning)`,
+        }),
+    }
   },
-}
+})
