@@ -11,7 +11,8 @@ const GROWTH_BEFORE_ANALYZE = 0.1
  * fast backfill: with statistics taken when a chunk held two days, the planner took the dates a
  * backfill had since added for empty and scanned the chunk through its time index for every
  * staged row. Growth is read from the relation's size against the pages its last ANALYZE
- * counted, so the check costs one catalog query.
+ * counted, so the check costs one catalog query. A table another session is analyzing is
+ * skipped (and reported all the same).
  */
 export async function analyzeGrownTables(db: Kysely<any>, table: string): Promise<string[]> {
   const { rows } = await sql<{ schema: string; name: string }>`
@@ -21,6 +22,8 @@ export async function analyzeGrownTables(db: Kysely<any>, table: string): Promis
     where (c.oid = ${table}::regclass or c.oid in (select inhrelid from pg_inherits where inhparent = ${table}::regclass))
       and c.relkind = 'r'
       and pg_relation_size(c.oid) > (greatest(c.relpages, 0) * ${1 + GROWTH_BEFORE_ANALYZE}::float8 + 1) * current_setting('block_size')::int`.execute(db)
-  for (const { schema, name } of rows) await sql`analyze ${sql.id(schema, name)}`.execute(db)
+  // Concurrent promotions see the same growth: one analyzes, the others go on (ANALYZE of one
+  // table waits for another's).
+  for (const { schema, name } of rows) await sql`analyze (skip_locked) ${sql.id(schema, name)}`.execute(db)
   return rows.map(({ schema, name }) => `${schema}.${name}`)
 }

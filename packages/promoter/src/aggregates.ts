@@ -72,16 +72,23 @@ export async function maintainAggregateTables(trx: Kysely<any>, dataset: DailyDa
 
 function upsertTouchedBuckets(aggregate: AggregateDefinition, touched: TouchedDates): RawBuilder<unknown> {
   const groupBy = aggregate.groupBy.map((column) => sql.ref(column))
-  const prefixed = (prefix: string) => sql.join([...aggregate.groupBy.map((column) => sql.ref(`${prefix}.${column}`)), bucketOf(false, aggregate.width, `${prefix}.time`)])
   const width = sql`${sql.lit(aggregate.width)}::interval`
   // The rows of the touched buckets, named like the table so the aggregate's own query reads
-  // them: a range scan over the touched buckets' dates, kept to the touched groups by a hashed
-  // semi-join (a lookup per group costs a million index probes for a million-stock day).
+  // them: a range scan over the touched buckets' dates (a day's rows share a few pages, where a
+  // primary-key range per stock reads a page per row and a lookup per group costs a million
+  // probes for a million-stock day), hash-joined to the touched buckets as date ranges
+  // (computing the bucket of every scanned row to match it cost a tenth more CPU).
+  const touchedBuckets = sql`(
+    select distinct ${sql.join(aggregate.groupBy.map((column) => sql.ref(`w.${column}`)))}, ${bucketOf(false, aggregate.width, 'w.time')} as bucket
+    from ${sql.table(WRITTEN_KEYS)} w
+  ) k`
   const bucketRows = sql`(
     select d.* from ${sql.table(aggregate.table)} d
+    join ${touchedBuckets}
+      on ${sql.join(aggregate.groupBy.map((column) => sql`${sql.ref(`d.${column}`)} = ${sql.ref(`k.${column}`)}`), sql` and `)}
+      and d.time >= k.bucket and d.time < (k.bucket + ${width})::date
     where d.time >= ${bucketOf(false, aggregate.width, sql`${touched.from}::date`)}
       and d.time < (${bucketOf(false, aggregate.width, sql`${touched.to}::date`)} + ${width})::date
-      and (${prefixed('d')}) in (select ${prefixed('w')} from ${sql.table(WRITTEN_KEYS)} w)
   ) as ${sql.table(aggregate.table)}`
   const measures = aggregate.measures.map(([column]) => column)
   const list = (prefix: string) => sql.join(measures.map((column) => sql.ref(`${prefix}.${column}`)))

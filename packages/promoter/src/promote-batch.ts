@@ -85,9 +85,10 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
     })
     return { status, promoted, valid, rejected, details, touched, maintained }
   })
-  // The next batch's rules look this one's rows up in production; a server's autovacuum keeps
-  // its statistics, the embedded database has none.
-  if (isDaily(target.dataset) && database.backend === 'embedded') await analyzeGrownTables(database.db, target.dataset)
+  // The next batch's rules look this one's rows up in production. The embedded database runs no
+  // autovacuum, and a server's lags a backfill (or is off): without statistics its plans of the
+  // rules and aggregates go by the table's size alone.
+  if (isDaily(target.dataset)) await analyzeGrownTables(database.db, target.dataset)
   const { touched, maintained, ...outcome } = report
   const refreshStarted = performance.now()
   const refreshed = capabilities && timescaledb && touched ? await refreshAggregates(database.db, capabilities, target.dataset, touched) : maintained
