@@ -41,6 +41,8 @@ export interface BackfillBenchResult {
   measuredProcess: string
   partitions: number
   statuses: Record<JobStatus, number>
+  /** The partitions that did not end SUCCESS (the first 20), with the checks that failed and the run's message. */
+  notSuccess: Array<{ key: string; status: JobStatus; failedChecks: string[]; message: string | null }>
   rowsProcessed: number
   rowsPromoted: number
   /** The backfill's own time (planning to aggregate refresh), as the CLI reports it. */
@@ -69,7 +71,7 @@ export interface BackfillBenchResult {
 
 /** What the bench reads of the CLI's `--progress json` lines. */
 interface PartitionLine {
-  partition: { key: string; status: JobStatus; ms: number }
+  partition: { key: string; status: JobStatus; ms: number; failedChecks?: string[]; message?: string | null }
   progress: { finished: number; toRun: number; rowsProcessed: number; rowsPerSecond: number; elapsedMs: number }
   memory: { rssMb: number; heapUsedMb: number }
 }
@@ -160,6 +162,10 @@ export async function measureBackfill(backend: BenchBackend, databaseEnv: Databa
     measuredProcess: backend === 'embedded' ? 'etl backfill, with the embedded database inside' : 'etl backfill (the database server is apart)',
     partitions: summary.partitions,
     statuses: summary.statuses,
+    notSuccess: partitions
+      .filter((line) => line.partition.status !== 'SUCCESS')
+      .slice(0, 20)
+      .map(({ partition }) => ({ key: partition.key, status: partition.status, failedChecks: partition.failedChecks ?? [], message: partition.message ?? null })),
     rowsProcessed: summary.rowsProcessed,
     rowsPromoted: summary.rowsPromoted,
     elapsedMs: Math.round(summary.elapsedMs),

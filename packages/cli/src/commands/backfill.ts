@@ -205,6 +205,8 @@ function jsonReporter(): Reporter {
         key: result.final.tradeDate, status: result.status, sources: result.attempts.map((run) => run.source),
         rowsPromoted: result.attempts.reduce((rows, run) => rows + run.promoted, 0),
         ms: Math.round(result.attempts.reduce((ms, run) => ms + runDurationMs(run), 0)),
+        // Why a partition did not end SUCCESS, in the run log's words.
+        ...(result.status === 'SUCCESS' ? {} : { failedChecks: result.final.failedChecks, message: result.final.message ?? null }),
       }
       const progress = {
         finished: p.finished, toRun: p.toRun, rowsProcessed: p.rowsProcessed, rowsPerSecond: Math.round(p.rowsPerSecond),
