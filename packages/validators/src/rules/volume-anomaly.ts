@@ -65,7 +65,9 @@ export const volumeAnomalyRule: Rule = {
             where w.n + near.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time < ${nearStart}
           ) far
         ),
-        medians as (
+        -- Materialized: each median is read three times below, and an inlined CTE would
+        -- compute its subquery once per reference.
+        medians as materialized (
           select h.row_number, h.volume, h.trading_value, coalesce(cardinality(h.volumes), 0) as sessions,
                  ${medianOf(sql`h.volumes`)} as volume_median, ${medianOf(sql`h.trading_values`)} as value_median
           from history h
