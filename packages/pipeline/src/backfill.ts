@@ -1,6 +1,6 @@
 import type { DailyDataset, Dataset, SourceName, TradeDate } from '@kmd/core'
 import { detectCapabilities } from '@kmd/db'
-import { refreshAggregates, RunAbandonedError, RunLedger } from '@kmd/promoter'
+import { RunAbandonedError, RunLedger, settleAggregateBacklog } from '@kmd/promoter'
 import { partitionRuleFor, type PartitionShape } from './backfill-partitions.ts'
 import { planBackfill, type BackfillRequest, type PlannedPartition } from './backfill-plan.ts'
 import { BackfillProgress, type ProgressSnapshot } from './backfill-progress.ts'
@@ -39,7 +39,7 @@ export interface BackfillSummary extends ProgressSnapshot {
   /** Stopped by the signal before the plan was through. */
   aborted: boolean
   aggregatesRefreshed: string[]
-  /** The aggregate refresh failed; the promoted rows stand, `etl backfill` again refreshes. */
+  /** Settling the aggregates failed; the promoted rows stand, and their dates stay in aggregate_backlog for the next promotion or backfill. */
   refreshError: string | undefined
   /** Dead runs (of any dataset) found RUNNING at the start and marked ABANDONED, so the plan sees them as not loaded. */
   reapedAtStart: number
@@ -55,9 +55,10 @@ export class BackfillNotPossibleError extends Error {
  * slot (`runWithFallback`: primary, fallbacks, gap fills; each run logged with trigger
  * 'backfill' and the same partition claim as the scheduler's runs). Resumable: the plan skips what
  * the ledger says is loaded. Workers pull from one lazy plan, so the window slides (a slow
- * partition holds one worker, not a batch) and memory does not grow with the range. TimescaleDB's
- * continuous aggregates are refreshed once at the end over the range; on plain PostgreSQL each
- * promotion already recomputed the buckets it touched. `deps.signal` stops taking partitions and aborts running ones.
+ * partition holds one worker, not a batch) and memory does not grow with the range. Its
+ * promotions leave the aggregates to the backlog (aggregate_backlog: the dates they wrote), and
+ * the end of the backfill settles it once, from whole buckets; a killed backfill's backlog is
+ * settled by the next promotion or backfill. `deps.signal` stops taking partitions and aborts running ones.
  */
 export async function runBackfill(deps: PipelineDeps, options: BackfillOptions): Promise<BackfillSummary> {
   const plan = planWith(options.plan ?? DEFAULT_SOURCE_PLAN, options.dataset, options.source)
@@ -123,7 +124,6 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
       }
       return undefined
     }
-    const promoted: { from?: TradeDate; to?: TradeDate } = {}
     const worker = async (): Promise<void> => {
       try {
         for (let partition = await nextToRun(); partition; partition = await nextToRun()) {
@@ -138,10 +138,6 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
             continue
           }
           progress.recordPartition(result)
-          if (result.attempts.some((attempt) => attempt.promoted > 0)) {
-            if (!promoted.from || partition.from < promoted.from) promoted.from = partition.from
-            if (!promoted.to || partition.to > promoted.to) promoted.to = partition.to
-          }
           options.onRun?.(result, progress.snapshot())
         }
       } catch (error) {
@@ -156,15 +152,13 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
 
     // A signal after the last partition was taken stopped nothing.
     const aborted = (deps.signal?.aborted ?? false) && !planExhausted
-    // A finished backfill refreshes its whole range; an interrupted one what it promoted (the resumed one refreshes the rest).
-    const window = aborted ? (promoted.from && promoted.to ? { from: promoted.from, to: promoted.to } : undefined) : { from: options.from, to: options.to }
-    const anyRun = progress.snapshot().finished > 0
-    if (!window || !anyRun) return summary(aborted)
+    // Finished or interrupted, the aggregates are brought up to date over what was promoted.
+    if (progress.snapshot().finished === 0) return summary(aborted)
     try {
-      const refreshed = await refreshAggregates(db, await detectCapabilities(db), options.dataset, window)
-      return summary(aborted, refreshed)
+      const settled = await settleAggregateBacklog(db, await detectCapabilities(db), options.dataset)
+      return summary(aborted, settled.aggregates)
     } catch (error) {
-      deps.logger.error({ err: error, dataset: options.dataset, window }, 'aggregate refresh after the backfill failed')
+      deps.logger.error({ err: error, dataset: options.dataset }, 'aggregate refresh after the backfill failed')
       return summary(aborted, [], error instanceof Error ? error.message : String(error))
     }
   }

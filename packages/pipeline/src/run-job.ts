@@ -62,7 +62,10 @@ export interface PipelineDeps {
   collectors: CollectorRegistry
   /** Share of a partition's expected keys below which the day is incomplete (gap fill, backfill re-runs it); default 0.99. */
   completenessThreshold?: number
-  /** TimescaleDB: refresh the continuous aggregates after each promotion (backfills turn it off and refresh once). Plain PostgreSQL maintains its aggregate tables in every promotion regardless. */
+  /**
+   * false: promotions leave the aggregates to their backlog (aggregate_backlog) for the caller to
+   * settle, as a backfill does once at its end; default: current after every promotion.
+   */
   refreshAggregates?: boolean
   /**
    * Stops the job at the next stage boundary (SIGTERM): it ends ABORTED before promotion, or

@@ -251,6 +251,7 @@ describe('runBackfill', () => {
     const [from, to] = ['2025-07-07', '2025-07-18']
     const summary = await backfill({ from, to })
     expect(summary.aggregatesRefreshed).toEqual(['ohlcv_weekly', 'ohlcv_monthly'])
+    expect(await db().selectFrom('aggregate_backlog').selectAll().execute()).toEqual([]) // nothing left behind
     const { rows } = await sql<{ weeks: number; days: number }>`
       select count(distinct bucket)::int as weeks, max(trading_days)::int as days from ohlcv_weekly where bucket between ${from} and ${to}`.execute(db())
     expect(rows[0]).toEqual({ weeks: 2, days: 5 })

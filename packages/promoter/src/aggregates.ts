@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { datasetDefinition, type DailyDataset, type Dataset } from '@kmd/core'
 import { upsertStatement } from './upserts.ts'
-import { acquirePipelineLock, aggregateDefinition, aggregateKey, aggregateSelect, bucketOf, type AggregateDefinition, type Capabilities } from '@kmd/db'
+import { acquirePipelineLock, aggregateDefinition, aggregateKey, aggregateSelect, bucketOf, type AggregateDefinition } from '@kmd/db'
 
 /** Whether promoting the dataset has aggregates to keep current. */
 export function hasAggregates(dataset: Dataset): boolean {
@@ -71,7 +71,6 @@ export async function maintainAggregateTables(trx: Kysely<any>, dataset: DailyDa
 }
 
 function upsertTouchedBuckets(aggregate: AggregateDefinition, touched: TouchedDates): RawBuilder<unknown> {
-  const groupBy = aggregate.groupBy.map((column) => sql.ref(column))
   const width = sql`${sql.lit(aggregate.width)}::interval`
   // The rows of the touched buckets, named like the table so the aggregate's own query reads
   // them: a range scan over the touched buckets' dates (a day's rows share a few pages, where a
@@ -90,6 +89,16 @@ function upsertTouchedBuckets(aggregate: AggregateDefinition, touched: TouchedDa
     where d.time >= ${bucketOf(false, aggregate.width, sql`${touched.from}::date`)}
       and d.time < (${bucketOf(false, aggregate.width, sql`${touched.to}::date`)} + ${width})::date
   ) as ${sql.table(aggregate.table)}`
+  return writeBuckets(aggregate, bucketRows)
+}
+
+/**
+ * Plain PostgreSQL: the aggregate's buckets computed from `bucketRows` (whole buckets' rows, a
+ * subquery named like the aggregate's table) upserted into its table, each written only where
+ * it changed.
+ */
+export function writeBuckets(aggregate: AggregateDefinition, bucketRows: RawBuilder<unknown>): RawBuilder<unknown> {
+  const groupBy = aggregate.groupBy.map((column) => sql.ref(column))
   const measures = aggregate.measures.map(([column]) => column)
   const list = (prefix: string) => sql.join(measures.map((column) => sql.ref(`${prefix}.${column}`)))
   return sql`
@@ -98,30 +107,4 @@ function upsertTouchedBuckets(aggregate: AggregateDefinition, touched: TouchedDa
     on conflict (${aggregateKey(aggregate)}) do update set
       ${sql.join(measures.map((column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`))}
     where (${list(aggregate.view)}) is distinct from (${list('excluded')})`
-}
-
-/**
- * TimescaleDB, after the commit (it refuses to refresh inside a transaction): refreshes the
- * continuous aggregates over the buckets covering [from, to] (policies only look at recent
- * weeks, so a backfilled year would otherwise stay unmaterialised). Plain PostgreSQL: nothing
- * is left to do, each promotion maintained its buckets; the aggregates are named as current.
- */
-export async function refreshAggregates(
-  db: Kysely<any>,
-  capabilities: Capabilities,
-  dataset: Dataset,
-  window: { from: string; to: string },
-): Promise<string[]> {
-  const refreshed: string[] = []
-  // The dataset definition names its aggregates; reference datasets feed none.
-  for (const { view, width } of datasetDefinition(dataset).aggregates) {
-    if (capabilities.timescaledbInstalled) {
-      await sql`
-        call refresh_continuous_aggregate(${view}::regclass,
-          time_bucket(${sql.lit(width)}::interval, ${window.from}::date),
-          (time_bucket(${sql.lit(width)}::interval, ${window.to}::date) + ${sql.lit(width)}::interval)::date)`.execute(db)
-    }
-    refreshed.push(view)
-  }
-  return refreshed
 }

@@ -1,5 +1,5 @@
 export * from './promote-batch.ts'
 export * from './run-ledger/index.ts'
-export { refreshAggregates } from './aggregates.ts'
+export { settleAggregateBacklog, type SettledBacklog } from './aggregate-backlog.ts'
 export { StaleSnapshotError } from './errors.ts'
 export { REFERENCE_PROMOTERS, tradingHours, type ReferenceBatch, type ReferencePromoter, type ReferencePromotion } from './reference/index.ts'

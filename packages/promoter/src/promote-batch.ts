@@ -1,7 +1,8 @@
 import { sql, type Transaction } from 'kysely'
 import { DAILY_DATASETS, DATASETS, type DailyDataset, type Dataset, type ReferenceDataset } from '@kmd/core'
 import { acquirePipelineLock, analyzeGrownTables, detectCapabilities, type Database, type MarketDatabase } from '@kmd/db'
-import { hasAggregates, maintainAggregateTables, refreshAggregates, upsertTrackingWrites, type DailyWrites } from './aggregates.ts'
+import { deferAggregates, refreshContinuousAggregates, settleAggregateBacklog } from './aggregate-backlog.ts'
+import { hasAggregates, maintainAggregateTables, upsertTrackingWrites, type DailyWrites } from './aggregates.ts'
 import { REFERENCE_PROMOTERS, type ReferencePromotion } from './reference/index.ts'
 import { RunLedger, type RunCounts } from './run-ledger/index.ts'
 import { upsertStatement } from './upserts.ts'
@@ -23,9 +24,15 @@ export interface PromotionReport {
   rejected: number
   /** What a reference promotion did, by name (`history_opened`, `intervals_closed`, …); empty for daily data. */
   details: Record<string, number>
-  /** The aggregates brought up to date over the buckets the batch wrote (none when it changed nothing). */
+  /**
+   * The aggregates brought up to date over the buckets the batch wrote (none when it changed
+   * nothing, or when it deferred them to the backlog).
+   */
   refreshedAggregates: string[]
-  /** Milliseconds spent on the aggregates: maintaining them in the transaction (plain PostgreSQL) or refreshing them after the commit (TimescaleDB). */
+  /**
+   * Milliseconds spent on the aggregates: maintaining them in the transaction (plain PostgreSQL)
+   * or refreshing them after the commit (TimescaleDB), settling a backlog included.
+   */
   refreshMs: number
 }
 
@@ -34,9 +41,10 @@ export interface PromotionOptions {
   counts?: RunCounts
   stageTimings?: Record<string, number>
   /**
-   * TimescaleDB: false leaves the continuous aggregates for the caller to refresh (a backfill
-   * refreshes its range once at the end). Plain PostgreSQL maintains its aggregate tables in
-   * every promotion whatever this says: they are tables nothing else refreshes.
+   * false: the dates the batch wrote join the aggregates' backlog (aggregate_backlog) instead of
+   * being brought up to date now; the caller settles it (`settleAggregateBacklog`, as a backfill
+   * does at its end), or the next promotion that keeps them current does. Default: current
+   * after every promotion (and any backlog settled).
    */
   refreshAggregates?: boolean
   /** Why the batch delivered less than its partition should hold: the run ends PARTIAL, saying so. */
@@ -49,12 +57,14 @@ export interface PromotionOptions {
  * outcome in the RunLedger (batch promoted; SUCCESS only when complete, PARTIAL when rows were
  * rejected or keys are missing). Either all of it is visible or none of it. The aggregates'
  * buckets the batch wrote are recomputed in the same transaction on plain PostgreSQL, and
- * refreshed after the commit on TimescaleDB (which refuses to refresh inside a transaction).
+ * refreshed after the commit on TimescaleDB (which refuses to refresh inside a transaction);
+ * with `refreshAggregates: false` their dates join the aggregates' backlog in the transaction.
  */
 export async function promoteBatch(database: MarketDatabase, target: PromotionTarget, options: PromotionOptions = {}): Promise<PromotionReport> {
   if (!(DATASETS as readonly string[]).includes(target.dataset)) throw new Error(`cannot promote unknown dataset "${target.dataset}"`)
   const started = performance.now()
   const keepsAggregates = isDaily(target.dataset) && hasAggregates(target.dataset)
+  const deferred = options.refreshAggregates === false
   const capabilities = keepsAggregates ? await detectCapabilities(database.db) : undefined
   const timescaledb = capabilities?.timescaledbInstalled ?? false
   let aggregateMs = 0
@@ -67,14 +77,14 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
     const { valid, rejected, pending } = tally[0]!
     if (pending > 0) throw new Error(`batch ${target.batchId} has ${pending} rows not yet validated; refusing to promote`)
 
-    const { promoted, details, touched: written } = isDaily(target.dataset)
-      ? await promoteDaily(trx, target, target.dataset, !timescaledb)
+    const { promoted, details, touched } = isDaily(target.dataset)
+      ? await promoteDaily(trx, target, target.dataset, !timescaledb && !deferred)
       : { ...(await promoteReference(trx, target, target.dataset)), touched: undefined }
-    const touched = timescaledb && options.refreshAggregates === false ? undefined : written
     let maintained: string[] = []
-    if (touched && !timescaledb && isDaily(target.dataset)) {
+    if (touched && isDaily(target.dataset)) {
       const aggregateStarted = performance.now()
-      maintained = await maintainAggregateTables(trx, target.dataset, touched)
+      if (deferred) await deferAggregates(trx, target.dataset, touched)
+      else if (!timescaledb) maintained = await maintainAggregateTables(trx, target.dataset, touched)
       aggregateMs += performance.now() - aggregateStarted
     }
     const status = await new RunLedger(database).run(target.runId).finish(trx, {
@@ -91,7 +101,12 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
   if (isDaily(target.dataset)) await analyzeGrownTables(database.db, target.dataset)
   const { touched, maintained, ...outcome } = report
   const refreshStarted = performance.now()
-  const refreshed = capabilities && timescaledb && touched ? await refreshAggregates(database.db, capabilities, target.dataset, touched) : maintained
+  let refreshed = maintained
+  if (capabilities && !deferred) {
+    if (timescaledb && touched) refreshed = await refreshContinuousAggregates(database.db, target.dataset, touched)
+    // What a backfill left behind (finished, or killed before its end) is settled here.
+    await settleAggregateBacklog(database.db, capabilities, target.dataset)
+  }
   aggregateMs += performance.now() - refreshStarted
   return { ...outcome, refreshedAggregates: refreshed, refreshMs: Math.round(aggregateMs) }
 }

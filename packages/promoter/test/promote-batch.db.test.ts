@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
 import { aggregateDefinition, aggregateSelect, detectCapabilities } from '@kmd/db'
 import { useMigratedDatabase } from '@kmd/db/testing'
-import { promoteBatch, RunLedger } from '../src/index.ts'
+import { promoteBatch, RunLedger, settleAggregateBacklog } from '../src/index.ts'
 
 const testDb = useMigratedDatabase()
 const db = () => testDb.current.database.db
@@ -167,6 +167,39 @@ describe('promoteBatch', () => {
       expect(week.map((row) => [row.investor_type, Number(row.buy_volume), Number(row.net_buy_volume)])).toEqual([['foreign', 80, -320], ['individual', 400, 320]])
       const { investor_trading_weekly: flows } = await storedAndRecomputed(timescaledb)
       expect(flows!.stored).toEqual(flows!.recomputed)
+    })
+
+    test('deferred promotions leave their dates in the backlog and the aggregates as they were; the next current promotion settles it', async () => {
+      const { timescaledbInstalled: timescaledb } = await detectCapabilities(db())
+      const deferred = async (day: string, close: number) =>
+        promoteBatch(testDb.current.database, await stageValidated(day, [{ code: '180640', close }]), { refreshAggregates: false })
+      for (const [day, close] of [['2024-07-02', 700], ['2024-06-27', 650], ['2024-07-01', 690]] as const) {
+        expect((await deferred(day, close)).refreshedAggregates).toEqual([])
+      }
+      expect(await db().selectFrom('aggregate_backlog').select(['dataset', 'from_date', 'to_date']).execute()).toEqual([{ dataset: 'ohlcv_daily', from_date: '2024-06-27', to_date: '2024-07-02' }])
+      const behind = await storedAndRecomputed(timescaledb)
+      expect(behind.ohlcv_monthly!.stored.filter((row) => row.includes('"180640"'))).toEqual([])
+
+      const current = await promoteBatch(testDb.current.database, await stageValidated('2024-07-10', [{ code: '180640', close: 720 }]))
+      expect(current.refreshedAggregates).toEqual(['ohlcv_weekly', 'ohlcv_monthly'])
+      expect(await db().selectFrom('aggregate_backlog').selectAll().execute()).toEqual([])
+      for (const [view, { stored, recomputed }] of Object.entries(await storedAndRecomputed(timescaledb))) expect(stored, view).toEqual(recomputed)
+      const june = await db().selectFrom('ohlcv_monthly').select(['close_price', 'trading_days']).where('stock_code', '=', '180640').where('bucket', '=', '2024-06-01').executeTakeFirstOrThrow()
+      expect([june.close_price, Number(june.trading_days)]).toEqual([650, 1])
+    })
+
+    test('a backlog of several months is settled month by month to the aggregates recomputed from production', async () => {
+      const capabilities = await detectCapabilities(db())
+      const days = [['2024-08-30', 800], ['2024-09-02', 810], ['2024-10-31', 820], ['2024-11-01', 830]] as const
+      for (const [day, close] of days) {
+        await promoteBatch(testDb.current.database, await stageValidated(day, [{ code: '052690', close }, { code: '003230', close: close * 3 }]), { refreshAggregates: false })
+      }
+      const settled = await settleAggregateBacklog(db(), capabilities, 'ohlcv_daily')
+      expect(settled).toEqual({ aggregates: ['ohlcv_weekly', 'ohlcv_monthly'], from: '2024-08-30', to: '2024-11-01' })
+      expect(await db().selectFrom('aggregate_backlog').selectAll().execute()).toEqual([])
+      for (const [view, { stored, recomputed }] of Object.entries(await storedAndRecomputed(capabilities.timescaledbInstalled))) expect(stored, view).toEqual(recomputed)
+      // Nothing behind: settling again does nothing.
+      expect(await settleAggregateBacklog(db(), capabilities, 'ohlcv_daily')).toEqual({ aggregates: [] })
     })
 
     test('after days and corrections of earlier days, every aggregate equals its recomputation from production, and untouched buckets are not rewritten', async () => {

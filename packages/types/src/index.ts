@@ -241,6 +241,15 @@ export interface StagingBatchesTable {
   quarantine_cleared_at: ColumnType<Date | null, never, Date | string | null>
 }
 
+/** A dataset whose aggregates are behind production over [from_date, to_date] (migration 0020). */
+export interface AggregateBacklogTable {
+  dataset: string
+  from_date: DateColumn
+  to_date: DateColumn
+  since: Timestamp
+  revision: ColumnType<number, number | undefined, number>
+}
+
 export interface Database extends DatasetTables {
   stock_history: StockHistoryTable
   investor_types: InvestorTypesTable
@@ -253,6 +262,7 @@ export interface Database extends DatasetTables {
   data_collection_logs: DataCollectionLogsTable
   data_quality_checks: DataQualityChecksTable
   partition_completeness: PartitionCompletenessTable
+  aggregate_backlog: AggregateBacklogTable
   latest_collection_runs: LatestCollectionRunsView
   data_freshness: DataFreshnessView
   'staging.batches': StagingBatchesTable

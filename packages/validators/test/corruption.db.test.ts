@@ -267,16 +267,22 @@ describe('volume_anomaly', () => {
     // 140032: nothing for months; its newest 20 rows are July's, before 25 smaller ones.
     await history('140032', weekdays('2024-07-01', '2024-07-26'), 200)
     await history('140032', weekdays('2024-05-27', '2024-06-28'), 1)
+    // 140033: every one of the last 20 sessions, half at 100 and half at 300: the median between them.
+    const lastSessions = weekdays('2024-11-04', '2024-11-29')
+    await history('140033', lastSessions.filter((_, i) => i % 2 === 0), 100)
+    await history('140033', lastSessions.filter((_, i) => i % 2 === 1), 300)
     const target = newTarget('ohlcv_daily', '2024-12-02')
     await stage(db(), target, [
       bar('140031', 1000, { volume: 6000, trading_value: 6_000_000 }),
       bar('140032', 1000, { volume: 20_000, trading_value: 20_000_000 }),
+      bar('140033', 1000, { volume: 20_000, trading_value: 20_000_000 }),
     ])
 
     await validateBatch(db(), target)
 
     expect((await marks(db(), target)).map((m) => m.warnings)).toEqual([
       ['volume_anomaly: volume 6000 is 60x its 20-session median 100', 'volume_anomaly: trading_value 6000000 is 60x its 20-session median 100000'],
+      ['volume_anomaly: volume 20000 is 100x its 20-session median 200', 'volume_anomaly: trading_value 20000000 is 100x its 20-session median 200000'],
       ['volume_anomaly: volume 20000 is 100x its 20-session median 200', 'volume_anomaly: trading_value 20000000 is 100x its 20-session median 200000'],
     ])
   })
