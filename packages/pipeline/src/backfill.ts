@@ -1,4 +1,4 @@
-import type { DailyDataset, Dataset, SourceName, TradeDate } from '@kmd/core'
+import { addDays, type DailyDataset, type Dataset, type SourceName, type TradeDate } from '@kmd/core'
 import { detectCapabilities } from '@kmd/db'
 import { RunAbandonedError, RunLedger, settleAggregateBacklog } from '@kmd/promoter'
 import { partitionRuleFor, type PartitionShape } from './backfill-partitions.ts'
@@ -14,7 +14,7 @@ export interface BackfillOptions extends Omit<BackfillRequest, 'sources'> {
   plan?: SourcePlan
   /** Only this source: no fallback, no gap fill. */
   source?: SourceName
-  /** Partitions run at once (a sliding window). 1 on the embedded database, which has one connection. */
+  /** Partitions run at once, each worker along its own stretch of the range. 1 on the embedded database, which has one connection. */
   concurrency?: number
   /** Print the plan and change nothing. */
   dryRun?: boolean
@@ -54,8 +54,8 @@ export class BackfillNotPossibleError extends Error {
  * Loads a date range partition by partition, each through the source plan like a scheduled
  * slot (`runWithFallback`: primary, fallbacks, gap fills; each run logged with trigger
  * 'backfill' and the same partition claim as the scheduler's runs). Resumable: the plan skips what
- * the ledger says is loaded. Workers pull from one lazy plan, so the window slides (a slow
- * partition holds one worker, not a batch) and memory does not grow with the range. Its
+ * the ledger says is loaded. A counting pass finds the partitions to run; each worker then
+ * follows a lazy plan over its own stretch of them (`stretchesOf`), oldest first. Its
  * promotions leave the aggregates to the backlog (aggregate_backlog: the dates they wrote), and
  * the end of the backfill settles it once, from whole buckets; a killed backfill's backlog is
  * settled by the next promotion or backfill. `deps.signal` stops taking partitions and aborts running ones.
@@ -81,12 +81,13 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
 
   // A counting pass first, so progress has a total and an ETA; it reads the ledger only.
   let partitions = 0
-  let toRun = 0
+  const runDates: TradeDate[] = []
   for await (const planned of planBackfill(db, shape, request)) {
     partitions += 1
-    if (planned.action === 'run') toRun += 1
+    if (planned.action === 'run') runDates.push(planned.from)
     if (options.dryRun) options.onPlanned?.(planned)
   }
+  const toRun = runDates.length
   const progress = new BackfillProgress(partitions, toRun)
   const summary = (aborted: boolean, aggregatesRefreshed: string[] = [], refreshError?: string): BackfillSummary => ({
     ...progress.snapshot(), dataset: options.dataset, source: sources.join(' → '), pinned: options.source, from: options.from, to: options.to, reprocess,
@@ -106,25 +107,32 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
   }
 
   async function loadPlanned(): Promise<BackfillSummary> {
-    const planned = planBackfill(db, shape, request)
+    // Each worker loads its own stretch of the range, oldest first, so the day before a
+    // partition is usually in production when its rules look it up. Workers on neighbouring
+    // days would judge most days against an older close: a band of several limit moves, the
+    // change not compared (previous-close.ts), and a previous session to count completeness by.
+    const stretches = stretchesOf(runDates, concurrency, options.from, options.to)
     const jobDeps: PipelineDeps = { ...deps, refreshAggregates: false }
     let failure: unknown
-    let planExhausted = false
-    // Async generators queue concurrent next() calls, so workers can share one plan.
-    const nextToRun = async (): Promise<PlannedPartition | undefined> => {
-      while (!deps.signal?.aborted && failure === undefined) {
-        const step = await planned.next()
-        if (step.done) {
-          planExhausted = true
-          return undefined
+    let exhausted = 0
+    const plannerOf = (stretch: { from: TradeDate; to: TradeDate }) => {
+      const planned = planBackfill(db, shape, { ...request, ...stretch })
+      return async (): Promise<PlannedPartition | undefined> => {
+        while (!deps.signal?.aborted && failure === undefined) {
+          const step = await planned.next()
+          if (step.done) {
+            exhausted += 1
+            return undefined
+          }
+          options.onPlanned?.(step.value)
+          if (step.value.action === 'run') return step.value
+          progress.recordNotRun()
         }
-        options.onPlanned?.(step.value)
-        if (step.value.action === 'run') return step.value
-        progress.recordNotRun()
+        await planned.return(undefined)
+        return undefined
       }
-      return undefined
     }
-    const worker = async (): Promise<void> => {
+    const worker = async (nextToRun: () => Promise<PlannedPartition | undefined>): Promise<void> => {
       try {
         for (let partition = await nextToRun(); partition; partition = await nextToRun()) {
           let result: PartitionResult
@@ -146,12 +154,11 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
         failure ??= error
       }
     }
-    await Promise.all(Array.from({ length: concurrency }, worker))
-    await planned.return(undefined)
+    await Promise.all(stretches.map((stretch) => worker(plannerOf(stretch))))
     if (failure !== undefined) throw failure
 
     // A signal after the last partition was taken stopped nothing.
-    const aborted = (deps.signal?.aborted ?? false) && !planExhausted
+    const aborted = (deps.signal?.aborted ?? false) && exhausted < stretches.length
     // Finished or interrupted, the aggregates are brought up to date over what was promoted.
     if (progress.snapshot().finished === 0) return summary(aborted)
     try {
@@ -178,4 +185,15 @@ export function backfillPartitioning(source: SourceName, dataset: Dataset): { sh
     shape: tradingDay,
     partitioning: `one trading day per partition: ${rule.why}, but its collector loads one trade date at a time (per-stock partitions wait for a per-stock job)`,
   }
+}
+
+/**
+ * The range cut into at most `workers` consecutive stretches holding as many partitions to run
+ * each (±1), together covering [from, to] exactly: each starts at one of `runDates` (ascending)
+ * and ends the day before the next one starts. Pure.
+ */
+export function stretchesOf(runDates: readonly TradeDate[], workers: number, from: TradeDate, to: TradeDate): Array<{ from: TradeDate; to: TradeDate }> {
+  const count = Math.max(1, Math.min(workers, runDates.length))
+  const starts = Array.from({ length: count }, (_, i) => (i === 0 ? from : runDates[Math.floor((i * runDates.length) / count)]!))
+  return starts.map((start, i) => ({ from: start, to: i + 1 < count ? addDays(starts[i + 1]!, -1) : to }))
 }

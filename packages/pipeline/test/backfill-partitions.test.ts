@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { tradingDaysBetween } from '@kmd/core'
-import { backfillPartitioning, decide, partitionRuleFor, partitionsOf, PARTITION_RULES, tradingDays, type LedgerEntry, type Partition } from '../src/index.ts'
+import { backfillPartitioning, decide, stretchesOf, partitionRuleFor, partitionsOf, PARTITION_RULES, tradingDays, type LedgerEntry, type Partition } from '../src/index.ts'
 
 const all = (iterable: Iterable<Partition>) => [...iterable]
 
@@ -152,5 +152,20 @@ describe('reprocess modes', () => {
 
   test('all runs everything', () => {
     expect(decide('all', entry('SUCCESS', true)).action).toBe('run')
+  })
+})
+
+describe('stretchesOf', () => {
+  const runDates = ['2025-01-02', '2025-01-03', '2025-01-06', '2025-01-07', '2025-01-08', '2025-01-09', '2025-01-10']
+  test('cuts the range into consecutive stretches of as many partitions to run, covering it exactly', () => {
+    expect(stretchesOf(runDates, 3, '2025-01-01', '2025-01-12')).toEqual([
+      { from: '2025-01-01', to: '2025-01-05' },
+      { from: '2025-01-06', to: '2025-01-07' },
+      { from: '2025-01-08', to: '2025-01-12' },
+    ])
+  })
+  test('never more stretches than partitions to run, and one when there is none', () => {
+    expect(stretchesOf(runDates.slice(0, 2), 4, '2025-01-02', '2025-01-03')).toEqual([{ from: '2025-01-02', to: '2025-01-02' }, { from: '2025-01-03', to: '2025-01-03' }])
+    expect(stretchesOf([], 4, '2025-01-02', '2025-01-31')).toEqual([{ from: '2025-01-02', to: '2025-01-31' }])
   })
 })

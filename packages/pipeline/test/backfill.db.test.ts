@@ -259,6 +259,20 @@ describe('runBackfill', () => {
     expect(Object.keys(refreshedPerRun.stage_timings as object)).not.toContain('refresh')
   })
 
+  test('each worker loads its own stretch of the range: every day but a stretch’s first is loaded after the day before it', async () => {
+    const [from, to] = ['2025-11-03', '2025-11-28']
+    const days = tradingDaysBetween(from, to)
+    const summary = await backfill({ from, to })
+    expect(summary.statuses.SUCCESS).toBe(days.length)
+    const runs = await db().selectFrom('data_collection_logs').select(['partition_key', 'started_at', 'completed_at'])
+      .where('data_type', '=', 'ohlcv_daily').where('partition_key', 'in', days).where('status', '=', 'SUCCESS').execute()
+    const runOf = new Map(runs.map((run) => [run.partition_key, run]))
+    const afterTheDayBefore = days.slice(1).filter((day, i) => runOf.get(days[i]!)!.completed_at! <= runOf.get(day)!.started_at)
+    // With workers on neighbouring days (the old sliding window), most days started before the day before them was in.
+    expect(afterTheDayBefore).toHaveLength(days.length - concurrency())
+    expect(summary.aggregatesRefreshed).toEqual(['ohlcv_weekly', 'ohlcv_monthly'])
+  })
+
   test('refuses a source without a collector for the dataset', async () => {
     await expect(runBackfill(deps(), { dataset: 'ohlcv_daily', source: 'kis', from: '2025-01-02', to: '2025-01-03' })).rejects.toThrow(/no collector/)
   })

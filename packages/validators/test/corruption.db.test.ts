@@ -271,17 +271,23 @@ describe('volume_anomaly', () => {
     const lastSessions = weekdays('2024-11-04', '2024-11-29')
     await history('140033', lastSessions.filter((_, i) => i % 2 === 0), 100)
     await history('140033', lastSessions.filter((_, i) => i % 2 === 1), 300)
+    // 140034: the same, and a Saturday row the calendar does not count: its newest 20 leave out the oldest session.
+    await history('140034', lastSessions.filter((_, i) => i % 2 === 0), 100)
+    await history('140034', lastSessions.filter((_, i) => i % 2 === 1), 300)
+    await history('140034', ['2024-11-30'], 100)
     const target = newTarget('ohlcv_daily', '2024-12-02')
     await stage(db(), target, [
       bar('140031', 1000, { volume: 6000, trading_value: 6_000_000 }),
       bar('140032', 1000, { volume: 20_000, trading_value: 20_000_000 }),
       bar('140033', 1000, { volume: 20_000, trading_value: 20_000_000 }),
+      bar('140034', 1000, { volume: 20_000, trading_value: 20_000_000 }),
     ])
 
     await validateBatch(db(), target)
 
     expect((await marks(db(), target)).map((m) => m.warnings)).toEqual([
       ['volume_anomaly: volume 6000 is 60x its 20-session median 100', 'volume_anomaly: trading_value 6000000 is 60x its 20-session median 100000'],
+      ['volume_anomaly: volume 20000 is 100x its 20-session median 200', 'volume_anomaly: trading_value 20000000 is 100x its 20-session median 200000'],
       ['volume_anomaly: volume 20000 is 100x its 20-session median 200', 'volume_anomaly: trading_value 20000000 is 100x its 20-session median 200000'],
       ['volume_anomaly: volume 20000 is 100x its 20-session median 200', 'volume_anomaly: trading_value 20000000 is 100x its 20-session median 200000'],
     ])

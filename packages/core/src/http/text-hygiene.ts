@@ -37,7 +37,7 @@ export function textProblemOf(text: string): string | undefined {
 /** Every field of a row (keys included, nested values walked) whose text has a problem. */
 export function textProblemsOf(row: unknown): TextProblem[] {
   const problems: TextProblem[] = []
-  walk(row, undefined, problems)
+  walk(row, [], problems)
   return problems
 }
 
@@ -46,23 +46,38 @@ export function describeTextProblem({ field, problem }: TextProblem): string {
   return `${field}: ${problem}`
 }
 
-function walk(value: unknown, path: string | undefined, problems: TextProblem[]): void {
+// The path is kept as its steps (a key, or an array index) and spelled out only for a problem:
+// nearly every field has none, and building each one's name cost more than testing its text.
+type Step = string | number
+
+function walk(value: unknown, steps: Step[], problems: TextProblem[]): void {
   if (typeof value === 'string') {
     const problem = textProblemOf(value)
-    if (problem !== undefined) problems.push({ field: path ?? 'value', problem })
+    if (problem !== undefined) problems.push({ field: pathOf(steps) ?? 'value', problem })
     return
   }
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(item, `${path ?? ''}[${index}]`, problems))
+    for (let index = 0; index < value.length; index++) {
+      steps.push(index)
+      walk(value[index], steps, problems)
+      steps.pop()
+    }
     return
   }
   if (typeof value !== 'object' || value === null) return
-  for (const [key, item] of Object.entries(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
     const keyProblem = textProblemOf(key)
     // A broken key is named by its JSON form, so the message itself holds no NUL.
-    const name = keyProblem === undefined ? key : JSON.stringify(key)
-    const field = path === undefined ? name : `${path}.${name}`
-    if (keyProblem !== undefined) problems.push({ field: `key ${field}`, problem: keyProblem })
-    walk(item, field, problems)
+    steps.push(keyProblem === undefined ? key : JSON.stringify(key))
+    if (keyProblem !== undefined) problems.push({ field: `key ${pathOf(steps)}`, problem: keyProblem })
+    walk((value as Record<string, unknown>)[key], steps, problems)
+    steps.pop()
   }
+}
+
+/** `ISU_ABBRV`, `OutBlock.rows[0]`, `[2]`; undefined for no step. */
+function pathOf(steps: readonly Step[]): string | undefined {
+  if (steps.length === 0) return undefined
+  return steps.map((step, i) => (typeof step === 'number' ? `[${step}]` : i === 0 ? step : `.${step}`)).join('')
 }

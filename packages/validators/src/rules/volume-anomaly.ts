@@ -25,22 +25,21 @@ export const volumeAnomalyRule: Rule = {
     const { target } = context
     const tradeDate = dateParam(target.tradeDate)
     // A stock's newest HISTORY_SESSIONS rows, read in widening ranges with constant bounds (so
-    // only their chunks are read). The calendar's last sessions hold exactly those rows for a
-    // stock that traded every session (the common case): its count and medians come from one
-    // range scan of every stock at once (a day's rows share a few pages, where an index range
-    // per stock read a page per row). Only a stock with fewer rows there has its rows read by
-    // itself: those sessions', then the NEAR_DAYS before (a day a backfill has not promoted yet, a
-    // short halt), then the older rows (a long suspension, a new listing, whose history is
-    // short). No per-row ORDER BY … LIMIT: with one, the planner walked each chunk's time index
-    // down from the trade date and tested every row's stock whenever it misjudged how many rows
-    // a stock had there (60 s a day on the embedded database).
+    // only their chunks are read). First the calendar's last sessions, for every stock at once
+    // in one range scan (a day's rows share a few pages, where an index range per stock read a
+    // page per row): a stock that traded every session has exactly its newest rows there, and
+    // their medians; one with fewer keeps all of them (their order does not matter to a median)
+    // and only it reads, by itself, the newest of what it lacks from the NEAR_DAYS before (a day
+    // a backfill has not promoted yet, a short halt), then from older rows (a long suspension, a
+    // new listing, whose history is short). No per-row ORDER BY … LIMIT: with one, the planner
+    // walked each chunk's time index down from the trade date and tested every row's stock
+    // whenever it misjudged how many rows a stock had there (60 s a day on the embedded database).
     const sessions = await previousSessions(context)
     const windowStart = dateParam(sessions[sessions.length - 1] ?? target.tradeDate)
     const nearStart = sql`${windowStart} - ${sql.lit(NEAR_DAYS)}`
     const newest = (column: string) => sql`array_agg(${sql.ref(`o.${column}`)} order by o.time desc)`
     const median = (column: string) => sql`percentile_cont(0.5) within group (order by ${sql.ref(`o.${column}`)})`
     const medianOf = (values: RawBuilder<unknown>) => sql`(select percentile_cont(0.5) within group (order by v) from unnest(${values}) v)`
-    const full = sql`coalesce(w.n, 0) = ${HISTORY_SESSIONS}`
     const found = await flagRows(context, {
       column: 'warnings',
       checked: sql`
@@ -49,39 +48,46 @@ export const volumeAnomalyRule: Rule = {
           from staging.ohlcv_daily s
           where s.batch_id = ${batchParam(target.batchId)} and s.stock_code is not null and ${notRejected('s')}
         ),
+        -- Grouped under the bytewise collation: the same groups, sorted several times faster.
         last_sessions as materialized (
-          select o.stock_code, count(*)::int as n, ${median('volume')} as volume_median, ${median('trading_value')} as value_median
+          select o.stock_code collate "C" as stock_code, count(*)::int as n,
+                 ${median('volume')} as volume_median, ${median('trading_value')} as value_median,
+                 array_agg(o.volume) as volumes, array_agg(o.trading_value) as trading_values
           from ohlcv_daily o where o.time >= ${windowStart} and o.time < ${tradeDate}
-          group by o.stock_code
+          group by 1
         ),
         history as (
-          select b.*, ${full} as full, w.volume_median as full_volume_median, w.value_median as full_value_median,
-                 (recent.volumes || near.volumes || far.volumes)[1:${HISTORY_SESSIONS}] as volumes,
-                 (recent.trading_values || near.trading_values || far.trading_values)[1:${HISTORY_SESSIONS}] as trading_values
+          select b.*, coalesce(w.n, 0) as n, w.volume_median as full_volume_median, w.value_median as full_value_median,
+                 case when w.n > ${HISTORY_SESSIONS} then more.volumes else coalesce(w.volumes, '{}') || near.volumes || far.volumes end as volumes,
+                 case when w.n > ${HISTORY_SESSIONS} then more.trading_values else coalesce(w.trading_values, '{}') || near.trading_values || far.trading_values end as trading_values
           from batch b
           left join last_sessions w on w.stock_code = b.stock_code
+          -- More rows than sessions (production holds a day the calendar does not count): the newest of them.
           cross join lateral (
-            select count(*)::int as n, ${newest('volume')} as volumes, ${newest('trading_value')} as trading_values
+            select (${newest('volume')})[1:${HISTORY_SESSIONS}] as volumes, (${newest('trading_value')})[1:${HISTORY_SESSIONS}] as trading_values
             from ohlcv_daily o
-            where not ${full} and o.stock_code = b.stock_code and o.time >= ${windowStart} and o.time < ${tradeDate}
-          ) recent
+            where w.n > ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time >= ${windowStart} and o.time < ${tradeDate}
+          ) more
           cross join lateral (
-            select count(*)::int as n, ${newest('volume')} as volumes, ${newest('trading_value')} as trading_values
+            select count(*)::int as n,
+                   (${newest('volume')})[1:${HISTORY_SESSIONS} - coalesce(w.n, 0)] as volumes,
+                   (${newest('trading_value')})[1:${HISTORY_SESSIONS} - coalesce(w.n, 0)] as trading_values
             from ohlcv_daily o
-            where not ${full} and recent.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time >= ${nearStart} and o.time < ${windowStart}
+            where coalesce(w.n, 0) < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time >= ${nearStart} and o.time < ${windowStart}
           ) near
           cross join lateral (
-            select ${newest('volume')} as volumes, ${newest('trading_value')} as trading_values
+            select (${newest('volume')})[1:${HISTORY_SESSIONS} - coalesce(w.n, 0) - near.n] as volumes,
+                   (${newest('trading_value')})[1:${HISTORY_SESSIONS} - coalesce(w.n, 0) - near.n] as trading_values
             from ohlcv_daily o
-            where not ${full} and recent.n + near.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time < ${nearStart}
+            where coalesce(w.n, 0) + near.n < ${HISTORY_SESSIONS} and o.stock_code = b.stock_code and o.time < ${nearStart}
           ) far
         ),
         -- Materialized: each median is read three times below, and an inlined CTE would
         -- compute its subquery once per reference.
         medians as materialized (
-          select h.row_number, h.volume, h.trading_value, case when h.full then ${HISTORY_SESSIONS} else coalesce(cardinality(h.volumes), 0) end as sessions,
-                 case when h.full then h.full_volume_median else ${medianOf(sql`h.volumes`)} end as volume_median,
-                 case when h.full then h.full_value_median else ${medianOf(sql`h.trading_values`)} end as value_median
+          select h.row_number, h.volume, h.trading_value, coalesce(cardinality(h.volumes), 0) as sessions,
+                 case when h.n = ${HISTORY_SESSIONS} then h.full_volume_median else ${medianOf(sql`h.volumes`)} end as volume_median,
+                 case when h.n = ${HISTORY_SESSIONS} then h.full_value_median else ${medianOf(sql`h.trading_values`)} end as value_median
           from history h
         )
         select m.row_number,
