@@ -40,6 +40,7 @@ describe('pnpm etl run and status on a day loaded short', () => {
     expect(status.completeness).toEqual([
       { dataset: 'ohlcv_daily', lastCompleteTradeDate: previous, incompleteCount: 1, incomplete: [{ date: day, missing: 2, expected: 40 }] },
     ])
+    expect(status.aggregateBacklog).toEqual([]) // runs keep their aggregates current
     const text = await runCli(['status'], env)
     expect(text.code).toBe(0)
     expect(text.stdout).toContain('completeness (partition_completeness)')

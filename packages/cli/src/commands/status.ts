@@ -37,7 +37,13 @@ export async function readStatus(database: MarketDatabase, options: { stagingRet
     .execute()
   const completeness = await readCompleteness(database)
   const staging = { retentionDays: options.stagingRetentionDays, datasets: await readStagingSizes(database) }
-  return { database: database.location, capabilities, completeness, freshness, latestRuns, recentFailures, staging, reapedRuns: reaped.runs.length }
+  // Aggregates a backfill left behind production (running, or killed before its end).
+  const aggregateBacklog = await database.db
+    .selectFrom('aggregate_backlog')
+    .select(['dataset', 'from_date', 'to_date', 'since'])
+    .orderBy('dataset')
+    .execute()
+  return { database: database.location, capabilities, completeness, freshness, latestRuns, recentFailures, staging, aggregateBacklog, reapedRuns: reaped.runs.length }
 }
 
 /** Per daily dataset: the latest complete trade date and the days loaded short (partition_completeness). */
@@ -102,6 +108,10 @@ function printStatus(status: Awaited<ReturnType<typeof readStatus>>): void {
     for (const failure of status.recentFailures) {
       say(`  ${failure.started_at.toISOString()} ${failure.data_type} ${failure.partition_key} ${failure.status}: ${failure.error_message ?? ''}`)
     }
+  }
+  if (status.aggregateBacklog.length > 0) {
+    say('\naggregates behind production (aggregate_backlog; a backfill brings them up to date at its end, else the next promotion does)')
+    for (const row of status.aggregateBacklog) say(`  ${row.dataset}: ${row.from_date} .. ${row.to_date}, since ${row.since.toISOString()}`)
   }
   printStaging(status.staging)
 }
