@@ -84,15 +84,25 @@ export async function previousSessions(context: RuleContext): Promise<string[]> 
  * (toleranceTickSql), so the stock's market is not needed here.
  */
 export async function judgedBars(context: RuleContext): Promise<RawBuilder<unknown>> {
-  // Three rules read the same judgement: computed once per validation, into a temporary table
-  // that the validation's transaction drops when it ends.
+  return sql`select * from ${await judgedBarsTable(context)}`
+}
+
+/**
+ * The table `judgedBars` selects from, one row per judged bar (`row_number` unique), for a row
+ * rule to join onto the staging row. Three rules read the same judgement: computed once per
+ * validation, into a temporary table that the validation's transaction drops when it ends.
+ */
+export async function judgedBarsTable(context: RuleContext): Promise<RawBuilder<unknown>> {
   const table = `judged_bars_${context.target.batchId.replace(/-/g, '')}`
   const { rows } = await sql<{ present: boolean }>`select to_regclass(${`pg_temp.${table}`}) is not null as present`.execute(context.db)
   if (!rows[0]!.present) {
     const sessions = await previousSessions(context)
     await sql`create temporary table ${sql.id(table)} on commit drop as ${judgement(context, sessions)}`.execute(context.db)
+    // Autovacuum never sees a temporary table: without statistics a join onto it is planned
+    // from its page count alone.
+    await sql`analyze ${sql.id(table)}`.execute(context.db)
   }
-  return sql`select * from ${sql.id(table)}`
+  return sql.id(table)
 }
 
 function judgement(context: RuleContext, sessions: readonly string[]): RawBuilder<unknown> {

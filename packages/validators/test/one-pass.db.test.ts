@@ -9,7 +9,7 @@ import { rulesFor } from '../src/rule-sets.ts'
 import { weekdaysTrade } from '../src/rules/calendar.ts'
 import { batchParam, stagingTable } from '../src/sql-parts.ts'
 import { validateBatch, type RuleContext, type RuleFinding, type ValidationTarget } from '../src/index.ts'
-import { bar, checkRows, marks, newTarget, stage, type StagedRow } from './staging.ts'
+import { bar, checkRows, marks, newTarget, seedOhlcv, stage, type StagedRow } from './staging.ts'
 
 const testDb = useMigratedDatabase()
 const db = () => testDb.current.database.db
@@ -99,5 +99,40 @@ describe('one pass per run of row rules', () => {
     expect(inPass[5]!.reject_reasons!.map((reason) => reason.split(':')[0])).toEqual(['duplicate_key'])
     expect(inPass[6]!.reject_reasons!.map((reason) => reason.split(':')[0])).toEqual(['unknown_stock', 'tick_grid', 'tick_grid', 'tick_grid', 'tick_grid'])
     expect(outcome.checks.find((check) => check.checkName === 'tick_grid')!.message).toContain('2 rows judged on the grid all markets share')
+  })
+
+  test('the previous-close rules in the pass (price_limit, change_consistency, average_price) leave what they leave one by one', async () => {
+    // Friday's closes in production: Monday's bars are judged against them.
+    await seedOhlcv(db(), '2019-06-07', { '035420': 100, '000120': 100, '000660': 92, '005930': 71000 })
+    const rows = [
+      bar('035420', 150), // +50%: beyond the band, and its change 0 disagrees
+      bar('000120', 100, { change: 5 }), // the close stayed, the change says +5
+      bar('000660', 92, { trading_value: 1 }), // an average price of 0.01
+      bar('005930', 71000),
+      bar('123456', 1000), // no close in production: a new listing, counted
+    ]
+    const passed = newTarget('ohlcv_daily', '2019-06-10')
+    const alone = newTarget('ohlcv_daily', '2019-06-10')
+    await stage(db(), passed, rows)
+    await stage(db(), alone, rows)
+
+    const outcome = await validateBatch(db(), passed)
+    const expected = await ruleByRule(alone)
+
+    const inPass = await marks(db(), passed)
+    expect(inPass.map(({ reject_reasons, warnings }) => ({ reject_reasons, warnings }))).toEqual(
+      (await marks(db(), alone)).map(({ reject_reasons, warnings }) => ({ reject_reasons, warnings })),
+    )
+    expect(verdicts(outcome.checks)).toEqual(verdicts(expected))
+    expect(inPass.map((row) => (row.reject_reasons ?? []).map((reason) => reason.split(':')[0]))).toEqual([
+      ['price_limit', 'change_consistency'],
+      ['change_consistency'],
+      ['average_price'],
+      [],
+      [],
+    ])
+    const priceLimit = outcome.checks.find((check) => check.checkName === 'price_limit')!
+    expect(priceLimit).toMatchObject({ passed: false, checkedCount: 5, issueCount: 1, threshold: 0.3 })
+    expect(priceLimit.message).toContain('new_listing 1')
   })
 })

@@ -1,9 +1,9 @@
 import { sql } from 'kysely'
-import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
 import { toleranceTickSql } from '../krx-tick.ts'
-import { CURRENT_DAILY_LIMIT, dailyLimitOn, exceptedText, judgedBars } from '../previous-close.ts'
+import { CURRENT_DAILY_LIMIT, dailyLimitOn, exceptedText, judgedBarsTable } from '../previous-close.ts'
+import { rowRule } from '../row-pass.ts'
 import { show } from '../sql-parts.ts'
-import type { Rule } from '../types.ts'
 
 /**
  * Every trade of the day, block and after-hours trades included, is priced inside the day's
@@ -14,38 +14,36 @@ import type { Rule } from '../types.ts'
  * bars whose close is already beyond the band (price_limit names those).
  * Volume 0 with a trading value (or the reverse) is ohlc_consistency's.
  */
-export const averagePriceRule: Rule = {
+export const averagePriceRule = rowRule({
   name: 'average_price',
   severity: 'reject',
   threshold: CURRENT_DAILY_LIMIT,
   description: "trading_value / volume within the day's price-limit band (+1 tick) around the previous production close",
-  async check(context) {
-    const judged = await judgedBars(context)
+  async rowCheck(context) {
+    const judged = await judgedBarsTable(context)
     const limit = dailyLimitOn(context.target.tradeDate)
-    const tick = toleranceTickSql(sql`x.average`, context.target.tradeDate)
-    const corporate = sql`x.exception = 'corporate_action'`
+    const tick = toleranceTickSql(sql`ap.average`, context.target.tradeDate)
+    const corporate = sql`ap.exception = 'corporate_action'`
     const outside = sql`case when ${corporate}
-      then x.average > x.base * ${1 + limit}::numeric + ${tick} or x.average < x.base * ${1 - limit}::numeric - ${tick}
-      else x.average_off and x.exception is null end`
-    const found = await flagRows(context, {
-      column: 'reject_reasons',
-      checked: sql`
-        select x.row_number,
-               case when ${outside} then array[
-                 'average_price: trading_value ' || ${show(sql`x.trading_value`)} || ' / volume ' || ${show(sql`x.volume`)} || ' = '
-                 || ${show(sql`round(x.average, 2)`)} || ' outside the day''s band around '
-                 || case when ${corporate} then 'adjusted base ' else 'previous close ' end || ${show(sql`x.base`)}
-               ] else '{}'::text[] end as reasons,
-               case when x.exception is not null and (x.average_off or x.exception <> 'corporate_action') then x.exception end as note
-        from (${judged}) x
-        where x.volume > 0 and x.trading_value > 0 and not coalesce(x.close_off, false)`,
-    })
+      then ap.average > ap.base * ${1 + limit}::numeric + ${tick} or ap.average < ap.base * ${1 - limit}::numeric - ${tick}
+      else ap.average_off and ap.exception is null end`
     return {
-      ...findingOf(found, {
-        clean: `${rowsText(found.checkedCount, 'traded bar')}: average price within the day's band; ${exceptedText(found.notes)}`,
-        flagged: `${rowsText(found.issueCount, 'traded bar')} of ${found.checkedCount} have an average price outside the day's band; ${exceptedText(found.notes)}`,
+      column: 'reject_reasons',
+      joins: sql`left join ${judged} ap on ap.row_number = s.row_number`,
+      where: sql<boolean>`ap.row_number is not null and ap.volume > 0 and ap.trading_value > 0 and not coalesce(ap.close_off, false)`,
+      reasons: sql<string[]>`case when ${outside} then array[
+          'average_price: trading_value ' || ${show(sql`ap.trading_value`)} || ' / volume ' || ${show(sql`ap.volume`)} || ' = '
+          || ${show(sql`round(ap.average, 2)`)} || ' outside the day''s band around '
+          || case when ${corporate} then 'adjusted base ' else 'previous close ' end || ${show(sql`ap.base`)}
+        ] else '{}'::text[] end`,
+      note: sql<string | null>`case when ap.exception is not null and (ap.average_off or ap.exception <> 'corporate_action') then ap.exception end`,
+      verdict: (found) => ({
+        ...findingOf(found, {
+          clean: `${rowsText(found.checkedCount, 'traded bar')}: average price within the day's band; ${exceptedText(found.notes)}`,
+          flagged: `${rowsText(found.issueCount, 'traded bar')} of ${found.checkedCount} have an average price outside the day's band; ${exceptedText(found.notes)}`,
+        }),
+        threshold: limit,
       }),
-      threshold: limit,
     }
   },
-}
+})

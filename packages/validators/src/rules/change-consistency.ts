@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
-import { findingOf, flagRows, rowsText } from '../flag-rows.ts'
-import { exceptedText, judgedBars } from '../previous-close.ts'
+import { findingOf, rowsText } from '../flag-rows.ts'
+import { exceptedText, judgedBarsTable } from '../previous-close.ts'
+import { rowRule } from '../row-pass.ts'
 import { show, showDate } from '../sql-parts.ts'
-import type { Rule } from '../types.ts'
 
 /**
  * Sources whose daily bars always carry the change against the previous close (KRX
@@ -20,34 +20,34 @@ export const SOURCES_SENDING_CHANGE: readonly string[] = ['krx', 'naver', 'kis',
  * corporate_action, where KRX measures against an adjusted base; a row the exception covers
  * is not compared. A missing change from a source that always sends one is rejected.
  */
-export const changeConsistencyRule: Rule = {
+export const changeConsistencyRule = rowRule({
   name: 'change_consistency',
   severity: 'reject',
   threshold: 0,
   description: 'change = close − previous production close (sign included); present when the source always sends it; named exceptions as price_limit',
-  async check(context) {
-    const judged = await judgedBars(context)
+  async rowCheck(context) {
+    const judged = await judgedBarsTable(context)
     const required = SOURCES_SENDING_CHANGE.includes(context.target.source)
-    const expected = sql`(x.close_price - x.prev_close)`
+    const expected = sql`(cc.close_price - cc.prev_close)`
     const signed = (value: ReturnType<typeof sql>) => sql`case when ${value} > 0 then '+' else '' end || ${show(value)}`
-    const found = await flagRows(context, {
+    return {
       column: 'reject_reasons',
-      checked: sql`
-        select x.row_number,
-               case
-                 when x.change is null and ${sql.lit(required)} then array[${`change_consistency: missing change (${context.target.source} always sends it)`}::text]
-                 when x.change_off and x.exception is null then array[
-                   'change_consistency: change ' || ${signed(sql`x.change`)} || ' but close ' || ${show(sql`x.close_price`)}
-                   || ' - previous close ' || ${show(sql`x.prev_close`)} || ' (' || ${showDate(sql`x.prev_time`)} || ') = ' || ${signed(expected)}
-                   || case when sign(x.change) <> sign(${expected}) then ' (sign flipped or wrong)' else '' end
-                 ]
-                 else '{}'::text[] end as reasons,
-               case when x.exception = 'corporate_action' and not x.change_off then null else x.exception end as note
-        from (${judged}) x`,
-    })
-    return findingOf(found, {
-      clean: `all ${rowsText(found.checkedCount)} with a previous production close agree on the change; ${exceptedText(found.notes)}`,
-      flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have a change that disagrees with production or is missing; ${exceptedText(found.notes)}`,
-    })
+      joins: sql`left join ${judged} cc on cc.row_number = s.row_number`,
+      where: sql<boolean>`cc.row_number is not null`,
+      reasons: sql<string[]>`case
+          when cc.change is null and ${sql.lit(required)} then array[${`change_consistency: missing change (${context.target.source} always sends it)`}::text]
+          when cc.change_off and cc.exception is null then array[
+            'change_consistency: change ' || ${signed(sql`cc.change`)} || ' but close ' || ${show(sql`cc.close_price`)}
+            || ' - previous close ' || ${show(sql`cc.prev_close`)} || ' (' || ${showDate(sql`cc.prev_time`)} || ') = ' || ${signed(expected)}
+            || case when sign(cc.change) <> sign(${expected}) then ' (sign flipped or wrong)' else '' end
+          ]
+          else '{}'::text[] end`,
+      note: sql<string | null>`case when cc.exception = 'corporate_action' and not cc.change_off then null else cc.exception end`,
+      verdict: (found) =>
+        findingOf(found, {
+          clean: `all ${rowsText(found.checkedCount)} with a previous production close agree on the change; ${exceptedText(found.notes)}`,
+          flagged: `${rowsText(found.issueCount)} of ${found.checkedCount} have a change that disagrees with production or is missing; ${exceptedText(found.notes)}`,
+        }),
+    }
   },
-}
+})
