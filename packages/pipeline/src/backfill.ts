@@ -18,7 +18,7 @@ export interface BackfillOptions extends Omit<BackfillRequest, 'sources'> {
   concurrency?: number
   /** Print the plan and change nothing. */
   dryRun?: boolean
-  /** Every planned partition, run or skipped, as the plan reaches it (dry run: the whole plan). */
+  /** Every planned partition, run or skipped, as a worker's plan reaches it (workers' stretches interleave; dry run: the whole plan, in order). */
   onPlanned?: (partition: PlannedPartition) => void
   /** After each partition's runs end (its primary, fallbacks and gap fills), with the counters so far. */
   onRun?: (partition: PartitionResult, progress: ProgressSnapshot) => void

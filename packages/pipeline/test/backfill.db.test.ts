@@ -214,7 +214,8 @@ describe('runBackfill', () => {
 
     const resumed: PlannedPartition[] = []
     const summary = await backfill({ from: first!, to: never!, onPlanned: (p) => resumed.push(p) })
-    expect(resumed.map((p) => [p.key, p.action])).toEqual([[first, 'skip'], [short, 'run'], [never, 'run']])
+    // Workers plan their own stretches, so their partitions interleave: compared by date.
+    expect(resumed.map((p) => [p.key, p.action]).sort()).toEqual([[first, 'skip'], [short, 'run'], [never, 'run']])
     expect(summary.statuses).toMatchObject({ SUCCESS: 2 })
     const ledger = await db().selectFrom('partition_completeness').select(['trade_date', 'complete']).where('dataset', '=', 'ohlcv_daily').where('trade_date', 'in', [first!, short!, never!]).orderBy('trade_date').execute()
     expect(ledger.map((row) => row.complete)).toEqual([true, true, true])
