@@ -4,13 +4,15 @@ import { pipeline } from 'node:stream/promises'
 import { sql } from 'kysely'
 import { from as copyFrom } from 'pg-copy-streams'
 import { ceilToTick, floorToTick, tickSize, type CanonicalRecord, type CollectedBatch, type OhlcvDailyValues } from '@kmd/core'
-import { detectCapabilities, type MarketDatabase } from '@kmd/db'
+import { aggregateDefinition, aggregateKey, aggregateSelect, detectCapabilities, type MarketDatabase } from '@kmd/db'
+import { datasetDefinition } from '@kmd/core'
 import { promoteBatch, RunLedger } from '@kmd/promoter'
 import { loadBatch } from '@kmd/staging-loader'
 import { validateBatch } from '@kmd/validators'
 
 const TRADE_DATE = '2019-06-03'
-const COLUMNS = ['stock_code', 'time', 'open_price', 'high_price', 'low_price', 'close_price', 'volume', 'trading_value', 'change', 'change_rate', 'source'] as const
+const STAGED = ['stock_code', 'time', 'open_price', 'high_price', 'low_price', 'close_price', 'volume', 'trading_value', 'change', 'change_rate'] as const
+const COLUMNS = [...STAGED, 'source'] as const
 
 
 /**
@@ -41,10 +43,14 @@ export function syntheticBars(count: number): Array<CanonicalRecord<OhlcvDailyVa
   })
 }
 
-function* csv(records: Array<CanonicalRecord<OhlcvDailyValues>>): Generator<string> {
+/** The bar's values as a CSV line's fields, in STAGED order. */
+const fields = (v: OhlcvDailyValues) => `${v.stock_code},${v.time},${v.open_price},${v.high_price},${v.low_price},${v.close_price},${v.volume},${v.trading_value},${v.change},${v.change_rate}`
+
+/** CSV lines in chunks of ~64 KiB, for COPY. */
+function* chunked(lines: Iterable<string>): Generator<string> {
   let chunk = ''
-  for (const { values: v } of records) {
-    chunk += `${v.stock_code},${v.time},${v.open_price},${v.high_price},${v.low_price},${v.close_price},${v.volume},${v.trading_value},${v.change},${v.change_rate},krx\n`
+  for (const line of lines) {
+    chunk += line
     if (chunk.length > 1 << 16) {
       yield chunk
       chunk = ''
@@ -66,22 +72,10 @@ export async function measureLoadVsCopy(database: MarketDatabase, count: number,
   if (capabilities.timescaledbInstalled) {
     await sql`select create_hypertable('bench_copy_target', by_range('time', interval '365 days'))`.execute(database.db)
   }
-  const copyStarted = performance.now()
-  const statement = `copy bench_copy_target (${COLUMNS.join(', ')}) from ${database.pool ? 'stdin' : `'/dev/blob'`} with (format csv)`
-  if (database.pool) {
-    const client = await database.pool.connect()
-    try {
-      await pipeline(Readable.from(csv(records)), client.query(copyFrom(statement)))
-    } finally {
-      client.release()
-    }
-  } else {
-    await database.db.connection().execute(async () => {
-      await database.pglite!.query(statement, [], { blob: new Blob([...csv(records)]) })
-    })
-  }
-  const copyMs = performance.now() - copyStarted
+  const copyMs = await timed(() => copyInto(database, 'bench_copy_target', COLUMNS, chunked(records.map(({ values }) => `${fields(values)},krx\n`))))
   progress(`raw COPY of ${count} rows: ${Math.round(copyMs)} ms`)
+  const floor = await measureFloor(database, records, capabilities.timescaledbInstalled)
+  progress(`the same rows written raw into staging, production and the aggregates: ${Math.round(floor.floorMs)} ms`)
 
   const runId = randomUUID()
   const batchId = randomUUID()
@@ -112,5 +106,65 @@ export async function measureLoadVsCopy(database: MarketDatabase, count: number,
     promoteMs: Math.round(t3 - t2 - promotion.refreshMs),
     refreshMs: promotion.refreshMs,
     copyMs: Math.round(copyMs),
+    ...floor,
+    floorMs: Math.round(floor.floorMs),
+    /** The best load_vs_copy a path that writes staging, production and the aggregates could reach. */
+    floorVsCopy: copyMs / floor.floorMs,
+    /** Our path against that floor: what validation and bookkeeping cost on top of the writes. */
+    loadVsFloor: floor.floorMs / pipelineMs,
+  }
+}
+
+/**
+ * The writes our path cannot avoid, done raw, without validation or bookkeeping: a COPY of the
+ * rows into a table like staging (the raw payload left out, as staging keeps it only for flagged
+ * rows), one INSERT … SELECT into a table like production, and each aggregate of ohlcv_daily
+ * computed from it into a table with the aggregate's key (its own query, `aggregateSelect`).
+ */
+async function measureFloor(database: MarketDatabase, records: Array<CanonicalRecord<OhlcvDailyValues>>, timescaledb: boolean) {
+  const db = database.db
+  const values = sql.join(COLUMNS.map((column) => sql.ref(column)))
+  const aggregates = datasetDefinition('ohlcv_daily').aggregates.map(({ view }) => aggregateDefinition(timescaledb, view))
+  await sql`create table bench_floor_staging (like staging.ohlcv_daily including all)`.execute(db)
+  await sql`create table bench_floor_production (like ohlcv_daily including all)`.execute(db)
+  if (timescaledb) await sql`select create_hypertable('bench_floor_production', by_range('time', interval '365 days'))`.execute(db)
+  for (const aggregate of aggregates) {
+    const table = sql.table(`bench_floor_${aggregate.view}`)
+    await sql`create table ${table} as ${aggregateSelect(timescaledb, aggregate, sql`bench_floor_production as ${sql.table(aggregate.table)}`)} with no data`.execute(db)
+    await sql`create unique index on ${table} (${aggregateKey(aggregate)})`.execute(db)
+  }
+  const batchId = randomUUID()
+  const floorStageMs = await timed(() => copyInto(database, 'bench_floor_staging', ['batch_id', 'row_number', ...STAGED], chunked(records.map(({ values }, index) => `${batchId},${index + 1},${fields(values)}\n`))))
+  const floorPromoteMs = await timed(() => sql`insert into bench_floor_production (${values}) select ${sql.join(STAGED.map((column) => sql.ref(column)))}, 'krx' from bench_floor_staging where batch_id = ${batchId}`.execute(db))
+  let floorAggregatesMs = 0
+  for (const aggregate of aggregates) {
+    floorAggregatesMs += await timed(() => sql`insert into ${sql.table(`bench_floor_${aggregate.view}`)} ${aggregateSelect(timescaledb, aggregate, sql`bench_floor_production as ${sql.table(aggregate.table)}`)}`.execute(db))
+  }
+  for (const table of ['bench_floor_staging', 'bench_floor_production', ...aggregates.map(({ view }) => `bench_floor_${view}`)]) {
+    await sql`drop table ${sql.table(table)}`.execute(db)
+  }
+  return { floorStageMs: Math.round(floorStageMs), floorPromoteMs: Math.round(floorPromoteMs), floorAggregatesMs: Math.round(floorAggregatesMs), floorMs: floorStageMs + floorPromoteMs + floorAggregatesMs }
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now()
+  await work()
+  return performance.now() - started
+}
+
+/** COPY of CSV chunks into `table`'s `columns`: from stdin on a server, from a blob on the embedded database. */
+async function copyInto(database: MarketDatabase, table: string, columns: readonly string[], chunks: Iterable<string>): Promise<void> {
+  const statement = `copy ${table} (${columns.join(', ')}) from ${database.pool ? 'stdin' : `'/dev/blob'`} with (format csv)`
+  if (database.pool) {
+    const client = await database.pool.connect()
+    try {
+      await pipeline(Readable.from(chunks), client.query(copyFrom(statement)))
+    } finally {
+      client.release()
+    }
+  } else {
+    await database.db.connection().execute(async () => {
+      await database.pglite!.query(statement, [], { blob: new Blob([...chunks]) })
+    })
   }
 }

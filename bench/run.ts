@@ -3,7 +3,9 @@
  * PostgreSQL server (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server):
  *   1. the nightly load (all stocks' OHLCV + market cap + investor flows) from the simulator;
  *   2. staging + validation + promotion of 1,000,000 OHLCV rows vs a raw COPY of the same rows
- *      into an identical table (load_vs_copy = our rows/s / COPY rows/s);
+ *      into an identical table (load_vs_copy = our rows/s / COPY rows/s), and the floor: the
+ *      same rows written raw into staging, production and the aggregates (floor_vs_copy, the
+ *      best load_vs_copy such a path could reach; load_vs_floor, ours against it);
  *   3. query latency (median of many runs);
  *   4. a backfill of BENCH_BACKFILL_YEARS (default 10) years of daily bars from the simulator,
  *      by the `etl backfill` CLI in a process of its own (bench/backfill.ts).
@@ -88,6 +90,18 @@ function printTable(results: BackendResult[]): void {
       'promote ms': r.loadVsCopy.promoteMs,
       'refresh aggregates ms': r.loadVsCopy.refreshMs,
       'COPY ms': r.loadVsCopy.copyMs,
+    })),
+  )
+  console.log('the floor: the same rows written raw into staging, production and the aggregates (no validation, no bookkeeping)')
+  console.table(
+    results.map((r) => ({
+      backend: r.backend,
+      'staging COPY ms': r.loadVsCopy.floorStageMs,
+      'production INSERT ms': r.loadVsCopy.floorPromoteMs,
+      'aggregates INSERT ms': r.loadVsCopy.floorAggregatesMs,
+      'floor ms': r.loadVsCopy.floorMs,
+      floor_vs_copy: Number(r.loadVsCopy.floorVsCopy.toFixed(3)),
+      load_vs_floor: Number(r.loadVsCopy.loadVsFloor.toFixed(3)),
     })),
   )
   console.log('\nquery latency (median ms)')
