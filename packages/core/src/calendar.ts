@@ -163,6 +163,34 @@ export function sessionHours(date: TradeDate): SessionHours | undefined {
 }
 
 /**
+ * Minutes of the closing call auction (종가 단일가): orders collected over the session's last ten
+ * minutes trade at one price at the close.
+ */
+export const CLOSING_AUCTION_MINUTES = 10
+
+/**
+ * The minute bars of a session, `HH:MM` KST in order: one per minute of continuous trading,
+ * from the open up to the closing call auction, then the auction's single bar at the close
+ * (09:00 … 15:19 and 15:30 on a regular day since 2016-08-01: 381 bars). Empty on a closed day.
+ * A bar is named by the minute it starts.
+ */
+export function sessionMinuteBars(date: TradeDate): string[] {
+  const hours = sessionHours(date)
+  if (!hours) return []
+  const minutesOf = (time: string) => {
+    const [hour, minute] = time.split(':').map(Number) as [number, number]
+    return hour * 60 + minute
+  }
+  const label = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+  const open = minutesOf(hours.open)
+  const close = minutesOf(hours.close)
+  const bars: string[] = []
+  for (let minute = open; minute < close - CLOSING_AUCTION_MINUTES; minute++) bars.push(label(minute))
+  bars.push(hours.close)
+  return bars
+}
+
+/**
  * Minutes after a session's close from which its day's figures count as final: the portals
  * publish the day after the close (the scheduler loads it at 18:30), so a day is not loaded
  * before its close plus this margin (16:30 KST on a 15:30 close).

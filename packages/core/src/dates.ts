@@ -17,3 +17,8 @@ export function seoulDate(instant: Date = new Date()): TradeDate {
 export function addDays(date: TradeDate, days: number): TradeDate {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * MS_PER_DAY).toISOString().slice(0, 10)
 }
+
+/** The time of day in Korea (`HH:MM:SS`) of an instant, by default now. */
+export function seoulTimeOfDay(instant: Date = new Date()): string {
+  return new Date(instant.getTime() + SEOUL_OFFSET_MS).toISOString().slice(11, 19)
+}

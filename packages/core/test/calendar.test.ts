@@ -11,6 +11,7 @@ import {
   nextTradingDay,
   previousTradingDay,
   sessionHours,
+  sessionMinuteBars,
   tradingDaysBetween,
 } from '../src/calendar.ts'
 
@@ -122,6 +123,20 @@ describe('moving between trading days', () => {
 })
 
 describe('session hours', () => {
+  test('a session’s minute bars run from the open to the closing auction, whose single bar is at the close', () => {
+    const regular = sessionMinuteBars('2025-03-04')
+    expect(regular).toHaveLength(381)
+    expect(regular.slice(0, 2)).toEqual(['09:00', '09:01'])
+    expect(regular.slice(-3)).toEqual(['15:18', '15:19', '15:30'])
+    // The first session of a year opens at 10:00; a CSAT day runs 10:00–16:30.
+    expect(sessionMinuteBars('2025-01-02').slice(0, 1)).toEqual(['10:00'])
+    expect(sessionMinuteBars('2025-01-02')).toHaveLength(321)
+    expect(sessionMinuteBars('2025-11-13').slice(-2)).toEqual(['16:19', '16:30'])
+    // Before 2016-08-01 the session closed at 15:00.
+    expect(sessionMinuteBars('2016-07-01').slice(-2)).toEqual(['14:49', '15:00'])
+    expect(sessionMinuteBars('2025-03-08')).toEqual([])
+  })
+
   test('a regular day runs 09:00 to 15:30', () => {
     expect(sessionHours('2021-01-05')).toEqual({ open: '09:00', close: '15:30' })
   })

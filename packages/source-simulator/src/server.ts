@@ -56,7 +56,7 @@ export async function startSimulator(options: SimulatorOptions & { infomax?: Inf
     renderedRows: new BoundedCache<string, string>(64),
     now: options.clock ?? (() => new Date()),
   }
-  const kis = createKisSource({ market: data.market, seed, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR })
+  const kis = createKisSource({ market: data.market, seed, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR, now: data.now })
   const infomax = new InfomaxRoutes({ market: data.market, seed, now: data.now }, options.infomax)
   const naver = new NaverRoutes({ market: data.market, seed, fixturesDir: options.fixturesDir ?? DEFAULT_FIXTURES_DIR, now: data.now })
 

@@ -1,6 +1,6 @@
 /**
  * The KIS Developers endpoints the simulator answers, with their tr_id (same for the real and
- * the mock environment for quotes). FHPTJ04160001 and CTCA0903R exist in the real environment only.
+ * the mock environment for quotes). FHPTJ04160001, CTCA0903R and FHKST03010230 exist in the real environment only.
  */
 export const KIS_TOKEN_PATH = '/oauth2/tokenP'
 
@@ -9,6 +9,8 @@ export const KIS_ROUTES = {
   investorDaily: { path: '/uapi/domestic-stock/v1/quotations/investor-trade-by-stock-daily', trId: 'FHPTJ04160001' },
   holidays: { path: '/uapi/domestic-stock/v1/quotations/chk-holiday', trId: 'CTCA0903R' },
   investorRecent: { path: '/uapi/domestic-stock/v1/quotations/inquire-investor', trId: 'FHKST01010900' },
+  pastMinuteBars: { path: '/uapi/domestic-stock/v1/quotations/inquire-time-dailychartprice', trId: 'FHKST03010230' },
+  todayMinuteBars: { path: '/uapi/domestic-stock/v1/quotations/inquire-time-itemchartprice', trId: 'FHKST03010200' },
 } as const
 
 export type KisRouteName = keyof typeof KIS_ROUTES

@@ -6,6 +6,7 @@ import { header, passGateway } from './gateway.ts'
 import { answerHolidays } from './holidays.ts'
 import { answerInvestorDaily } from './investor-daily.ts'
 import { KisMarketView } from './market-view.ts'
+import { answerPastMinuteBars, answerTodayMinuteBars } from './minute-chart.ts'
 import { isKisPath, KIS_ROUTES, KIS_TOKEN_PATH, type KisRouteName } from './paths.ts'
 import { PerSecondLimit } from './rate-limit.ts'
 import { KisRecordings, RECORDED_FILES } from './recorded.ts'
@@ -42,6 +43,8 @@ export interface KisSourceOptions {
   market: SyntheticMarket
   seed: number
   fixturesDir: string
+  /** The simulator's clock: today's date and time for the minute-bar APIs (today's bars so far, a year of history). */
+  now: () => Date
 }
 
 /** The KIS Developers REST part of the simulator, on the same synthetic market as the KRX routes. */
@@ -71,6 +74,10 @@ export function createKisSource(options: KisSourceOptions): KisSource {
         return answerDailyChart(query, view, recordings)
       case 'investorDaily':
         return answerInvestorDaily(query, { appKey: passed.appKey, trCont }, { view, seed: options.seed, settings, cursors, recordings })
+      case 'pastMinuteBars':
+        return answerPastMinuteBars(query, { view, now: options.now })
+      case 'todayMinuteBars':
+        return answerTodayMinuteBars(query, { view, now: options.now })
       case 'holidays':
         return answerHolidays(query, trCont, recordings, settings)
       case 'investorRecent': {

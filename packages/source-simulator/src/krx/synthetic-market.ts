@@ -2,6 +2,7 @@ import { isTradingDay, type TradeDate } from '@kmd/core'
 import { BoundedCache } from './bounded-cache.ts'
 import { dailyQuote, type DailyQuote } from './daily-quote.ts'
 import { sessionFlows } from './investor-flows.ts'
+import { minuteBars, type MinuteBar } from './minute-bars.ts'
 import { PricePath } from './price-path.ts'
 import { TradingDayIndex } from './trading-day-index.ts'
 import { buildUniverse, type ListedStock } from './universe.ts'
@@ -43,6 +44,12 @@ export class SyntheticMarket {
       const n = this.days.ordinal(date)
       return { date, n, quotes: this.stocks.map((stock) => dailyQuote(this.path, this.options.seed, stock, n)) }
     })
+  }
+
+  /** The minute bars of the stock at `index` in a session, on the path of its daily quote (`minuteBars`). */
+  minuteBars(session: MarketSession, index: number): MinuteBar[] {
+    const quote = session.quotes[index]
+    return quote ? minuteBars(quote, this.path.grid(quote.stock, session.n), this.options.seed, session.n) : []
   }
 
   /** Investor flows of a session, laid out as `sessionFlows` describes. */
