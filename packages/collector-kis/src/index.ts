@@ -1,5 +1,5 @@
 export { createKisClient, hasMorePages, issueKisToken, KisClient, type KisAnswer, type KisClientOptions, type KisCredentials, type KisFetcher, type KisPagingOptions } from './client.ts'
-export { DAILY_CHART_MAX_ROWS, KIS_APIS, KIS_TOKEN_PATH, KRX_MARKET_CODE, type KisApi } from './endpoints.ts'
+export { DAILY_CHART_MAX_ROWS, KIS_APIS, KIS_TOKEN_PATH, KRX_MARKET_CODE, PAST_MINUTE_BARS_MAX_ROWS, TODAY_MINUTE_BARS_MAX_ROWS, type KisApi } from './endpoints.ts'
 export { errorForKisCode, kisAnswerCheck, KisTokenExpiredError, tokenAnswerCheck } from './answers.ts'
 export { KisTokenCache, type KisToken, type TokenCacheOptions } from './token-cache.ts'
 export { KisTokens, type KisTokensOptions } from './tokens.ts'
@@ -34,5 +34,6 @@ export {
   type InvestorDailyRows,
   type InvestorTradingRequest,
 } from './collectors/investor-trading.ts'
+export { fetchMinuteBarRows, fetchTodayMinuteBarRows, type MinuteBarRows } from './collectors/minute-bars.ts'
 export { calendarBatch, collectMarketCalendar, type MarketCalendarOptions } from './collectors/market-calendar.ts'
 export { kisCollectors } from './collectors/registry.ts'

@@ -1,0 +1,114 @@
+import { sessionMinuteBars, SchemaViolationError, seoulDate, seoulTimeOfDay, type TradeDate } from '@kmd/core'
+import type { KisFetcher } from '../client.ts'
+import { KIS_APIS, KRX_MARKET_CODE, PAST_MINUTE_BARS_MAX_ROWS, TODAY_MINUTE_BARS_MAX_ROWS, type KisApi } from '../endpoints.ts'
+import { checkStockCodes, outputRows } from '../output.ts'
+import { toKisDate, type KisRow } from '../parse.ts'
+import { isBlankRow, rowDate } from '../rows.ts'
+
+/** One stock's minute bars of one session as KIS sent them, oldest first, and the calls it took. */
+export interface MinuteBarRows {
+  stockCode: string
+  date: TradeDate
+  rows: KisRow[]
+  requestCount: number
+  /** Rows with data but no readable `stck_cntg_hour`: kept to become parse errors, never dropped. */
+  untimed: KisRow[]
+}
+
+const HOUR = /^(\d{2})(\d{2})\d{2}$/
+
+/**
+ * One stock's minute bars of a past session (FHKST03010230, real environment only; KIS keeps
+ * about a year): at most 120 bars a call, the newest at or before FID_INPUT_HOUR_1, without
+ * tr_cont paging, so the session is read backwards from its close (a full day: four calls).
+ * Only the asked session (FID_PW_DATA_INCU_YN N). Minutes without a trade are asked for too
+ * (FID_FAKE_TICK_INCU_YN Y, 허봉), so that a minute missing from the answer is a missing bar.
+ */
+export function fetchMinuteBarRows(client: KisFetcher, stockCode: string, date: TradeDate): Promise<MinuteBarRows> {
+  const minutes = sessionMinuteBars(date)
+  return readSessionBackwards(client, KIS_APIS.pastMinuteBars, PAST_MINUTE_BARS_MAX_ROWS, stockCode, date, minutes.at(-1), (hour) => ({
+    FID_COND_MRKT_DIV_CODE: KRX_MARKET_CODE,
+    FID_INPUT_ISCD: stockCode,
+    FID_INPUT_HOUR_1: hour,
+    FID_INPUT_DATE_1: toKisDate(date),
+    FID_PW_DATA_INCU_YN: 'N',
+    FID_FAKE_TICK_INCU_YN: 'Y',
+  }))
+}
+
+/**
+ * One stock's minute bars of today so far (FHKST03010200, 30 a call), read backwards from `now`
+ * (KST) the same way. KIS's documented query has no 허봉 field: minutes without a trade are
+ * whatever KIS sends.
+ */
+export function fetchTodayMinuteBarRows(client: KisFetcher, stockCode: string, now: Date = new Date()): Promise<MinuteBarRows> {
+  const date = seoulDate(now)
+  const last = sessionMinuteBars(date).at(-1)
+  const clock = seoulTimeOfDay(now).slice(0, 5)
+  return readSessionBackwards(client, KIS_APIS.todayMinuteBars, TODAY_MINUTE_BARS_MAX_ROWS, stockCode, date, last !== undefined && clock < last ? clock : last, (hour) => ({
+    FID_ETC_CLS_CODE: '',
+    FID_COND_MRKT_DIV_CODE: KRX_MARKET_CODE,
+    FID_INPUT_ISCD: stockCode,
+    FID_INPUT_HOUR_1: hour,
+    FID_PW_DATA_INCU_YN: 'N',
+  }))
+}
+
+/**
+ * Reads a session's bars from `lastMinute` backwards, each call from the minute before the oldest
+ * bar received, until a call answers fewer than `maxRows` bars or reaches the session's first
+ * minute. A bar received twice keeps its first copy; rows of another date are not this
+ * session's; a full page that does not reach back before the minute asked is a change in KIS's
+ * paging and fails the stock rather than loop.
+ */
+async function readSessionBackwards(
+  client: KisFetcher,
+  api: KisApi,
+  maxRows: number,
+  stockCode: string,
+  date: TradeDate,
+  lastMinute: string | undefined,
+  queryFor: (hour: string) => Record<string, string>,
+): Promise<MinuteBarRows> {
+  checkStockCodes([stockCode])
+  const firstMinute = sessionMinuteBars(date)[0]
+  const byMinute = new Map<string, KisRow>()
+  const untimed: KisRow[] = []
+  let requestCount = 0
+  let until = lastMinute === undefined ? undefined : `${lastMinute.replace(':', '')}59`
+  while (until !== undefined && firstMinute !== undefined) {
+    const rows = outputRows(await client.get(api, queryFor(until)), 'output2', api)
+    requestCount++
+    let oldest: string | undefined
+    for (const row of rows) {
+      const minute = minuteOf(row)
+      if (minute === undefined) {
+        if (!isBlankRow(row)) untimed.push(row)
+        continue
+      }
+      if (rowDate(row, 'stck_bsop_date') !== date) continue
+      if (!byMinute.has(minute)) byMinute.set(minute, row)
+      if (oldest === undefined || minute < oldest) oldest = minute
+    }
+    if (rows.length < maxRows || oldest === undefined || oldest <= firstMinute) break
+    const next = lastSecondBefore(oldest)
+    if (next >= until) throw new SchemaViolationError(`kis ${api.trId}: a full page for ${stockCode} on ${date} up to ${until} does not reach back before it`)
+    until = next
+  }
+  const rows = [...byMinute.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row)
+  return { stockCode, date, rows, requestCount, untimed }
+}
+
+/** `HH:MM` of a row's `stck_cntg_hour` (`HHMMSS`), undefined when it is not one. */
+function minuteOf(row: KisRow): string | undefined {
+  const hour = row.stck_cntg_hour
+  const match = typeof hour === 'string' ? HOUR.exec(hour) : null
+  return match ? `${match[1]}:${match[2]}` : undefined
+}
+
+/** `HHMMSS`, the last second of the minute before `HH:MM`: the next call's FID_INPUT_HOUR_1. */
+function lastSecondBefore(minute: string): string {
+  const [hour, min] = minute.split(':').map(Number) as [number, number]
+  const previous = hour * 60 + min - 1
+  return `${String(Math.floor(previous / 60)).padStart(2, '0')}${String(previous % 60).padStart(2, '0')}59`
+}
