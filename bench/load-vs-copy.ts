@@ -47,7 +47,7 @@ export function syntheticBars(count: number): Array<CanonicalRecord<OhlcvDailyVa
 const fields = (v: OhlcvDailyValues) => `${v.stock_code},${v.time},${v.open_price},${v.high_price},${v.low_price},${v.close_price},${v.volume},${v.trading_value},${v.change},${v.change_rate}`
 
 /** CSV lines in chunks of ~64 KiB, for COPY. */
-function* chunked(lines: Iterable<string>): Generator<string> {
+export function* chunked(lines: Iterable<string>): Generator<string> {
   let chunk = ''
   for (const line of lines) {
     chunk += line
@@ -146,14 +146,14 @@ async function measureFloor(database: MarketDatabase, records: Array<CanonicalRe
   return { floorStageMs: Math.round(floorStageMs), floorPromoteMs: Math.round(floorPromoteMs), floorAggregatesMs: Math.round(floorAggregatesMs), floorMs: floorStageMs + floorPromoteMs + floorAggregatesMs }
 }
 
-async function timed(work: () => Promise<unknown>): Promise<number> {
+export async function timed(work: () => Promise<unknown>): Promise<number> {
   const started = performance.now()
   await work()
   return performance.now() - started
 }
 
 /** COPY of CSV chunks into `table`'s `columns`: from stdin on a server, from a blob on the embedded database. */
-async function copyInto(database: MarketDatabase, table: string, columns: readonly string[], chunks: Iterable<string>): Promise<void> {
+export async function copyInto(database: MarketDatabase, table: string, columns: readonly string[], chunks: Iterable<string>): Promise<void> {
   const statement = `copy ${table} (${columns.join(', ')}) from ${database.pool ? 'stdin' : `'/dev/blob'`} with (format csv)`
   if (database.pool) {
     const client = await database.pool.connect()

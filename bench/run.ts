@@ -6,7 +6,9 @@
  *      into an identical table (load_vs_copy = our rows/s / COPY rows/s), and the floor: the
  *      same rows written raw into staging, production and the aggregates (floor_vs_copy, the
  *      best load_vs_copy such a path could reach; load_vs_floor, ours against it);
- *   3. query latency (median of many runs);
+ *   3. query latency (median of many runs), and minute bars at rest (bench/minute-storage.ts):
+ *      a month of bars COPYed into ohlcv_minute, one stock's day and month read back, and on
+ *      TimescaleDB compressed, with the bytes before and after;
  *   4. a backfill of BENCH_BACKFILL_YEARS (default 10) years of daily bars from the simulator,
  *      by the `etl backfill` CLI in a process of its own (bench/backfill.ts).
  * Prints a table and writes bench/results.json.
@@ -18,6 +20,7 @@ import { startSimulator } from '@kmd/source-simulator'
 import { measureLoadVsCopy } from './load-vs-copy.ts'
 import { measureNightly, type NightlyResult } from './nightly.ts'
 import { measureQueries } from './queries.ts'
+import { measureMinuteStorage } from './minute-storage.ts'
 import { backfillYears, buildCli, describeBackfill, measureBackfill } from './backfill.ts'
 import { openBenchDatabase, type BenchDatabase } from './bench-database.ts'
 
@@ -29,6 +32,7 @@ interface BackendResult {
   nightly: NightlyResult
   loadVsCopy: Awaited<ReturnType<typeof measureLoadVsCopy>>
   queries: Awaited<ReturnType<typeof measureQueries>>
+  minuteStorage: Awaited<ReturnType<typeof measureMinuteStorage>>
   backfill: Awaited<ReturnType<typeof measureBackfill>>
 }
 
@@ -65,10 +69,11 @@ async function benchBackend(target: BenchDatabase, simulatorUrl: string, backfil
 
   const loadVsCopy = await measureLoadVsCopy(database, ROWS, (line) => console.error(`[${backend}] ${line}`))
   const queries = await measureQueries(database, nightly.tradeDate, (line) => console.error(`[${backend}] ${line}`))
+  const minuteStorage = await measureMinuteStorage(database, (line) => console.error(`[${backend}] ${line}`))
   // Last, so ten years of bars do not change what the measurements above read; by the CLI, in
   // its own process, on the database the measurements above leave.
   const backfill = await measureBackfill(backend, await target.handOver(), simulatorUrl, backfillYears, (line) => console.error(`[${backend}] ${line}`))
-  return { backend, nightly, loadVsCopy, queries, backfill }
+  return { backend, nightly, loadVsCopy, queries, minuteStorage, backfill }
 }
 
 function printTable(results: BackendResult[]): void {
@@ -106,6 +111,22 @@ function printTable(results: BackendResult[]): void {
   )
   console.log('\nquery latency (median ms)')
   console.table(results.map((r) => ({ backend: r.backend, ...Object.fromEntries(Object.entries(r.queries).map(([k, v]) => [k, Number(v.medianMs.toFixed(2))])) })))
+  console.log(`\nminute bars at rest: a month of ${results[0]?.minuteStorage.stocks ?? '?'} stocks' bars COPYed into ohlcv_minute; reads median ms (random_page_cost default / 1.1)`)
+  console.table(
+    results.map(({ backend, minuteStorage: m }) => {
+      const reads = (q: typeof m.queries) => `${q.one_stock_one_day.medianMs.toFixed(2)} / ${q.one_stock_one_month.medianMs.toFixed(1)} (${q.ssdCost.one_stock_one_day.medianMs.toFixed(2)} / ${q.ssdCost.one_stock_one_month.medianMs.toFixed(1)})`
+      return {
+        backend,
+        rows: m.rows,
+        'COPY rows/s': Math.round(m.copyRowsPerSecond),
+        'MiB': Math.round(m.tableBytes / 2 ** 20),
+        'one stock: day / month': reads(m.queries),
+        'compressed MiB': m.compressed ? Math.round(m.compressed.afterBytes / 2 ** 20) : '-',
+        'compression': m.compressed ? `${m.compressed.ratio.toFixed(1)}x` : '-',
+        'compressed: day / month': m.compressed ? reads(m.compressed.queries) : '-',
+      }
+    }),
+  )
   console.log(`\nbackfill: ${results[0]?.backfill.years ?? '?'} year(s) of ohlcv_daily, whole synthetic market, pacing lifted, by the etl CLI in its own process`)
   console.table(results.map((r) => describeBackfill(r.backend, r.backfill)))
 }

@@ -1,4 +1,7 @@
 export { startSimulator, type RecordedRequest, type RunningSimulator } from './server.ts'
+// The market itself, for benchmarks that need its rows in bulk without a wire (minute bars).
+export { SyntheticMarket, type MarketSession } from './krx/synthetic-market.ts'
+export type { MinuteBar } from './krx/minute-bars.ts'
 export { runSimulatorInForeground } from './foreground.ts'
 export { DEFAULT_MEMBERS, DEFAULT_SEED, DEFAULT_STOCK_COUNT, type SimulatorOptions } from './options.ts'
 export {
