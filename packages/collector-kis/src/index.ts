@@ -34,6 +34,6 @@ export {
   type InvestorDailyRows,
   type InvestorTradingRequest,
 } from './collectors/investor-trading.ts'
-export { fetchMinuteBarRows, fetchTodayMinuteBarRows, type MinuteBarRows } from './collectors/minute-bars.ts'
+export { collectMinuteBars, fetchMinuteBarRows, fetchTodayMinuteBarRows, type MinuteBarCollection, type MinuteBarCollectionOptions, type MinuteBarRows } from './collectors/minute-bars.ts'
 export { calendarBatch, collectMarketCalendar, type MarketCalendarOptions } from './collectors/market-calendar.ts'
 export { kisCollectors } from './collectors/registry.ts'

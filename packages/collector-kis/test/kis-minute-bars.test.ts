@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SchemaViolationError, sessionMinuteBars } from '@kmd/core'
 import { KIS_ROUTES, startSimulator, type RunningSimulator } from '@kmd/source-simulator'
-import { collectOhlcvDailyForDate, fetchMinuteBarRows, fetchTodayMinuteBarRows, KIS_APIS } from '../src/index.ts'
+import { collectMinuteBars, collectOhlcvDailyForDate, fetchMinuteBarRows, fetchTodayMinuteBarRows, KIS_APIS } from '../src/index.ts'
 import { kisClient, newApp } from './kis-simulator.ts'
 
 const DAY = '2025-11-04'
@@ -77,5 +77,40 @@ describe("today's minute bars (FHKST03010200)", () => {
     const past = await fetchMinuteBarRows(client, code, '2025-11-05')
     const traded = past.rows.filter((row) => row.cntg_vol !== '0' && row.stck_cntg_hour! <= '110700')
     expect(today.rows).toEqual(traded)
+  })
+})
+
+describe('a session of many stocks (collectMinuteBars)', () => {
+  it('spreads the stocks over several app keys, each paced under its own limit', async () => {
+    const apps = [await newApp(simulator), await newApp(simulator)]
+    const clients = apps.map((app) => kisClient(simulator, app))
+    const stocks = codes.slice(0, 12)
+    const start = simulator.requests.length
+    const collected = await collectMinuteBars(clients, DAY, stocks)
+    expect(collected.failed).toEqual([])
+    expect(collected.stocks.map((stock) => stock.stockCode)).toEqual(stocks)
+    const calls = requestsSince(start, KIS_ROUTES.pastMinuteBars.path)
+    expect(collected.requestCount).toBe(calls.length)
+    for (const app of apps) expect(calls.filter((request) => request.headers.appkey === app.appKey).length).toBeGreaterThan(8)
+    // The same bars as each stock read alone.
+    expect(collected.stocks[3]!.rows).toEqual((await fetchMinuteBarRows(clients[0]!, stocks[3]!, DAY)).rows)
+  })
+
+  it('sets aside a stock whose reads keep failing, goes on with the others, and reads it again alone', async () => {
+    const client = kisClient(simulator, await newApp(simulator), { retries: 1 })
+    const stocks = codes.slice(0, 4)
+    // The first stock's first call fails twice: its attempt and the client's one retry.
+    simulator.faults.inject({ kind: 'http500', match: { path: KIS_ROUTES.pastMinuteBars.path }, times: 2 })
+    const once = await collectMinuteBars([client], DAY, stocks, { inFlightPerClient: 1, retryRounds: 0 })
+    expect(once.failed.map((failure) => failure.stockCode)).toEqual([stocks[0]])
+    expect(once.stocks.map((stock) => stock.stockCode)).toEqual(stocks.slice(1))
+
+    simulator.faults.inject({ kind: 'http500', match: { path: KIS_ROUTES.pastMinuteBars.path }, times: 2 })
+    const outcomes: string[] = []
+    const retried = await collectMinuteBars([client], DAY, stocks, { inFlightPerClient: 1, onStock: (code, outcome) => outcomes.push(`${code} ${outcome}`) })
+    expect(retried.failed).toEqual([])
+    expect(retried.stocks.map((stock) => stock.stockCode)).toEqual(stocks)
+    // Read last, alone, in the second pass.
+    expect(outcomes.at(-1)).toBe(`${stocks[0]} read`)
   })
 })

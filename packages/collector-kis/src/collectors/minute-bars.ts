@@ -17,6 +17,76 @@ export interface MinuteBarRows {
 
 const HOUR = /^(\d{2})(\d{2})\d{2}$/
 
+/** Every stock's minute bars of one past session, and the stocks that could not be read. */
+export interface MinuteBarCollection {
+  date: TradeDate
+  /** The stocks read, in the order asked. */
+  stocks: MinuteBarRows[]
+  /** Stocks whose reads still failed after their own retries, with the last error. */
+  failed: Array<{ stockCode: string; error: Error }>
+  /** The calls that answered, for the stocks read. */
+  requestCount: number
+}
+
+export interface MinuteBarCollectionOptions {
+  /** Requests in flight per client (each client is paced under its own app key's limit). Default 2. */
+  inFlightPerClient?: number
+  /** Passes over the stocks that failed, each stock read again alone. Default 1. */
+  retryRounds?: number
+  /** Called as each stock is read or set aside, for progress. */
+  onStock?: (stockCode: string, outcome: 'read' | 'failed') => void
+}
+
+/**
+ * Some stocks' minute bars of a past session, spread over the clients given (one per app key,
+ * each paced under that key's limit; KIS limits requests per key, so several keys read the
+ * market several times faster). The clients take the next stock from one queue, so a slower key
+ * reads fewer. A stock whose reads fail after its client's own retries is set aside and the
+ * others go on; then the failed stocks are read again, alone, for `retryRounds` passes. What
+ * still fails is returned in `failed`, never silently dropped: the caller records the session
+ * as incomplete for those stocks.
+ */
+export async function collectMinuteBars(
+  clients: readonly KisFetcher[],
+  date: TradeDate,
+  stockCodes: readonly string[],
+  options: MinuteBarCollectionOptions = {},
+): Promise<MinuteBarCollection> {
+  if (clients.length === 0) throw new RangeError('collectMinuteBars needs at least one KIS client')
+  checkStockCodes(stockCodes)
+  const read = new Map<string, MinuteBarRows>()
+  let failed = new Map<string, Error>()
+  let requestCount = 0
+  let pending = [...new Set(stockCodes)]
+  for (let round = 0; round <= (options.retryRounds ?? 1) && pending.length > 0; round++) {
+    const queue = [...pending]
+    const failedNow = new Map<string, Error>()
+    const worker = async (client: KisFetcher) => {
+      for (let stockCode = queue.shift(); stockCode !== undefined; stockCode = queue.shift()) {
+        try {
+          const rows = await fetchMinuteBarRows(client, stockCode, date)
+          requestCount += rows.requestCount
+          read.set(stockCode, rows)
+          options.onStock?.(stockCode, 'read')
+        } catch (error) {
+          failedNow.set(stockCode, error instanceof Error ? error : new Error(String(error)))
+          if (round === (options.retryRounds ?? 1)) options.onStock?.(stockCode, 'failed')
+        }
+      }
+    }
+    const inFlight = Math.max(1, options.inFlightPerClient ?? 2)
+    await Promise.all(clients.flatMap((client) => Array.from({ length: inFlight }, () => worker(client))))
+    failed = failedNow
+    pending = [...failedNow.keys()]
+  }
+  return {
+    date,
+    stocks: stockCodes.filter((code, i) => stockCodes.indexOf(code) === i && read.has(code)).map((code) => read.get(code)!),
+    failed: [...failed.entries()].map(([stockCode, error]) => ({ stockCode, error })),
+    requestCount,
+  }
+}
+
 /**
  * One stock's minute bars of a past session (FHKST03010230, real environment only; KIS keeps
  * about a year): at most 120 bars a call, the newest at or before FID_INPUT_HOUR_1, without
