@@ -23,6 +23,7 @@ import * as m0017 from './0017_staging_purge.ts'
 import * as m0018 from './0018_aggregate_tables.ts'
 import * as m0019 from './0019_aggregate_fillfactor.ts'
 import * as m0020 from './0020_aggregate_backlog.ts'
+import * as m0021 from './0021_minute_aggregates.ts'
 
 export interface MigrationModule {
   up(db: Kysely<any>, context: MigrationContext): Promise<void>
@@ -55,4 +56,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0018_aggregate_tables': m0018,
   '0019_aggregate_fillfactor': m0019,
   '0020_aggregate_backlog': m0020,
+  '0021_minute_aggregates': m0021,
 }

@@ -6,6 +6,8 @@ import { openTestDatabase, type TestDatabase } from '../src/testing/index.ts'
 
 const TIME_SERIES_TABLES = ['ohlcv_daily', 'market_cap_daily', 'investor_trading', 'ohlcv_minute']
 const AGGREGATES = ['ohlcv_weekly', 'ohlcv_monthly', 'investor_trading_weekly']
+// Over ohlcv_minute (0021): continuous aggregates with TimescaleDB, plain views without.
+const MINUTE_AGGREGATES = ['ohlcv_5min', 'ohlcv_hourly']
 
 let test_: TestDatabase
 let capabilities: Capabilities
@@ -96,25 +98,26 @@ describe('migrations', () => {
 
     const caggs = await sql<{ view_name: string; materialized_only: boolean }>`
       select view_name, materialized_only from timescaledb_information.continuous_aggregates order by view_name`.execute(db())
-    expect(caggs.rows).toEqual([...AGGREGATES].sort().map((view_name) => ({ view_name, materialized_only: false })))
+    expect(caggs.rows).toEqual([...AGGREGATES, ...MINUTE_AGGREGATES].sort().map((view_name) => ({ view_name, materialized_only: false })))
 
     const policies = await sql<{ proc_name: string; hypertable_name: string }>`
       select proc_name, hypertable_name from timescaledb_information.jobs
       where proc_name in ('policy_compression', 'policy_refresh_continuous_aggregate', 'policy_retention')
       order by proc_name, hypertable_name`.execute(db())
     expect(policies.rows.filter((r) => r.proc_name === 'policy_compression')).toHaveLength(4)
-    expect(policies.rows.filter((r) => r.proc_name === 'policy_refresh_continuous_aggregate')).toHaveLength(3)
+    expect(policies.rows.filter((r) => r.proc_name === 'policy_refresh_continuous_aggregate')).toHaveLength(5)
   })
 
   test('without TimescaleDB: plain tables of the same names, aggregates included (0018)', async (context) => {
     if (capabilities.timescaledbInstalled) context.skip()
     const { rows } = await sql<{ relname: string; relkind: string }>`
       select relname, relkind::text from pg_class
-      where relnamespace = 'public'::regnamespace and relname = any(${[...TIME_SERIES_TABLES, ...AGGREGATES]})
+      where relnamespace = 'public'::regnamespace and relname = any(${[...TIME_SERIES_TABLES, ...AGGREGATES, ...MINUTE_AGGREGATES]})
       order by relname`.execute(db())
     const kinds = Object.fromEntries(rows.map((r) => [r.relname, r.relkind]))
     for (const table of TIME_SERIES_TABLES) expect(kinds[table], table).toBe('r')
     for (const view of AGGREGATES) expect(kinds[view], view).toBe('r')
+    for (const view of MINUTE_AGGREGATES) expect(kinds[view], view).toBe('v')
   })
 
   test('stock codes accept KRX six-character alphanumeric codes and nothing else', async () => {

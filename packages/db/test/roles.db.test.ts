@@ -10,7 +10,7 @@ const testDb = useMigratedDatabase()
 const READABLE = [
   'stocks', 'sectors', 'index_components', 'floating_shares', 'etf_portfolios', 'market_calendar',
   'ohlcv_daily', 'market_cap_daily', 'investor_trading', 'ohlcv_minute',
-  'ohlcv_weekly', 'ohlcv_monthly', 'investor_trading_weekly', 'investor_trading_institution',
+  'ohlcv_weekly', 'ohlcv_monthly', 'investor_trading_weekly', 'investor_trading_institution', 'ohlcv_5min', 'ohlcv_hourly',
   'data_collection_logs', 'data_quality_checks', 'latest_collection_runs', 'data_freshness', 'quality_issues_last_7_days',
 ]
 

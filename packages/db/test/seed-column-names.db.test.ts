@@ -195,7 +195,9 @@ describe('0015: the seed design column names, whole-won prices', () => {
     const policies = await sql<{ proc_name: string; name: string; after: string }>`
       select proc_name, hypertable_name as name, coalesce(config ->> 'compress_after', config ->> 'start_offset') as after
       from timescaledb_information.jobs
-      where proc_name in ('policy_compression', 'policy_refresh_continuous_aggregate') order by proc_name, hypertable_name`.execute(db())
+      where proc_name in ('policy_compression', 'policy_refresh_continuous_aggregate')
+        and hypertable_name = any(${[...HYPERTABLES, 'ohlcv_weekly', 'ohlcv_monthly', 'investor_trading_weekly']})
+      order by proc_name, hypertable_name`.execute(db())
     expect(policies.rows).toEqual([
       { proc_name: 'policy_compression', name: 'investor_trading', after: '180 days' },
       { proc_name: 'policy_compression', name: 'market_cap_daily', after: '180 days' },

@@ -105,6 +105,19 @@ export interface OhlcvBucketView {
   trading_days: number
 }
 
+/** A five-minute or hourly bar of a stock over ohlcv_minute (migration 0021); `bucket` is its start. */
+export interface OhlcvMinuteBucketView {
+  stock_code: string
+  bucket: Date
+  open_price: number
+  high_price: number
+  low_price: number
+  close_price: number
+  volume: string
+  trading_value: string | null
+  bar_count: string
+}
+
 export interface InvestorTradingWeeklyView {
   stock_code: string
   investor_type: InvestorType
@@ -257,6 +270,8 @@ export interface Database extends DatasetTables {
   ohlcv_minute: OhlcvMinuteTable
   ohlcv_weekly: OhlcvBucketView
   ohlcv_monthly: OhlcvBucketView
+  ohlcv_5min: OhlcvMinuteBucketView
+  ohlcv_hourly: OhlcvMinuteBucketView
   investor_trading_weekly: InvestorTradingWeeklyView
   investor_trading_institution: InvestorTradingInstitutionView
   data_collection_logs: DataCollectionLogsTable
