@@ -6,20 +6,21 @@ import { useMigratedDatabase } from '../src/testing/index.ts'
 const testDb = useMigratedDatabase()
 const db = () => testDb.current.database.db as unknown as Kysely<any>
 
-interface Bar {
+/** A row of ohlcv_minute, as inserted. */
+interface MinuteRow {
   stock_code: string
   time: string
-  open: number
-  high: number
-  low: number
-  close: number
+  open_price: number
+  high_price: number
+  low_price: number
+  close_price: number
   volume: number
-  value: number
+  trading_value: number
 }
 
 /** 09:00–10:09 KST and the 15:30 closing auction of 2025-11-04, for two stocks: prices that move, a quiet minute. */
-function sessionBars(): Bar[] {
-  const bars: Bar[] = []
+function sessionBars(): MinuteRow[] {
+  const bars: MinuteRow[] = []
   for (const [s, stock] of ['005930', '079190'].entries()) {
     const minutes = [...Array.from({ length: 70 }, (_, i) => 9 * 60 + i), 15 * 60 + 30]
     let last = 1000 * (s + 1)
@@ -29,7 +30,7 @@ function sessionBars(): Bar[] {
       const volume = minute % 13 === 0 ? 0 : 10 + (minute % 17)
       const time = `2025-11-04T${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00+09:00`
       const closeOf = volume === 0 ? last : close
-      bars.push({ stock_code: stock, time, open: last, high: Math.max(last, closeOf) + 5, low: Math.min(last, closeOf) - 5, close: closeOf, volume, value: volume * closeOf })
+      bars.push({ stock_code: stock, time, open_price: last, high_price: Math.max(last, closeOf) + 5, low_price: Math.min(last, closeOf) - 5, close_price: closeOf, volume, trading_value: volume * closeOf })
       last = closeOf
     }
   }
@@ -37,8 +38,8 @@ function sessionBars(): Bar[] {
 }
 
 /** The expected buckets, computed here from the bars: the view's definition stated a second time, independently. */
-function expectedBuckets(bars: Bar[], widthMinutes: number) {
-  const groups = new Map<string, Bar[]>()
+function expectedBuckets(bars: MinuteRow[], widthMinutes: number) {
+  const groups = new Map<string, MinuteRow[]>()
   for (const bar of bars) {
     const ms = Date.parse(bar.time)
     const bucket = new Date(ms - (ms % (widthMinutes * 60_000))).toISOString()
@@ -51,12 +52,12 @@ function expectedBuckets(bars: Bar[], widthMinutes: number) {
     return {
       stock_code,
       bucket,
-      open_price: String(sorted[0]!.open),
-      high_price: String(Math.max(...group.map((bar) => bar.high))),
-      low_price: String(Math.min(...group.map((bar) => bar.low))),
-      close_price: String(sorted.at(-1)!.close),
+      open_price: String(sorted[0]!.open_price),
+      high_price: String(Math.max(...group.map((bar) => bar.high_price))),
+      low_price: String(Math.min(...group.map((bar) => bar.low_price))),
+      close_price: String(sorted.at(-1)!.close_price),
       volume: String(group.reduce((sum, bar) => sum + bar.volume, 0)),
-      trading_value: String(group.reduce((sum, bar) => sum + bar.value, 0)),
+      trading_value: String(group.reduce((sum, bar) => sum + bar.trading_value, 0)),
       bar_count: String(group.length),
     }
   }).sort((a, b) => (a.stock_code + a.bucket < b.stock_code + b.bucket ? -1 : 1))
@@ -74,9 +75,9 @@ describe('0021: five-minute and hourly bars over ohlcv_minute', () => {
     const bars = sessionBars()
     await sql`
       insert into ohlcv_minute (stock_code, time, open_price, high_price, low_price, close_price, volume, trading_value, source)
-      select * from unnest(${bars.map((b) => b.stock_code)}::text[], ${bars.map((b) => b.time)}::timestamptz[], ${bars.map((b) => b.open)}::bigint[],
-        ${bars.map((b) => b.high)}::bigint[], ${bars.map((b) => b.low)}::bigint[], ${bars.map((b) => b.close)}::bigint[], ${bars.map((b) => b.volume)}::bigint[],
-        ${bars.map((b) => b.value)}::bigint[], ${bars.map(() => 'kis')}::text[])`.execute(db())
+      select * from unnest(${bars.map((b) => b.stock_code)}::text[], ${bars.map((b) => b.time)}::timestamptz[], ${bars.map((b) => b.open_price)}::bigint[],
+        ${bars.map((b) => b.high_price)}::bigint[], ${bars.map((b) => b.low_price)}::bigint[], ${bars.map((b) => b.close_price)}::bigint[], ${bars.map((b) => b.volume)}::bigint[],
+        ${bars.map((b) => b.trading_value)}::bigint[], ${bars.map(() => 'kis')}::text[])`.execute(db())
 
     const fiveMinutes = expectedBuckets(bars, 5)
     const hourly = expectedBuckets(bars, 60)
