@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest'
 import type { Market } from '@kmd/core'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import { validateBatch, type CheckResult, type ValidationOutcome } from '../src/index.ts'
-import { bar, marks, newTarget, stage } from './staging.ts'
+import { bar, marks, newTarget, seedOhlcv, stage } from './staging.ts'
 
 // tick_grid judges each day on the KRX tick table in force that day, per market; the real
 // recorded answer of 2021-01-04 is the evidence that the older KOSPI and KOSDAQ tables hold.
@@ -90,6 +90,27 @@ describe('tick_grid on the tables of the trade date', () => {
     expect(reasons[0]!.reject_reasons?.filter((reason) => reason.startsWith('tick_grid')) ?? []).toEqual([])
     expect(reasons[1]!.reject_reasons).toContain('tick_grid: close_price 150100.5 is not a multiple of the tick 100 at that price on any market')
     expect(tickGrid(outcome).message).toBe("1 row of 2 have a price off the KRX tick grid; 2 rows judged on the grid all markets share (the stock's market on 2022-06-03 is not known)")
+  })
+
+  test('a halted stock’s close carried across the change of the table (2023-01-25) is not judged; a traded price off the new grid still is', async () => {
+    // 250,100 was on KOSDAQ's grid (100 above 50,000) on 2023-01-24; the unified table has 500 there.
+    await seedOhlcv(db(), '2023-01-24', { '230010': 250_100, '230020': 250_100 })
+    const halted = { open_price: null, high_price: null, low_price: null, volume: 0, trading_value: 0 }
+    const target = newTarget('ohlcv_daily', '2023-01-25')
+    await stage(db(), target, [bar('230010', 250_100, halted), bar('230020', 250_100), bar('230030', 250_100, halted), bar('230040', 250_500)])
+
+    const outcome = await validateBatch(db(), target)
+
+    const offGrid = (name: string) => `tick_grid: ${name} 250100 is not a multiple of the tick 500 at that price`
+    expect((await marks(db(), target)).map((m) => [m.key, m.reject_reasons?.filter((reason) => reason.startsWith('tick_grid')) ?? []])).toEqual([
+      ['230010', []],
+      // Traded at a price the new table does not have, though it equals yesterday's close.
+      ['230020', ['open_price', 'high_price', 'low_price', 'close_price'].map(offGrid)],
+      // No close in production on the previous session: nothing says the price was carried.
+      ['230030', [offGrid('close_price')]],
+      ['230040', []],
+    ])
+    expect(tickGrid(outcome)).toMatchObject({ passed: false, issueCount: 2 })
   })
 
   test('days before 2011-01-03, whose table is not known, are not judged', async () => {
