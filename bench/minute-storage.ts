@@ -96,6 +96,7 @@ async function readsIn(db: Kysely<Database>, stockCode: string): Promise<Omit<Re
 }
 
 export async function measureMinuteStorage(database: MarketDatabase, progress: (line: string) => void): Promise<MinuteStorageResult> {
+  const timescaledb = (await detectCapabilities(database.db)).timescaledbInstalled
   const stocks = Number(process.env.BENCH_MINUTE_STOCKS ?? 300)
   const market = new SyntheticMarket({ seed: 42, stockCount: Math.max(stocks, 300) })
   const sessions = tradingDaysBetween(...MONTH).length
@@ -107,10 +108,14 @@ export async function measureMinuteStorage(database: MarketDatabase, progress: (
   // A stock that traded every session of the month.
   const tradedEveryDay = market.stocks.slice(0, stocks).findIndex((_, index) => tradingDaysBetween(...MONTH).every((date) => market.session(date)!.quotes[index]!.volume > 0))
   const stockCode = market.stocks[Math.max(tradedEveryDay, 0)]!.code
-  const { rows: sized } = await sql<{ bytes: string }>`select coalesce(sum(total_bytes), pg_total_relation_size('ohlcv_minute'))::text as bytes from ${await chunkSizes(database)}`.execute(database.db)
+  // On TimescaleDB the rows live in the chunks; the hypertable's own relation is empty.
+  const size = timescaledb
+    ? sql<{ bytes: string }>`select sum(total_bytes)::text as bytes from chunks_detailed_size('ohlcv_minute')`
+    : sql<{ bytes: string }>`select pg_total_relation_size('ohlcv_minute')::text as bytes`
+  const { rows: sized } = await size.execute(database.db)
   const result: MinuteStorageResult = { stocks, sessions, rows, copyRowsPerSecond: rows / (copyMs / 1000), tableBytes: Number(sized[0]!.bytes), queries: await reads(database, stockCode) }
 
-  if ((await detectCapabilities(database.db)).timescaledbInstalled) {
+  if (timescaledb) {
     const compressMs = await timed(() => sql`select count(compress_chunk(c, if_not_compressed => true)) from show_chunks('ohlcv_minute') c`.execute(database.db))
     const { rows: stats } = await sql<{ before: string; after: string }>`
       select sum(before_compression_total_bytes)::text as before, sum(after_compression_total_bytes)::text as after
@@ -122,11 +127,6 @@ export async function measureMinuteStorage(database: MarketDatabase, progress: (
   }
   await sql`truncate ohlcv_minute`.execute(database.db)
   return result
-}
-
-/** The hypertable's chunks with their sizes on TimescaleDB; no rows on plain PostgreSQL (the table's own size is taken). */
-async function chunkSizes(database: MarketDatabase): Promise<RawBuilder<unknown>> {
-  return (await detectCapabilities(database.db)).timescaledbInstalled ? sql`chunks_detailed_size('ohlcv_minute')` : sql`(select null::bigint as total_bytes) none`
 }
 
 async function main(): Promise<void> {

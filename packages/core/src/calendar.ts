@@ -177,15 +177,8 @@ export const CLOSING_AUCTION_MINUTES = 10
 export function sessionMinuteBars(date: TradeDate): string[] {
   const hours = sessionHours(date)
   if (!hours) return []
-  const minutesOf = (time: string) => {
-    const [hour, minute] = time.split(':').map(Number) as [number, number]
-    return hour * 60 + minute
-  }
-  const label = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
-  const open = minutesOf(hours.open)
-  const close = minutesOf(hours.close)
   const bars: string[] = []
-  for (let minute = open; minute < close - CLOSING_AUCTION_MINUTES; minute++) bars.push(label(minute))
+  for (let minute = minutesOfDay(hours.open); minute < minutesOfDay(hours.close) - CLOSING_AUCTION_MINUTES; minute++) bars.push(clockTime(minute))
   bars.push(hours.close)
   return bars
 }
@@ -201,9 +194,18 @@ export const FINAL_AFTER_CLOSE_MINUTES = 60
 export function sessionFinalTime(date: TradeDate): string | undefined {
   const hours = sessionHours(date)
   if (!hours) return undefined
-  const [hour, minute] = hours.close.split(':').map(Number) as [number, number]
-  const final = hour * 60 + minute + FINAL_AFTER_CLOSE_MINUTES
-  return `${String(Math.floor(final / 60)).padStart(2, '0')}:${String(final % 60).padStart(2, '0')}`
+  return clockTime(minutesOfDay(hours.close) + FINAL_AFTER_CLOSE_MINUTES)
+}
+
+/** `HH:MM` → minutes since midnight. */
+function minutesOfDay(time: string): number {
+  const [hour, minute] = time.split(':').map(Number) as [number, number]
+  return hour * 60 + minute
+}
+
+/** Minutes since midnight → `HH:MM`. */
+function clockTime(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
 }
 
 /** Whether a trading day's figures are final at `now` (closed days: never). */

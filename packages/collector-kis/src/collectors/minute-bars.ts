@@ -54,11 +54,13 @@ export async function collectMinuteBars(
 ): Promise<MinuteBarCollection> {
   if (clients.length === 0) throw new RangeError('collectMinuteBars needs at least one KIS client')
   checkStockCodes(stockCodes)
+  const unique = [...new Set(stockCodes)]
+  const lastRound = options.retryRounds ?? 1
   const read = new Map<string, MinuteBarRows>()
   let failed = new Map<string, Error>()
   let requestCount = 0
-  let pending = [...new Set(stockCodes)]
-  for (let round = 0; round <= (options.retryRounds ?? 1) && pending.length > 0; round++) {
+  let pending = unique
+  for (let round = 0; round <= lastRound && pending.length > 0; round++) {
     const queue = [...pending]
     const failedNow = new Map<string, Error>()
     const worker = async (client: KisFetcher) => {
@@ -70,7 +72,7 @@ export async function collectMinuteBars(
           options.onStock?.(stockCode, 'read')
         } catch (error) {
           failedNow.set(stockCode, error instanceof Error ? error : new Error(String(error)))
-          if (round === (options.retryRounds ?? 1)) options.onStock?.(stockCode, 'failed')
+          if (round === lastRound) options.onStock?.(stockCode, 'failed')
         }
       }
     }
@@ -81,7 +83,7 @@ export async function collectMinuteBars(
   }
   return {
     date,
-    stocks: stockCodes.filter((code, i) => stockCodes.indexOf(code) === i && read.has(code)).map((code) => read.get(code)!),
+    stocks: unique.flatMap((code) => read.get(code) ?? []),
     failed: [...failed.entries()].map(([stockCode, error]) => ({ stockCode, error })),
     requestCount,
   }

@@ -2,11 +2,10 @@ import { formatRate, parseCompactDate } from '../krx/wire-format.ts'
 import type { SimulatorResponse } from '../http-io.ts'
 import type { KisMarketView, StockSession } from './market-view.ts'
 import { RECORDED_FILES, type KisRecordings } from './recorded.ts'
-import { changeSignCode, compactDate, kisError, kisJson, OK_ENVELOPE } from './wire.ts'
+import { changeSignCode, compactDate, kisError, kisJson, OK_ENVELOPE, KIS_MARKET_CODES } from './wire.ts'
 
 /** FHKST03010100 answers at most 100 rows per call, the newest of the window; no tr_cont paging. */
 export const DAILY_CHART_MAX_ROWS = 100
-const MARKET_CODES = new Set(['J', 'NX', 'UN'])
 
 /**
  * `GET …/inquire-daily-itemchartprice` (FHKST03010100), daily bars only (`FID_PERIOD_DIV_CODE=D`).
@@ -20,7 +19,7 @@ export function answerDailyChart(query: Record<string, string>, view: KisMarketV
 
   const from = parseCompactDate(query.FID_INPUT_DATE_1)
   const to = parseCompactDate(query.FID_INPUT_DATE_2)
-  if (!MARKET_CODES.has(query.FID_COND_MRKT_DIV_CODE ?? '')) return kisError(200, 'invalidInput', 'FID_COND_MRKT_DIV_CODE')
+  if (!KIS_MARKET_CODES.has(query.FID_COND_MRKT_DIV_CODE ?? '')) return kisError(200, 'invalidInput', 'FID_COND_MRKT_DIV_CODE')
   if (from === undefined || to === undefined || from > to) return kisError(200, 'invalidInput', 'FID_INPUT_DATE_1/FID_INPUT_DATE_2')
   if (query.FID_PERIOD_DIV_CODE !== 'D') return kisError(200, 'invalidInput', 'FID_PERIOD_DIV_CODE (the simulator serves D only)')
   if (query.FID_ORG_ADJ_PRC !== '0' && query.FID_ORG_ADJ_PRC !== '1') return kisError(200, 'invalidInput', 'FID_ORG_ADJ_PRC')

@@ -6,7 +6,7 @@ import { flowFields, kisGroupLegs } from './investor-groups.ts'
 import type { KisMarketView, StockSession } from './market-view.ts'
 import { RECORDED_FILES, type KisRecordings } from './recorded.ts'
 import type { KisSimulatorSettings } from './settings.ts'
-import { changeSignCode, compactDate, kisError, kisJson, OK_ENVELOPE } from './wire.ts'
+import { changeSignCode, compactDate, kisError, kisJson, OK_ENVELOPE, KIS_MARKET_CODES } from './wire.ts'
 
 export interface InvestorDailyContext {
   view: KisMarketView
@@ -16,7 +16,6 @@ export interface InvestorDailyContext {
   recordings: KisRecordings
 }
 
-const MARKET_CODES = new Set(['J', 'NX', 'UN'])
 
 /**
  * `GET …/investor-trade-by-stock-daily` (FHPTJ04160001): one stock's sessions on or before
@@ -29,7 +28,7 @@ export function answerInvestorDaily(query: Record<string, string>, request: { ap
   if (recorded) return kisJson(200, { ...OK_ENVELOPE, ...recorded.response }, { tr_cont: 'D' })
 
   const date = parseCompactDate(query.FID_INPUT_DATE_1)
-  if (!MARKET_CODES.has(query.FID_COND_MRKT_DIV_CODE ?? '')) return kisError(200, 'invalidInput', 'FID_COND_MRKT_DIV_CODE')
+  if (!KIS_MARKET_CODES.has(query.FID_COND_MRKT_DIV_CODE ?? '')) return kisError(200, 'invalidInput', 'FID_COND_MRKT_DIV_CODE')
   if (date === undefined) return kisError(200, 'invalidInput', 'FID_INPUT_DATE_1')
   const index = context.view.indexOf(query.FID_INPUT_ISCD ?? '')
   if (index === undefined) return kisJson(200, { ...OK_ENVELOPE, output1: {}, output2: [] }, { tr_cont: 'D' })

@@ -3,7 +3,7 @@ import { parseCompactDate } from '../krx/wire-format.ts'
 import type { MinuteBar } from '../krx/minute-bars.ts'
 import type { SimulatorResponse } from '../http-io.ts'
 import type { KisMarketView, StockSession } from './market-view.ts'
-import { compactDate, kisError, kisJson, OK_ENVELOPE } from './wire.ts'
+import { compactDate, kisError, kisJson, OK_ENVELOPE, KIS_MARKET_CODES } from './wire.ts'
 
 /** FHKST03010230 (past days) answers at most 120 bars a call; FHKST03010200 (today) 30. */
 export const PAST_MINUTES_MAX_ROWS = 120
@@ -11,7 +11,6 @@ export const TODAY_MINUTES_MAX_ROWS = 30
 /** KIS keeps about a year of minute bars ("최대 1년 분봉 보관"). */
 export const MINUTE_HISTORY_DAYS = 365
 
-const MARKET_CODES = new Set(['J', 'NX', 'UN'])
 const HOUR_PATTERN = /^([01]\d|2[0-3])([0-5]\d)([0-5]\d)$/
 
 export interface MinuteChartContext {
@@ -28,11 +27,10 @@ export interface MinuteChartContext {
  * Sessions older than a year before today answer no bars.
  */
 export function answerPastMinuteBars(query: Record<string, string>, context: MinuteChartContext): SimulatorResponse {
+  const hour = hourOf(query)
+  if (typeof hour !== 'string') return hour
   const date = parseCompactDate(query.FID_INPUT_DATE_1)
-  const hour = HOUR_PATTERN.test(query.FID_INPUT_HOUR_1 ?? '') ? query.FID_INPUT_HOUR_1! : undefined
-  if (!MARKET_CODES.has(query.FID_COND_MRKT_DIV_CODE ?? '')) return kisError(200, 'invalidInput', 'FID_COND_MRKT_DIV_CODE')
   if (date === undefined) return kisError(200, 'invalidInput', 'FID_INPUT_DATE_1')
-  if (hour === undefined) return kisError(200, 'invalidInput', 'FID_INPUT_HOUR_1 (HHMMSS)')
   if (!['Y', 'N', ''].includes(query.FID_PW_DATA_INCU_YN ?? '')) return kisError(200, 'invalidInput', 'FID_PW_DATA_INCU_YN')
   if (!['Y', 'N', ''].includes(query.FID_FAKE_TICK_INCU_YN ?? '')) return kisError(200, 'invalidInput', 'FID_FAKE_TICK_INCU_YN')
   const today = seoulDate(context.now())
@@ -53,13 +51,19 @@ export function answerPastMinuteBars(query: Record<string, string>, context: Min
  * FID_INPUT_HOUR_1 (and before now), newest first, at most 30.
  */
 export function answerTodayMinuteBars(query: Record<string, string>, context: MinuteChartContext): SimulatorResponse {
-  const hour = HOUR_PATTERN.test(query.FID_INPUT_HOUR_1 ?? '') ? query.FID_INPUT_HOUR_1! : undefined
-  if (!MARKET_CODES.has(query.FID_COND_MRKT_DIV_CODE ?? '')) return kisError(200, 'invalidInput', 'FID_COND_MRKT_DIV_CODE')
-  if (hour === undefined) return kisError(200, 'invalidInput', 'FID_INPUT_HOUR_1 (HHMMSS)')
+  const hour = hourOf(query)
+  if (typeof hour !== 'string') return hour
   const now = context.now()
   const today = seoulDate(now)
   const clock = seoulTimeOfDay(now).replace(/:/g, '')
   return answerBars(query, context, { date: today, hour: hour < clock ? hour : clock, today, oldest: today, maxRows: TODAY_MINUTES_MAX_ROWS, earlierSessions: false, withoutTrades: false })
+}
+
+/** The query's FID_INPUT_HOUR_1 (`HHMMSS`), or the refusal of a bad market code or hour. */
+function hourOf(query: Record<string, string>): string | SimulatorResponse {
+  if (!KIS_MARKET_CODES.has(query.FID_COND_MRKT_DIV_CODE ?? '')) return kisError(200, 'invalidInput', 'FID_COND_MRKT_DIV_CODE')
+  const hour = query.FID_INPUT_HOUR_1 ?? ''
+  return HOUR_PATTERN.test(hour) ? hour : kisError(200, 'invalidInput', 'FID_INPUT_HOUR_1 (HHMMSS)')
 }
 
 interface BarWindow {

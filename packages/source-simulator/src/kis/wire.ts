@@ -10,6 +10,9 @@ import type { SimulatorResponse } from '../http-io.ts'
 export const KIS_JSON = 'application/json; charset=UTF-8'
 export const OK_ENVELOPE = { rt_cd: '0', msg_cd: 'MCA00000', msg1: '정상처리 되었습니다.' } as const
 
+/** FID_COND_MRKT_DIV_CODE: J KRX, NX Nextrade, UN both combined. */
+export const KIS_MARKET_CODES: ReadonlySet<string> = new Set(['J', 'NX', 'UN'])
+
 /** The KIS messages the simulator sends. Codes and texts marked (sim) are this simulator's choice. */
 export const KIS_MESSAGES = {
   invalidAppKey: ['EGW00103', '유효하지 않은 AppKey입니다.'],

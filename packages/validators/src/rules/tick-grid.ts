@@ -24,8 +24,9 @@ const MARKET_UNKNOWN = 'market_unknown'
  *
  * A price equal to the stock's close in production on the previous session, on a day without
  * a trade (or in a dataset that does not say, market caps), is not judged: it was carried, not
- * traded (a halted stock shows its last close), and was on the grid of the day it traded. Across a change of the table (2023-01-25) such a price can lie between the new
- * ticks for as long as the stock stays halted; a traded price never does.
+ * traded (a halted stock shows its last close), and was on the grid of the day it traded.
+ * Across a change of the table (2023-01-25) such a price can lie between the new ticks for as
+ * long as the stock stays halted; a traded price never does.
  */
 export const tickGridRule = rowRule({
   name: 'tick_grid',
