@@ -67,9 +67,7 @@ export class PricePath {
 
   /** The close of session n as the path defines it (before the quote's own sanity clamp). */
   close(stock: ListedStock, n: number): number {
-    // A suspended stock keeps one price, whatever tick table comes into force while it waits
-    // (rounded on the first session's table, so the price does not move with the table).
-    if (stock.suspended) return this.grid(stock, 0).round(stock.basePrice)
+    if (stock.suspended) return this.grid(stock, n).round(stock.basePrice)
     switch (this.event(stock, n)) {
       case 'none':
         return this.pathClose(stock, n)
