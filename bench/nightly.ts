@@ -1,4 +1,4 @@
-import { createLogger, DAILY_DATASETS, lastTradingDays, loadConfig, previousTradingDay } from '@kmd/core'
+import { createLogger, DAY_GRAIN_DATASETS, lastTradingDays, loadConfig, previousTradingDay } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { createCollectors, runJob } from '@kmd/pipeline'
 
@@ -19,10 +19,10 @@ export async function measureNightly(database: MarketDatabase, simulatorUrl: str
 
   // The night before first, so the price-limit and row-count rules have a previous day.
   const tradeDate = lastTradingDays(1, NIGHTLY_UP_TO)[0]!
-  for (const dataset of DAILY_DATASETS) await runJob(deps, { dataset, source: 'krx', tradeDate: previousTradingDay(tradeDate) })
+  for (const dataset of DAY_GRAIN_DATASETS) await runJob(deps, { dataset, source: 'krx', tradeDate: previousTradingDay(tradeDate) })
   const nightly: NightlyResult = { tradeDate, datasets: {}, totalMs: 0 }
   const started = performance.now()
-  for (const dataset of DAILY_DATASETS) {
+  for (const dataset of DAY_GRAIN_DATASETS) {
     const result = await runJob(deps, { dataset, source: 'krx', tradeDate })
     if (result.status !== 'SUCCESS' && result.status !== 'PARTIAL') throw new Error(`nightly ${dataset} ended ${result.status}: ${result.message}`)
     const t = result.timings

@@ -24,6 +24,7 @@ import * as m0018 from './0018_aggregate_tables.ts'
 import * as m0019 from './0019_aggregate_fillfactor.ts'
 import * as m0020 from './0020_aggregate_backlog.ts'
 import * as m0021 from './0021_minute_aggregates.ts'
+import * as m0022 from './0022_minute_completeness.ts'
 
 export interface MigrationModule {
   up(db: Kysely<any>, context: MigrationContext): Promise<void>
@@ -57,4 +58,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0019_aggregate_fillfactor': m0019,
   '0020_aggregate_backlog': m0020,
   '0021_minute_aggregates': m0021,
+  '0022_minute_completeness': m0022,
 }

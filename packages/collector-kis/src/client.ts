@@ -163,6 +163,15 @@ export interface KisClientOptions {
   tokenCache?: false | TokenCacheOptions
 }
 
+/**
+ * A client per configured app (KIS_APP_KEY, then each of KIS_EXTRA_APP_KEYS), each paced under its
+ * own key's limit and keeping its own token: what a per-stock load spreads its stocks over.
+ */
+export function createKisClients(config: Pick<AppConfig, 'kis'> & Partial<Pick<AppConfig, 'httpTimeoutMs'>>, options: KisClientOptions = {}): KisClient[] {
+  const extra = (config.kis.extraApps ?? []).map(({ appKey, appSecret }) => createKisClient({ ...config, kis: { ...config.kis, appKey, appSecret } }, options))
+  return [createKisClient(config, options), ...extra]
+}
+
 /** A KIS client for the configured app key, paced at `KIS_MAX_REQUESTS_PER_SECOND` (token requests included). */
 export function createKisClient(
   config: Pick<AppConfig, 'kis'> & Partial<Pick<AppConfig, 'httpTimeoutMs'>>,

@@ -1,4 +1,4 @@
-export { createKisClient, hasMorePages, issueKisToken, KisClient, type KisAnswer, type KisClientOptions, type KisCredentials, type KisFetcher, type KisPagingOptions } from './client.ts'
+export { createKisClient, createKisClients, hasMorePages, issueKisToken, KisClient, type KisAnswer, type KisClientOptions, type KisCredentials, type KisFetcher, type KisPagingOptions } from './client.ts'
 export { DAILY_CHART_MAX_ROWS, KIS_APIS, KIS_TOKEN_PATH, KRX_MARKET_CODE, PAST_MINUTE_BARS_MAX_ROWS, TODAY_MINUTE_BARS_MAX_ROWS, type KisApi } from './endpoints.ts'
 export { errorForKisCode, kisAnswerCheck, KisTokenExpiredError, tokenAnswerCheck } from './answers.ts'
 export { KisTokenCache, type KisToken, type TokenCacheOptions } from './token-cache.ts'
@@ -15,7 +15,7 @@ export {
   toKisDate,
   type KisRow,
 } from './parse.ts'
-export { calendarRecordOf, investorTradingRecordsOf, ohlcvRecordOf } from './rows.ts'
+export { calendarRecordOf, investorTradingRecordsOf, minuteBarRecordsOf, ohlcvRecordOf } from './rows.ts'
 export { outputRows } from './output.ts'
 export { isStandInRow, standInProblem } from '@kmd/core'
 export {
@@ -34,6 +34,6 @@ export {
   type InvestorDailyRows,
   type InvestorTradingRequest,
 } from './collectors/investor-trading.ts'
-export { collectMinuteBars, fetchMinuteBarRows, fetchTodayMinuteBarRows, type MinuteBarCollection, type MinuteBarCollectionOptions, type MinuteBarRows } from './collectors/minute-bars.ts'
+export { collectMinuteBars, collectOhlcvMinuteForDate, fetchMinuteBarRows, fetchTodayMinuteBarRows, type MinuteBarCollection, type MinuteBarCollectionOptions, type MinuteBarRows } from './collectors/minute-bars.ts'
 export { calendarBatch, collectMarketCalendar, type MarketCalendarOptions } from './collectors/market-calendar.ts'
 export { kisCollectors } from './collectors/registry.ts'

@@ -60,6 +60,16 @@ export function parseKisDate(value: unknown): Parsed<TradeDate> {
   return { ok: true, value: iso }
 }
 
+const CLOCK = /^([01]\d|2[0-3])([0-5]\d)([0-5]\d)$/
+
+/** `HHMMSS` (a time of day in KST) → `HH:MM:SS`. */
+export function parseKisClock(value: unknown): Parsed<string> {
+  if (isMissing(value)) return { ok: true, value: null }
+  const match = typeof value === 'string' ? CLOCK.exec(value.trim()) : null
+  if (!match) return { ok: false, problem: `not a time HHMMSS (${shown(value)})` }
+  return { ok: true, value: `${match[1]}:${match[2]}:${match[3]}` }
+}
+
 /** Trade date `YYYY-MM-DD` → the `YYYYMMDD` KIS expects. */
 export function toKisDate(tradeDate: TradeDate): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(tradeDate)) throw new RangeError(`trade date must be YYYY-MM-DD, got ${shown(tradeDate)}`)
@@ -137,6 +147,11 @@ export class KisRowReader {
   signedChange(field: string, name: string): Decimal | null {
     const magnitude = this.decimal(field, name)
     return this.#keep(name, signByChangeCode(magnitude, this.#value('prdy_vrss_sign')))
+  }
+
+  /** `HHMMSS` → `HH:MM:SS`. */
+  clock(field: string, name: string): string | null {
+    return this.#required(field, name, parseKisClock(this.#value(field)))
   }
 
   /** `Y` or `N` → true or false. */

@@ -1,4 +1,4 @@
-import type { CanonicalRecord, InvestorTradingValues, MarketCalendarValues, OhlcvDailyValues, TradeDate } from '@kmd/core'
+import type { CanonicalRecord, InvestorTradingValues, MarketCalendarValues, OhlcvDailyValues, OhlcvMinuteValues, TradeDate } from '@kmd/core'
 import { KIS_INVESTOR_MAPPING } from './investor-types.ts'
 import { changeRate, KisRowReader, type KisRow } from './parse.ts'
 import { isStandInRow } from '@kmd/core'
@@ -32,6 +32,38 @@ export function ohlcvRecordOf(row: KisRow, stockCode: string): CanonicalRecord<O
     values.open_price = values.high_price = values.low_price = null
   }
   return { values, raw: { ...row, FID_INPUT_ISCD: stockCode }, parseErrors: read.parseErrors }
+}
+
+/**
+ * One stock's FHKST03010230 / FHKST03010200 output2 rows of one session, oldest first →
+ * ohlcv_minute. The bar's time is its date and `stck_cntg_hour` in KST, `stck_prpr` its close,
+ * `cntg_vol` its volume; its value is the rise of the session's cumulative `acml_tr_pbmn` (원)
+ * since the bar before it, so the bars' values sum to the day's. A value that cannot be told (its
+ * own or the previous bar's cumulative value did not read) is null with a parse error.
+ */
+export function minuteBarRecordsOf(rows: readonly KisRow[], stockCode: string): Array<CanonicalRecord<OhlcvMinuteValues>> {
+  let previousTotal: number | null = 0
+  return rows.map((row) => {
+    const read = new KisRowReader(row)
+    const date = read.date('stck_bsop_date', 'time')
+    const hour = read.clock('stck_cntg_hour', 'time')
+    const total = read.integer('acml_tr_pbmn', 'trading_value')
+    let tradingValue: number | null = null
+    if (total !== null && previousTotal === null) read.parseErrors.push('trading_value: the bar before has no readable acml_tr_pbmn to count from')
+    else if (total !== null && previousTotal !== null) tradingValue = total - previousTotal
+    previousTotal = total
+    const values: OhlcvMinuteValues = {
+      stock_code: stockCode,
+      time: date !== null && hour !== null ? `${date}T${hour}+09:00` : null,
+      open_price: read.decimal('stck_oprc', 'open_price'),
+      high_price: read.decimal('stck_hgpr', 'high_price'),
+      low_price: read.decimal('stck_lwpr', 'low_price'),
+      close_price: read.decimal('stck_prpr', 'close_price'),
+      volume: read.integer('cntg_vol', 'volume'),
+      trading_value: tradingValue,
+    }
+    return { values, raw: { ...row, FID_INPUT_ISCD: stockCode }, parseErrors: read.parseErrors }
+  })
 }
 
 /** FHPTJ04160001 output2 → eleven investor_trading records (KRX's leaf groups), values in won. */

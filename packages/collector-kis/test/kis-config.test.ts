@@ -18,10 +18,27 @@ describe('KIS configuration', () => {
       baseUrl: 'https://openapi.koreainvestment.com:9443',
       appKey: undefined,
       appSecret: undefined,
+      extraApps: [],
       custType: 'P',
       maxRequestsPerSecond: 20,
       tokenCacheDir: '.data/kis-token',
     })
+  })
+
+  it('reads more apps from KIS_EXTRA_APP_KEYS as appkey:appsecret pairs, and names a malformed entry without its value', () => {
+    expect(loadConfig({ KIS_EXTRA_APP_KEYS: ' PSkey2:secret2 , PSkey3:secret3 ' }).kis.extraApps).toEqual([
+      { appKey: 'PSkey2', appSecret: 'secret2' },
+      { appKey: 'PSkey3', appSecret: 'secret3' },
+    ])
+    let message = ''
+    try {
+      loadConfig({ KIS_EXTRA_APP_KEYS: 'PSkey2:secret2,PSkey3-without-secret' })
+    } catch (error) {
+      message = String(error)
+    }
+    expect(message).toContain('KIS_EXTRA_APP_KEYS')
+    expect(message).toContain('entry 2 is not appkey:appsecret')
+    expect(message).not.toContain('secret2')
   })
 
   it('takes the mock environment’s host and slower pace', () => {

@@ -102,6 +102,25 @@ export const environmentSchema = z.object({
   KIS_BASE_URL: z.preprocess(blankAsUnset, z.string().trim().url('must be an http(s) URL').optional()),
   KIS_APP_KEY: optionalText,
   KIS_APP_SECRET: optionalText,
+  // More apps of the same account, `appkey:appsecret` pairs separated by commas: per-stock loads
+  // (minute bars: four calls per stock and day) spread over every key, each paced under its own limit.
+  KIS_EXTRA_APP_KEYS: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .optional()
+      .transform((text, context) => {
+        const pairs = (text ?? '').split(',').map((pair) => pair.trim()).filter((pair) => pair !== '')
+        return pairs.map((pair, i) => {
+          const [appKey, appSecret, ...rest] = pair.split(':').map((part) => part.trim())
+          if (!appKey || !appSecret || rest.length > 0) {
+            context.addIssue({ code: z.ZodIssueCode.custom, message: `entry ${i + 1} is not appkey:appsecret` })
+            return { appKey: '', appSecret: '' }
+          }
+          return { appKey, appSecret }
+        })
+      }),
+  ),
   KIS_CUSTTYPE: z.enum(['P', 'B'], { errorMap: () => ({ message: 'must be P (individual) or B (partner)' }) }).default('P'),
   KIS_MAX_REQUESTS_PER_SECOND: z.preprocess(blankAsUnset, number().positive('must be greater than 0').optional()),
   KIS_TOKEN_CACHE_DIR: z.string().trim().min(1).default('.data/kis-token'),
@@ -174,6 +193,8 @@ export interface AppConfig {
     baseUrl: string
     appKey: string | undefined
     appSecret: string | undefined
+    /** More apps (KIS_EXTRA_APP_KEYS) the per-stock loads spread over; empty by default. */
+    extraApps?: ReadonlyArray<{ readonly appKey: string; readonly appSecret: string }>
     /** `P` individual, `B` partner. */
     custType: 'P' | 'B'
     maxRequestsPerSecond: number
@@ -293,6 +314,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       baseUrl: e.KIS_BASE_URL ?? KIS_ENVIRONMENTS[e.KIS_ENV].baseUrl,
       appKey: e.KIS_APP_KEY,
       appSecret: e.KIS_APP_SECRET,
+      extraApps: e.KIS_EXTRA_APP_KEYS,
       custType: e.KIS_CUSTTYPE,
       maxRequestsPerSecond: e.KIS_MAX_REQUESTS_PER_SECOND ?? KIS_ENVIRONMENTS[e.KIS_ENV].maxRequestsPerSecond,
       tokenCacheDir: e.KIS_TOKEN_CACHE_DIR,

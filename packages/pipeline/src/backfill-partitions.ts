@@ -19,6 +19,8 @@ export interface PartitionRule {
   shape: PartitionShape
   /** Why the source needs this shape: shown by `etl backfill --dry-run`. */
   why: string
+  /** How many days back from today the source keeps this history; a range starting earlier is refused. */
+  historyDays?: number
 }
 
 /**
@@ -39,6 +41,13 @@ export const PARTITION_RULES: readonly PartitionRule[] = [
     why: 'KRX per-stock history screens accept at most two years per request',
   },
   { source: 'infomax', datasets: '*', shape: { kind: 'stockWindow', maxSpan: { days: 30 } }, why: 'Infomax history calls cover at most 30 days' },
+  {
+    source: 'kis',
+    datasets: ['ohlcv_minute'],
+    shape: { kind: 'tradingDay' },
+    historyDays: 365,
+    why: 'KIS minute charts (FHKST03010230) answer one stock and session per four calls and keep about a year',
+  },
   { source: 'kis', datasets: '*', shape: { kind: 'stockRows', maxRows: 100 }, why: 'KIS period quotes return at most 100 rows per call' },
 ]
 

@@ -1,4 +1,4 @@
-import { addDays, type DailyDataset, type Dataset, type SourceName, type TradeDate } from '@kmd/core'
+import { addDays, seoulDate, type DailyDataset, type Dataset, type SourceName, type TradeDate } from '@kmd/core'
 import { detectCapabilities } from '@kmd/db'
 import { RunAbandonedError, RunLedger, settleAggregateBacklog } from '@kmd/promoter'
 import { partitionRuleFor, type PartitionShape } from './backfill-partitions.ts'
@@ -18,6 +18,8 @@ export interface BackfillOptions extends Omit<BackfillRequest, 'sources'> {
   concurrency?: number
   /** Print the plan and change nothing. */
   dryRun?: boolean
+  /** Today in Korea, against which a source's history limit is counted (default: the clock's). */
+  today?: TradeDate
   /** Every planned partition, run or skipped, as a worker's plan reaches it (workers' stretches interleave; dry run: the whole plan, in order). */
   onPlanned?: (partition: PlannedPartition) => void
   /** After each partition's runs end (its primary, fallbacks and gap fills), with the counters so far. */
@@ -70,6 +72,15 @@ export async function runBackfill(deps: PipelineDeps, options: BackfillOptions):
     )
   }
   if (options.from > options.to) throw new RangeError(`--from ${options.from} is after --to ${options.to}`)
+  const historyDays = partitionRuleFor(sources[0]!, options.dataset)?.historyDays
+  if (historyDays !== undefined) {
+    const earliest = addDays(options.today ?? seoulDate(new Date()), -historyDays)
+    if (options.from < earliest) {
+      throw new BackfillNotPossibleError(
+        `${sources[0]} keeps ${options.dataset} for ${historyDays} days: --from ${options.from} is before ${earliest}, the earliest day it still answers; start on or after it`,
+      )
+    }
+  }
   const request: BackfillRequest = { ...options, sources }
   const { shape, partitioning } = backfillPartitioning(sources[0]!, options.dataset)
   const concurrency = options.concurrency ?? 1

@@ -1,6 +1,6 @@
 import { createKrxClient, krxCollectors } from '@kmd/collector-krx'
 import { createNaverClient, naverCollectors } from '@kmd/collector-naver'
-import { createKisClient, kisCollectors } from '@kmd/collector-kis'
+import { createKisClients, kisCollectors } from '@kmd/collector-kis'
 import { createInfomaxClient, infomaxCollectors } from '@kmd/collector-infomax'
 import { fileCollectors, type FileInputs } from '@kmd/collector-file'
 import type { Kysely } from 'kysely'
@@ -45,7 +45,10 @@ export function createCollectors(config: AppConfig, logger: Logger, options: { f
     naver: naverCollectors(createNaverClient(config, { logger })),
   }
   if (configured('krx')) registry.krx = krxCollectors(createKrxClient(config, { logger }), { indexes: config.krxIndexes })
-  if (configured('kis')) registry.kis = kisCollectors(createKisClient(config, { logger }))
+  if (configured('kis')) {
+    const [client, ...moreClients] = createKisClients(config, { logger })
+    registry.kis = kisCollectors(client!, { moreClients, logger })
+  }
   if (configured('infomax')) registry.infomax = infomaxCollectors(createInfomaxClient(config, { logger }), logger, { indexes: config.krxIndexes })
   if (options.files) registry.file = fileCollectors(options.files)
   return registry

@@ -40,9 +40,10 @@ export async function recordPartitionCompleteness(
   return { ...coverage, complete }
 }
 
-// Investor flows leave out stocks that did not trade; the day's OHLCV says which those are, so
-// its promotion re-measures a flows partition that was judged without it.
-const JUDGED_WITH: Partial<Record<DailyDataset, readonly DailyDataset[]>> = { ohlcv_daily: ['investor_trading'] }
+// Investor flows leave out stocks that did not trade, and minute bars are expected of those that
+// did; the day's OHLCV says which those are, so its promotion re-measures a partition of either
+// that was judged without it.
+const JUDGED_WITH: Partial<Record<DailyDataset, readonly DailyDataset[]>> = { ohlcv_daily: ['investor_trading', 'ohlcv_minute'] }
 
 /** Re-measures the incomplete ledger rows of datasets whose expectation depends on this partition. */
 export async function remeasureDependents(

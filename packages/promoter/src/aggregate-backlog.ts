@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
-import { datasetDefinition, type DailyDataset, type Dataset } from '@kmd/core'
+import { datasetDefinition, type DailyDataset, type Dataset, type DatasetDefinition } from '@kmd/core'
 import { acquirePipelineLock, aggregateDefinition, bucketOf, type AggregateDefinition, type Capabilities } from '@kmd/db'
 import { writeBuckets, type TouchedDates } from './aggregates.ts'
 
@@ -116,6 +116,24 @@ export async function refreshContinuousAggregates(db: Kysely<any>, dataset: Data
       call refresh_continuous_aggregate(${view}::regclass,
         time_bucket(${sql.lit(width)}::interval, ${window.from}::date),
         (time_bucket(${sql.lit(width)}::interval, ${window.to}::date) + ${sql.lit(width)}::interval)::date)`.execute(db)
+    refreshed.push(view)
+  }
+  return refreshed
+}
+
+/**
+ * TimescaleDB, outside a transaction: refreshes the dataset's continuous aggregates over one
+ * trade date (a KST day) its promotion wrote, so a backfilled day older than their policies'
+ * window shows at once and a recent one does not wait for the next policy run.
+ */
+export async function refreshTradeDateViews(db: Kysely<any>, dataset: Dataset, tradeDate: string): Promise<string[]> {
+  const refreshed: string[] = []
+  const definition: DatasetDefinition = datasetDefinition(dataset)
+  for (const { view } of definition.continuousAggregates ?? []) {
+    await sql`
+      call refresh_continuous_aggregate(${view}::regclass,
+        ${tradeDate}::date::timestamp at time zone 'Asia/Seoul',
+        (${tradeDate}::date + 1)::timestamp at time zone 'Asia/Seoul')`.execute(db)
     refreshed.push(view)
   }
   return refreshed

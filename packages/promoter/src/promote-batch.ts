@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely'
-import { DAILY_DATASETS, DATASETS, type DailyDataset, type Dataset, type ReferenceDataset } from '@kmd/core'
+import { DAILY_DATASETS, DATASETS, datasetDefinition, type DatasetDefinition, type DailyDataset, type Dataset, type ReferenceDataset } from '@kmd/core'
 import { acquirePipelineLock, analyzeGrownTables, detectCapabilities, type Database, type MarketDatabase } from '@kmd/db'
-import { deferAggregates, refreshContinuousAggregates, settleAggregateBacklog } from './aggregate-backlog.ts'
+import { deferAggregates, refreshContinuousAggregates, refreshTradeDateViews, settleAggregateBacklog } from './aggregate-backlog.ts'
 import { hasAggregates, maintainAggregateTables, upsertTrackingWrites, type DailyWrites } from './aggregates.ts'
 import { REFERENCE_PROMOTERS, type ReferencePromotion } from './reference/index.ts'
 import { RunLedger, type RunCounts } from './run-ledger/index.ts'
@@ -65,7 +65,8 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
   const started = performance.now()
   const keepsAggregates = isDaily(target.dataset) && hasAggregates(target.dataset)
   const deferred = options.refreshAggregates === false
-  const capabilities = keepsAggregates ? await detectCapabilities(database.db) : undefined
+  const keepsViews = ((datasetDefinition(target.dataset) as DatasetDefinition).continuousAggregates ?? []).length > 0
+  const capabilities = keepsAggregates || keepsViews ? await detectCapabilities(database.db) : undefined
   const timescaledb = capabilities?.timescaledbInstalled ?? false
   let aggregateMs = 0
   const report = await database.db.transaction().execute(async (trx) => {
@@ -107,6 +108,7 @@ export async function promoteBatch(database: MarketDatabase, target: PromotionTa
     // What a backfill left behind (finished, or killed before its end) is settled here.
     await settleAggregateBacklog(database.db, capabilities, target.dataset)
   }
+  if (timescaledb && keepsViews && outcome.promoted > 0) refreshed = [...refreshed, ...(await refreshTradeDateViews(database.db, target.dataset, target.tradeDate))]
   aggregateMs += performance.now() - refreshStarted
   return { ...outcome, refreshedAggregates: refreshed, refreshMs: Math.round(aggregateMs) }
 }

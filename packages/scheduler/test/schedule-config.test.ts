@@ -7,7 +7,7 @@ import { DEFAULT_JOBS, loadJobs, parseScheduleFile, resolveJobs } from '../src/s
 import { expectedLoad } from '../src/freshness.ts'
 
 describe('schedule configuration', () => {
-  test('the defaults: reference data 07:30, prices and market cap 18:30, investor flows 19:00, ETF PDF weekly', () => {
+  test('the defaults: reference data 07:30, prices and market cap 18:30, investor flows 19:00, minute bars 19:20, ETF PDF weekly', () => {
     const jobs = Object.fromEntries(resolveJobs().map((job) => [job.name, job.cron.expression]))
     expect(jobs).toEqual({
       stocks: '30 7 * * 1-5',
@@ -16,6 +16,7 @@ describe('schedule configuration', () => {
       ohlcv_daily: '30 18 * * 1-5',
       market_cap_daily: '30 18 * * 1-5',
       investor_trading: '0 19 * * 1-5',
+      ohlcv_minute: '20 19 * * 1-5',
       floating_shares: '40 7 * * 1-5',
       etf_portfolios: '30 7 * * 1',
     })

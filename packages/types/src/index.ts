@@ -82,17 +82,6 @@ export interface IndexSnapshotsTable {
   updated_at: Timestamp
 }
 
-export interface OhlcvMinuteTable extends Audit {
-  stock_code: string
-  time: Timestamp
-  open_price: number
-  high_price: number
-  low_price: number
-  close_price: number
-  volume: number
-  trading_value: number | null
-}
-
 export interface OhlcvBucketView {
   stock_code: string
   bucket: string
@@ -200,7 +189,7 @@ export interface DataQualityChecksTable {
 export interface PartitionCompletenessTable {
   dataset: string
   trade_date: DateColumn
-  basis: 'master' | 'previous_session' | 'none'
+  basis: 'master' | 'previous_session' | 'none' | 'daily_bars' | 'no_daily_bars'
   expected_count: number
   present_count: number
   missing_count: number
@@ -267,7 +256,6 @@ export interface Database extends DatasetTables {
   stock_history: StockHistoryTable
   investor_types: InvestorTypesTable
   index_snapshots: IndexSnapshotsTable
-  ohlcv_minute: OhlcvMinuteTable
   ohlcv_weekly: OhlcvBucketView
   ohlcv_monthly: OhlcvBucketView
   ohlcv_5min: OhlcvMinuteBucketView

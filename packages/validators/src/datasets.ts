@@ -49,6 +49,8 @@ export interface DatasetSpec {
   entityColumns: readonly string[]
   /** The date shown after `@` in sample keys (`005930@2024-01-02`); null when the key has no date. */
   keyDateColumn: string | null
+  /** The key date column is a timestamp (minute bars): its KST date is the trade date, and keys show the minute. */
+  keyTimestamp: boolean
   /** The unique key: entity columns + the key date column. */
   keyColumns: readonly string[]
   /** Columns a row cannot be promoted without. */
@@ -83,6 +85,7 @@ function specOf(definition: DatasetDefinition): DatasetSpec {
     productionTable: definition.productionTable,
     entityColumns: entityColumns(definition),
     keyDateColumn: definition.keyDateColumn,
+    keyTimestamp: definition.keyDateColumn !== null && definition.columns[definition.keyDateColumn]?.kind === 'timestamp',
     keyColumns: definition.key,
     requiredColumns: definition.required,
     ...(definition.notReportedBySource ? { notReportedBySource: definition.notReportedBySource as Record<string, readonly string[]> } : {}),

@@ -1,8 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
-import { DAILY_DATASETS, DEFAULT_COMPLETENESS_THRESHOLD, type DailyDataset, type Dataset } from '@kmd/core'
+import { DAILY_DATASETS, DEFAULT_COMPLETENESS_THRESHOLD, sessionMinuteBars, type DailyDataset, type Dataset } from '@kmd/core'
 import type { Database } from '@kmd/db'
-import { datasetSpec } from './datasets.ts'
-import { batchParam, col, dateParam, notRejected, productionTable, stagingTable } from './sql-parts.ts'
+import { datasetSpec as specOf, type DatasetSpec } from './datasets.ts'
+import { batchParam, col, dateParam, notRejected, onTradeDate, productionTable, SEOUL, showKeyDate, stagingTable } from './sql-parts.ts'
 
 export { DEFAULT_COMPLETENESS_THRESHOLD }
 
@@ -15,8 +15,13 @@ const MISSING_SAMPLE_SIZE = 10
  *                     stocks the master knows were delisted by the day (no master loaded yet);
  *                     an older session says little about today's market (a backfill's first day)
  *   none              nothing to judge against (a first load without a master)
+ * Minute bars:
+ *   daily_bars        every minute of the session for each stock that traded that day in
+ *                     production's ohlcv_daily (a minute without a trade is listed by the source)
+ *   no_daily_bars     ohlcv_daily holds nothing for the day: the bars cannot be judged, and the
+ *                     day is incomplete until it is loaded
  */
-export type CompletenessBasis = 'master' | 'previous_session' | 'none'
+export type CompletenessBasis = 'master' | 'previous_session' | 'none' | 'daily_bars' | 'no_daily_bars'
 
 export interface Coverage {
   basis: CompletenessBasis
@@ -51,7 +56,8 @@ export function hasCompleteness(dataset: Dataset): dataset is DailyDataset {
  * database (a day is ~30k investor keys; only counts and samples come back).
  */
 export async function measureCoverage(db: Kysely<Database>, request: CoverageRequest): Promise<Coverage> {
-  const spec = datasetSpec(request.dataset)
+  const spec = specOf(request.dataset)
+  if (spec.keyTimestamp) return measureMinuteCoverage(db, spec, request)
   const day = dateParam(request.tradeDate)
   const basis = await basisFor(db, request.dataset, request.tradeDate)
   const withTypes = spec.entityColumns.includes('investor_type')
@@ -79,7 +85,42 @@ export async function measureCoverage(db: Kysely<Database>, request: CoverageReq
       : sql`select distinct ${entity} from ${stagingTable(spec)} t
             where t.batch_id = ${batchParam(request.delivered.batchId)} and t.time = ${day} and ${notRejected('t')}`
   const keyText = sql<string>`${sql.join(spec.entityColumns.map((c) => col('m', c)), sql` || '/' || `)} || '@' || ${request.tradeDate}::text`
+  return countCoverage(db, basis, { expected, narrowed, delivered, keyText })
+}
 
+/** Minute bars: every session minute of each stock that traded that day (ohlcv_daily), against the bars delivered. */
+async function measureMinuteCoverage(db: Kysely<Database>, spec: DatasetSpec, request: CoverageRequest): Promise<Coverage> {
+  const day = dateParam(request.tradeDate)
+  const { rows: loaded } = await sql<{ loaded: boolean }>`select exists (select 1 from ohlcv_daily where time = ${day}) as loaded`.execute(db)
+  const basis: CompletenessBasis = loaded[0]!.loaded ? 'daily_bars' : 'no_daily_bars'
+  const minutes = sessionMinuteBars(request.tradeDate)
+  const expected = sql`
+    select o.stock_code, (${day} + m.minute::time) at time zone ${SEOUL} as time
+    from ohlcv_daily o cross join unnest(${minutes}::text[]) as m(minute)
+    where o.time = ${day} and o.volume > 0`
+  const narrowed = request.onlyStocks
+    ? sql`select * from expected_all where stock_code = any(${[...request.onlyStocks]}::text[])`
+    : sql`select * from expected_all`
+  const delivered =
+    request.delivered === 'production'
+      ? sql`select stock_code, time from ${productionTable(spec)} p where ${onTradeDate(spec, sql`p.time`, request.tradeDate)}`
+      : sql`select distinct stock_code, time from ${stagingTable(spec)} t
+            where t.batch_id = ${batchParam(request.delivered.batchId)} and ${onTradeDate(spec, sql`t.time`, request.tradeDate)} and ${notRejected('t')}`
+  const coverage = await countCoverage(db, basis, { expected, narrowed, delivered, keyText: sql<string>`m.stock_code || '@' || ${showKeyDate(spec, sql`m.time`)}` })
+  // Nothing to judge the bars by is not a complete day.
+  return basis === 'no_daily_bars' ? { ...coverage, ratio: 0 } : coverage
+}
+
+interface CoverageQuery {
+  expected: RawBuilder<unknown>
+  /** `expected_all` narrowed to a gap fill's stocks. */
+  narrowed: RawBuilder<unknown>
+  delivered: RawBuilder<unknown>
+  /** A missing key's text, over `missing` aliased `m`. */
+  keyText: RawBuilder<string>
+}
+
+async function countCoverage(db: Kysely<Database>, basis: CompletenessBasis, { expected, narrowed, delivered, keyText }: CoverageQuery): Promise<Coverage> {
   const { rows } = await sql<{ expected: number; missing: number; sample: string[] | null; stocks: string[] | null }>`
     with expected_all as (${expected}),
     expected as materialized (${narrowed}),
@@ -136,7 +177,7 @@ async function tradedFilter(db: Kysely<Database>, tradeDate: string): Promise<(a
 }
 
 async function basisFor(db: Kysely<Database>, dataset: DailyDataset, tradeDate: string): Promise<CompletenessBasis> {
-  const spec = datasetSpec(dataset)
+  const spec = specOf(dataset)
   const day = dateParam(tradeDate)
   const { rows } = await sql<{ listed: boolean; previous: boolean }>`
     select exists (select 1 from stocks s where ${listedOn(sql`s`, day)}) as listed,

@@ -41,7 +41,7 @@ export async function flagRows(context: RuleContext, request: FlagRowsRequest): 
   const { spec, target } = context
   const column = request.column
   const sampleKey = request.sampleKey ?? 'row'
-  const key = sampleKey === 'row' ? rowKey(spec, 't') : sampleKey === 'stock' ? stockKey('t') : sampleKey
+  const key = sampleKey === 'row' ? rowKey(spec, 't') : sampleKey === 'stock' ? stockKey(spec, 't') : sampleKey
   const { rows } = await sql<{
     checked_count: number
     issue_count: number

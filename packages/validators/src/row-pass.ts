@@ -97,7 +97,7 @@ export async function runRowPass(context: RuleContext, checks: readonly RowCheck
     return [sql`${sql.id(column)} = case when cardinality(${all}) > 0 then coalesce(${col('t', column)}, '{}'::text[]) || ${all} else ${col('t', column)} end`]
   }
   const returned = checks.map((check, i) => {
-    const key = check.sampleKey === 'stock' ? stockKey('t') : rowKey(spec, 't')
+    const key = check.sampleKey === 'stock' ? stockKey(spec, 't') : rowKey(spec, 't')
     return sql`case when ${flagged(i)} then ${key} end as ${keyOf[i]},
       case when ${flagged(i)} then array_to_string(${col('c', `r${i}`)}, '; ') end as ${whyOf[i]}`
   })

@@ -15,6 +15,7 @@ import { isinUniqueRule } from './rules/isin-unique.ts'
 import { knownStockRule } from './rules/known-stock.ts'
 import { marketCapIdentityRule } from './rules/market-cap-identity.ts'
 import { memberCountRule } from './rules/member-count.ts'
+import { minuteBarRule, minuteSessionRule, minuteVsDailyRule } from './rules/minute-bars.ts'
 import { netIdentityRule } from './rules/net-identity.ts'
 import { ohlcConsistencyRule } from './rules/ohlc-consistency.ts'
 import { outOfRangeRule } from './rules/out-of-range.ts'
@@ -71,6 +72,9 @@ const RULES: Readonly<Record<string, Rule | RuleMaker>> = {
   ratio_consistency: ratioConsistencyRule,
   weight_sum: weightSumRule,
   weekend_open: weekendOpenRule,
+  minute_bar: minuteBarRule,
+  minute_session: minuteSessionRule,
+  minute_vs_daily: minuteVsDailyRule,
 }
 
 function snapshotShape(definition: DatasetDefinition): SnapshotShape {

@@ -20,6 +20,26 @@ export const show = (expression: Fragment) => sql<string>`coalesce(trim_scale(${
 
 export const showDate = (expression: Fragment) => sql<string>`to_char(${expression}, 'YYYY-MM-DD')`
 
+/** Korea's time zone: a minute bar's trade date and clock are read in it, whatever the session's. */
+export const SEOUL = sql.lit('Asia/Seoul')
+
+/** The trade date of the key date column's value: itself, or a timestamp's date in Korea. */
+export const tradeDateOf = (spec: DatasetSpec, expression: Fragment) => (spec.keyTimestamp ? sql`(${expression} at time zone ${SEOUL})::date` : expression)
+
+/** The key date as sample keys show it: `2024-01-02`, or a timestamp's minute in Korea, `2024-01-02T09:01`. */
+export const showKeyDate = (spec: DatasetSpec, expression: Fragment) =>
+  spec.keyTimestamp ? sql<string>`to_char(${expression} at time zone ${SEOUL}, 'YYYY-MM-DD"T"HH24:MI')` : showDate(expression)
+
+/**
+ * The key date column of rows on one trade date: `time = day`, or for timestamps the day's
+ * range in Korea, which an index on the column can serve.
+ */
+export function onTradeDate(spec: DatasetSpec, expression: Fragment, tradeDate: string): RawBuilder<boolean> {
+  if (!spec.keyTimestamp) return sql<boolean>`${expression} = ${dateParam(tradeDate)}`
+  return sql<boolean>`${expression} >= (${dateParam(tradeDate)}::timestamp at time zone ${SEOUL})
+    and ${expression} < ((${dateParam(tradeDate)} + 1)::timestamp at time zone ${SEOUL})`
+}
+
 /** True when every listed column of `alias` is non-null. */
 export const allPresent = (alias: string, columns: readonly string[]) =>
   sql<boolean>`(${sql.join(columns.map((c) => sql`${col(alias, c)} is not null`), sql` and `)})`
@@ -31,15 +51,15 @@ export const allPresent = (alias: string, columns: readonly string[]) =>
 export function rowKey(spec: DatasetSpec, alias: string): RawBuilder<string> {
   const parts: Fragment[] = []
   if (spec.entityColumns.length > 0) parts.push(sql.join(spec.entityColumns.map((c) => col(alias, c)), sql` || '/' || `))
-  if (spec.keyDateColumn) parts.push(showDate(col(alias, spec.keyDateColumn)))
+  if (spec.keyDateColumn) parts.push(showKeyDate(spec, col(alias, spec.keyDateColumn)))
   return sql<string>`case when ${allPresent(alias, spec.keyColumns)}
     then ${sql.join(parts, sql` || '@' || `)}
     else 'row ' || ${col(alias, 'row_number')} end`
 }
 
 /** `005930@2024-01-02`: one key per stock and day, for rules that judge a stock as a whole. */
-export function stockKey(alias: string): RawBuilder<string> {
-  return sql<string>`coalesce(${col(alias, 'stock_code')} || '@' || ${showDate(col(alias, 'time'))}, 'row ' || ${col(alias, 'row_number')})`
+export function stockKey(spec: DatasetSpec, alias: string): RawBuilder<string> {
+  return sql<string>`coalesce(${col(alias, 'stock_code')} || '@' || ${showDate(tradeDateOf(spec, col(alias, 'time')))}, 'row ' || ${col(alias, 'row_number')})`
 }
 
 /**

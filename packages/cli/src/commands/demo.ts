@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { sql } from 'kysely'
-import { DAILY_DATASETS, lastClosedSession, REFERENCE_DATASETS, lastTradingDays, loadConfig, type Dataset } from '@kmd/core'
+import { DAY_GRAIN_DATASETS, lastClosedSession, REFERENCE_DATASETS, lastTradingDays, loadConfig, type Dataset } from '@kmd/core'
 import { openDatabase, type MarketDatabase } from '@kmd/db'
 import { createCollectors, decide, loadSourcePlan, plannedSources, readLedger, runDurationMs, runWithFallback, type JobResult } from '@kmd/pipeline'
 import { commandLogger, retriesLine } from '../context.ts'
@@ -63,9 +63,9 @@ async function runDemo(dayCount: number, reload: boolean): Promise<void> {
     }
     say(`\nreference data as of ${lastDay}`)
     for (const dataset of REFERENCE_LOAD_ORDER) await load(dataset, lastDay)
-    say(`\n${days.length} trading days (${days[0]} .. ${lastDay}) of ${DAILY_DATASETS.join(', ')}`)
+    say(`\n${days.length} trading days (${days[0]} .. ${lastDay}) of ${DAY_GRAIN_DATASETS.join(', ')}`)
     for (const tradeDate of days) {
-      for (const dataset of DAILY_DATASETS) await load(dataset, tradeDate)
+      for (const dataset of DAY_GRAIN_DATASETS) await load(dataset, tradeDate)
     }
     printSummary(results, unchanged, performance.now() - started)
     await printSampleQuery(database, lastDay)
@@ -79,7 +79,7 @@ async function runDemo(dayCount: number, reload: boolean): Promise<void> {
 function printSummary(results: JobResult[], unchanged: readonly Dataset[], elapsedMs: number): void {
   say('\nsummary per dataset')
   say(formatTable(
-    [...REFERENCE_LOAD_ORDER, ...DAILY_DATASETS].map((dataset: Dataset) => {
+    [...REFERENCE_LOAD_ORDER, ...DAY_GRAIN_DATASETS].map((dataset: Dataset) => {
       const mine = results.filter((r) => r.dataset === dataset)
       const sum = (pick: (r: JobResult) => number) => mine.reduce((total, r) => total + pick(r), 0)
       const stage = (name: string) => sum((r) => r.timings[name] ?? 0)

@@ -1,10 +1,10 @@
-import type { CollectedBatch, DailyDataset, Logger, TradeDate } from '@kmd/core'
+import type { CollectedBatch, DayGrainDataset, Logger, TradeDate } from '@kmd/core'
 import type { InfomaxFetcher } from '../client.ts'
 import { collectInfomaxDailyPrices, type InfomaxDailyPrices, type InfomaxHistoryOptions } from './daily-prices.ts'
 import { collectInfomaxInvestorTrading } from './investor-trading.ts'
 import { listInfomaxStockCodes, type InfomaxStockMasterOptions } from './stock-master.ts'
 
-export type InfomaxDailyCollector<D extends DailyDataset> = (tradeDate: TradeDate) => Promise<CollectedBatch<D>>
+export type InfomaxDailyCollector<D extends DayGrainDataset> = (tradeDate: TradeDate) => Promise<CollectedBatch<D>>
 
 export interface InfomaxDailyCollectorOptions extends InfomaxHistoryOptions {
   /** The stocks to collect; default every listed ordinary share of the master, listed once per process. */
@@ -21,7 +21,7 @@ export interface InfomaxDailyCollectorOptions extends InfomaxHistoryOptions {
 export function infomaxDailyCollectors(
   client: InfomaxFetcher,
   options: InfomaxDailyCollectorOptions = {},
-): { [D in DailyDataset]: InfomaxDailyCollector<D> } {
+): { [D in DayGrainDataset]: InfomaxDailyCollector<D> } {
   let codes: Promise<readonly string[]> | undefined
   const stockCodes = () => {
     codes ??= (options.codes ?? (() => listInfomaxStockCodes(client, { ...options.master, logger: options.logger })))()

@@ -1,9 +1,9 @@
-import { sessionMinuteBars, SchemaViolationError, seoulDate, seoulTimeOfDay, type TradeDate } from '@kmd/core'
+import { sessionMinuteBars, SchemaViolationError, seoulDate, seoulTimeOfDay, type CollectedBatch, type Logger, type TradeDate } from '@kmd/core'
 import type { KisFetcher } from '../client.ts'
 import { KIS_APIS, KRX_MARKET_CODE, PAST_MINUTE_BARS_MAX_ROWS, TODAY_MINUTE_BARS_MAX_ROWS, type KisApi } from '../endpoints.ts'
 import { checkStockCodes, outputRows } from '../output.ts'
 import { toKisDate, type KisRow } from '../parse.ts'
-import { isBlankRow, rowDate } from '../rows.ts'
+import { isBlankRow, minuteBarRecordsOf, rowDate } from '../rows.ts'
 
 /** One stock's minute bars of one session as KIS sent them, oldest first, and the calls it took. */
 export interface MinuteBarRows {
@@ -87,6 +87,41 @@ export async function collectMinuteBars(
     failed: [...failed.entries()].map(([stockCode, error]) => ({ stockCode, error })),
     requestCount,
   }
+}
+
+// Progress is logged every this many stocks (a market is ~2,700: about every two minutes at one key's pace).
+const PROGRESS_EVERY = 250
+
+/**
+ * The ohlcv_minute partition of one past session: every given stock's bars (`collectMinuteBars`
+ * over the clients given) as one batch, oldest bar first per stock. A stock still failing after
+ * its retries is left out and logged; the validators' completeness lists it as missing, so the
+ * run cannot end SUCCESS. Every stock failing fails the collection with the first error.
+ */
+export async function collectOhlcvMinuteForDate(
+  clients: readonly KisFetcher[],
+  tradeDate: TradeDate,
+  stockCodes: readonly string[],
+  options: MinuteBarCollectionOptions & { logger?: Logger } = {},
+): Promise<CollectedBatch<'ohlcv_minute'>> {
+  const { logger } = options
+  if (stockCodes.length === 0) throw new Error(`no stocks to read minute bars of on ${tradeDate}: neither the stock master nor ohlcv_daily lists any (load them first)`)
+  let done = 0
+  const collection = await collectMinuteBars(clients, tradeDate, stockCodes, {
+    ...options,
+    onStock: (stockCode, outcome) => {
+      options.onStock?.(stockCode, outcome)
+      done += 1
+      if (done % PROGRESS_EVERY === 0 || done === stockCodes.length) logger?.info({ dataset: 'ohlcv_minute', tradeDate, stocks: done, of: stockCodes.length }, `minute bars: ${done} of ${stockCodes.length} stocks`)
+    },
+  })
+  if (collection.stocks.length === 0 && collection.failed.length > 0) throw collection.failed[0]!.error
+  if (collection.failed.length > 0) {
+    const shown = collection.failed.slice(0, 10).map(({ stockCode, error }) => `${stockCode} (${error.message})`)
+    logger?.warn({ dataset: 'ohlcv_minute', tradeDate, failed: collection.failed.length }, `minute bars of ${collection.failed.length} stocks could not be read: ${shown.join(', ')}`)
+  }
+  const records = collection.stocks.flatMap(({ stockCode, rows, untimed }) => [...minuteBarRecordsOf(rows, stockCode), ...minuteBarRecordsOf(untimed, stockCode)])
+  return { dataset: 'ohlcv_minute', source: 'kis', tradeDate, records, nonTradingDay: false, requestCount: collection.requestCount }
 }
 
 /**

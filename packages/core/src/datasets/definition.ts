@@ -6,11 +6,12 @@ import type { Decimal, SourceName, TradeDate } from '../records.ts'
  * value beyond 64 bits (a corrupted cell) lands and the out_of_range rule rejects its row alone
  * (migration 0013), instead of failing the whole COPY.
  */
-export type ValueKind = 'text' | 'date' | 'decimal' | 'integer' | 'boolean'
+export type ValueKind = 'text' | 'date' | 'timestamp' | 'decimal' | 'integer' | 'boolean'
 
 export const STAGING_TYPE_OF_KIND = {
   text: 'text',
   date: 'date',
+  timestamp: 'timestamptz',
   decimal: 'numeric',
   integer: 'numeric',
   boolean: 'boolean',
@@ -21,6 +22,8 @@ export type StagingType = (typeof STAGING_TYPE_OF_KIND)[ValueKind]
 export interface ValueOfKind {
   text: string
   date: TradeDate
+  /** ISO 8601 with its offset (`2024-01-02T09:00:00+09:00`): an instant, whatever the session's time zone. */
+  timestamp: string
   decimal: Decimal
   integer: number
   boolean: boolean
@@ -31,6 +34,7 @@ export type ProductionType =
   | 'text'
   | 'date'
   | 'time'
+  | 'timestamptz'
   | 'boolean'
   | 'bigint'
   | 'integer'
@@ -99,6 +103,13 @@ export interface DatasetDefinition {
   readonly name: string
   /** daily: one partition per trade date, a hypertable; reference: snapshots of lists. */
   readonly kind: 'daily' | 'reference'
+  /**
+   * A daily dataset's rows: one per stock and day (default), or one per stock and minute of the
+   * session, keyed by a timestamp whose KST date is the trade date. A minute day is ~1M rows and
+   * ~10k source calls, so the loops that load every daily dataset for a day (demo, nightly
+   * bench) leave minute datasets out (`DAY_GRAIN_DATASETS`).
+   */
+  readonly grain?: 'minute'
   readonly productionTable: string
   readonly stagingTable: string
   readonly description: string
@@ -126,6 +137,12 @@ export interface DatasetDefinition {
   }
   /** Aggregates over the table the promoter refreshes after promoting dates into it. */
   readonly aggregates: ReadonlyArray<{ readonly view: string; readonly width: '1 week' | '1 month' }>
+  /**
+   * Views TimescaleDB keeps as continuous aggregates (plain views elsewhere, current by
+   * construction): refreshed over the promoted day after each promotion, since a backfilled day
+   * older than their policies' window would stay unmaterialised and hidden.
+   */
+  readonly continuousAggregates?: ReadonlyArray<{ readonly view: string; readonly width: '5 minutes' | '1 hour' }>
   /**
    * The default job: a cron expression in Korea time, and the hours after a slot by which its
    * trade date must be in the database (later, the data is stale and one alert goes out).

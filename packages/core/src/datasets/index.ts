@@ -6,11 +6,13 @@ import { investorTrading } from './investor-trading.ts'
 import { marketCalendar } from './market-calendar.ts'
 import { marketCapDaily } from './market-cap-daily.ts'
 import { ohlcvDaily } from './ohlcv-daily.ts'
+import { ohlcvMinute } from './ohlcv-minute.ts'
 import { sectors } from './sectors.ts'
 import { stocks } from './stocks.ts'
 
 export * from './definition.ts'
 export type { OhlcvDailyValues } from './ohlcv-daily.ts'
+export type { OhlcvMinuteValues } from './ohlcv-minute.ts'
 export type { MarketCapDailyValues } from './market-cap-daily.ts'
 export type { InvestorTradingValues } from './investor-trading.ts'
 export type { StockValues } from './stocks.ts'
@@ -29,6 +31,7 @@ export const DATASET_DEFINITIONS = [
   ohlcvDaily,
   marketCapDaily,
   investorTrading,
+  ohlcvMinute,
   stocks,
   sectors,
   indexComponents,
@@ -40,6 +43,8 @@ export const DATASET_DEFINITIONS = [
 type AnyDefinition = (typeof DATASET_DEFINITIONS)[number]
 export type Dataset = AnyDefinition['name']
 export type DailyDataset = Extract<AnyDefinition, { kind: 'daily' }>['name']
+/** The daily datasets of one row per stock and day. */
+export type DayGrainDataset = Exclude<Extract<AnyDefinition, { kind: 'daily' }>, { grain: 'minute' }>['name']
 export type ReferenceDataset = Extract<AnyDefinition, { kind: 'reference' }>['name']
 export type DefinitionOf<D extends Dataset> = Extract<AnyDefinition, { name: D }>
 
@@ -53,6 +58,15 @@ function namesOf<D extends Dataset>(kind?: DatasetDefinition['kind']): NonEmpty<
 
 export const DATASETS: NonEmpty<Dataset> = namesOf()
 export const DAILY_DATASETS: NonEmpty<DailyDataset> = namesOf('daily')
+/** The daily datasets of one row per stock and day: what loading "every dataset of a day" means. */
+export const DAY_GRAIN_DATASETS = DATASET_DEFINITIONS.filter((definition) => definition.kind === 'daily' && !('grain' in definition)).map(
+  (definition) => definition.name,
+) as unknown as NonEmpty<DayGrainDataset>
+
+/** Whether the dataset's rows are minute bars (keyed by a timestamp, its KST date the trade date). */
+export function isMinuteGrain(dataset: string): boolean {
+  return datasetDefinition(dataset).grain === 'minute'
+}
 export const REFERENCE_DATASETS: NonEmpty<ReferenceDataset> = namesOf('reference')
 
 const BY_NAME = new Map<string, DatasetDefinition>(DATASET_DEFINITIONS.map((definition) => [definition.name, definition]))

@@ -44,12 +44,13 @@ const AUDIT_TYPES: Record<AuditColumn, string> = {
 }
 
 // numeric comes back as a string (exact), bigint and integer as numbers, date as 'YYYY-MM-DD'
-// (no time zone can shift a trade date), time as 'HH:MM:SS'.
+// (no time zone can shift a trade date), time as 'HH:MM:SS', timestamptz as a Date.
 function columnType(column: ColumnDefinition): string {
   const production = column.production!
   const nullable = column.nullable === true
   if (production.startsWith('numeric')) return nullable ? 'NullableNumeric' : 'Numeric'
   if (production === 'date') return nullable ? 'NullableDate' : 'DateColumn'
+  if (production === 'timestamptz') return nullable ? 'Timestamp | null' : 'Timestamp'
   let type: string
   if (production === 'bigint' || production === 'integer') type = 'number'
   else if (production === 'boolean') type = 'boolean'

@@ -60,6 +60,24 @@ export interface InvestorTradingTable {
   updated_at: Timestamp
 }
 
+/** One-minute bars of every traded stock: the continuous session, then the closing auction as one bar. */
+export interface OhlcvMinuteTable {
+  stock_code: string
+  /** The bar's first minute (KST); the closing auction's bar starts at the close. */
+  time: Timestamp
+  open_price: number
+  high_price: number
+  low_price: number
+  close_price: number
+  /** 0 for a minute without a trade (its prices are the last trade). */
+  volume: number
+  trading_value: number | null
+  source: string
+  batch_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
 /** The stock master: one listed (or delisted) stock as the master screen or vendor lists it; delisted stocks are kept (soft delete). */
 export interface StocksTable {
   stock_code: string
@@ -164,6 +182,7 @@ export interface DatasetTables {
   ohlcv_daily: OhlcvDailyTable
   market_cap_daily: MarketCapDailyTable
   investor_trading: InvestorTradingTable
+  ohlcv_minute: OhlcvMinuteTable
   stocks: StocksTable
   sectors: SectorsTable
   index_components: IndexComponentsTable

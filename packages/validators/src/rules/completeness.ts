@@ -6,6 +6,8 @@ const BASIS_SAYS: Record<Coverage['basis'], string> = {
   master: 'the stocks the master lists that day',
   previous_session: "production's keys of the previous session (no master yet)",
   none: 'nothing: no master and no earlier session to judge against',
+  daily_bars: 'every session minute of each stock that traded that day in ohlcv_daily',
+  no_daily_bars: 'nothing: ohlcv_daily holds no bar of the day to judge the minute bars by (load it first)',
 }
 
 /**
@@ -30,7 +32,7 @@ export const completenessRule: Rule = {
       delivered: { batchId: target.batchId },
       onlyStocks: target.onlyStocks,
     })
-    const passed = coverage.missingCount === 0
+    const passed = coverage.missingCount === 0 && coverage.basis !== 'no_daily_bars'
     const percent = (coverage.ratio * 100).toFixed(2)
     const scope = target.onlyStocks ? ` (gap fill of ${rowsText(target.onlyStocks.length, 'stock')})` : ''
     const delivered = `${coverage.presentCount} of ${rowsText(coverage.expectedCount, 'expected key')} delivered (${percent}%)${scope}; expected: ${BASIS_SAYS[coverage.basis]}`
@@ -41,7 +43,9 @@ export const completenessRule: Rule = {
       issueCount: coverage.missingCount,
       sample: coverage.missingSample.map((key) => ({ key, reason: 'completeness: expected, not delivered (or rejected)' })),
       message:
-        coverage.missingCount === 0
+        coverage.basis === 'no_daily_bars'
+          ? `${delivered}: the day is incomplete`
+          : coverage.missingCount === 0
           ? delivered
           : coverage.ratio >= threshold
             ? `${delivered}; ${coverage.missingCount} missing, within the ${threshold * 100}% threshold: the day counts as complete`

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import { findingOf, rowsText } from '../flag-rows.ts'
 import { rowRule } from '../row-pass.ts'
-import { col, dateParam, reasonsWhen, show, showDate } from '../sql-parts.ts'
+import { col, dateParam, reasonsWhen, show, showDate, tradeDateOf } from '../sql-parts.ts'
 import { requiredColumnsFor, type DatasetSpec } from '../datasets.ts'
 
 type Case = readonly [condition: RawBuilder<unknown>, reason: RawBuilder<unknown>]
@@ -64,9 +64,10 @@ function schemaCases(spec: DatasetSpec, tradeDate: string, required: readonly st
   ]
   if (spec.batchDateColumn) {
     const column = spec.batchDateColumn
+    const day = tradeDateOf(spec, s(column))
     cases.push([
-      sql`${s(column)} <> ${dateParam(tradeDate)}`,
-      sql`${sql.lit(`schema: ${column} `)} || ${showDate(s(column))} || ' is not the trade date ' || ${tradeDate}::text`,
+      sql`${day} <> ${dateParam(tradeDate)}`,
+      sql`${sql.lit(`schema: ${column} `)} || ${showDate(day)} || ' is not the trade date ' || ${tradeDate}::text`,
     ])
   }
   if (spec.entityColumns.includes('investor_type')) {
