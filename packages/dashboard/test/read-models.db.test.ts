@@ -38,7 +38,7 @@ const statusOf = (maps: DatasetHeatMap[], dataset: string, date: string) => maps
 describe('dashboard read models over real runs', () => {
   test('the heat-map tells complete, partial, failed, missing and holiday-skipped days apart', async () => {
     const maps = await readHeatMap(testDb.current.database, { from: WEEK.monday, to: WEEK.sunday, today: '2026-01-05' })
-    expect(maps.map((map) => map.dataset)).toEqual(['ohlcv_daily', 'market_cap_daily', 'investor_trading'])
+    expect(maps.map((map) => map.dataset)).toEqual(['ohlcv_daily', 'market_cap_daily', 'investor_trading', 'ohlcv_minute'])
     expect(maps[0]!.cells.map((cell) => cell.date)).toEqual(['2025-12-22', '2025-12-23', '2025-12-24', '2025-12-25', '2025-12-26'])
     expect(statusOf(maps, 'ohlcv_daily', CLEAN_DAY)).toBe('complete')
     expect(statusOf(maps, 'ohlcv_daily', BAD_ROWS_DAY)).toBe('partial')

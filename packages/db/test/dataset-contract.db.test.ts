@@ -57,6 +57,8 @@ function describeCatalogType(row: { data_type: string; length: number | null; pr
       return `char(${row.length})`
     case 'numeric':
       return row.precision === null ? 'numeric' : `numeric(${row.precision}, ${row.scale})`
+    case 'timestamp with time zone':
+      return 'timestamptz'
     case 'time without time zone':
       return 'time'
     default:

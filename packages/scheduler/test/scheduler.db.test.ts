@@ -25,7 +25,7 @@ describe('scheduler slots', () => {
   test('the 18:30 KST slot fires at 09:30 UTC and loads that Korean day; jobs without a collector are reported, not scheduled', async () => {
     const scheduler = makeScheduler(database(), collectors)
     expect(scheduler.jobs.map((job) => job.name).sort()).toEqual(['investor_trading', 'market_cap_daily', 'ohlcv_daily'])
-    expect(scheduler.unscheduled.map(({ job }) => job.name).sort()).toEqual(['etf_portfolios', 'floating_shares', 'index_components', 'sectors', 'stocks'])
+    expect(scheduler.unscheduled.map(({ job }) => job.name).sort()).toEqual(['etf_portfolios', 'floating_shares', 'index_components', 'ohlcv_minute', 'sectors', 'stocks'])
 
     const early = await scheduler.tick(new Date('2026-11-18T09:29:59Z'))
     expect(early.started).toEqual([])
