@@ -9,23 +9,27 @@
  *   3. query latency (median of many runs), and minute bars at rest (bench/minute-storage.ts):
  *      a month of bars COPYed into ohlcv_minute, one stock's day and month read back, and on
  *      TimescaleDB compressed, with the bytes before and after;
- *   4. a backfill of BENCH_BACKFILL_YEARS (default 10) years of daily bars from the simulator,
+ *   4. one full-market day of minute bars from the simulator's KIS through the whole path, by
+ *      `etl run` in a process of its own, against a raw COPY of the same rows (bench/minute-day.ts);
+ *   5. a backfill of BENCH_BACKFILL_YEARS (default 10) years of daily bars from the simulator,
  *      by the `etl backfill` CLI in a process of its own (bench/backfill.ts).
  * Prints a table and writes bench/results.json.
  */
 import { writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { migrateToLatest } from '@kmd/db'
-import { startSimulator } from '@kmd/source-simulator'
+import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
 import { measureLoadVsCopy } from './load-vs-copy.ts'
 import { measureNightly, type NightlyResult } from './nightly.ts'
 import { measureQueries } from './queries.ts'
 import { measureMinuteStorage } from './minute-storage.ts'
+import { measureMinuteDay } from './minute-day.ts'
 import { backfillYears, buildCli, describeBackfill, measureBackfill } from './backfill.ts'
 import { openBenchDatabase, type BenchDatabase } from './bench-database.ts'
 
 const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/test'
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
+const SIMULATOR_NOW = '2026-11-23T00:00:00Z'
 
 interface BackendResult {
   backend: string
@@ -33,13 +37,15 @@ interface BackendResult {
   loadVsCopy: Awaited<ReturnType<typeof measureLoadVsCopy>>
   queries: Awaited<ReturnType<typeof measureQueries>>
   minuteStorage: Awaited<ReturnType<typeof measureMinuteStorage>>
+  minuteDay: Awaited<ReturnType<typeof measureMinuteDay>>
   backfill: Awaited<ReturnType<typeof measureBackfill>>
 }
 
 async function main(): Promise<void> {
   const years = backfillYears() // a bad BENCH_BACKFILL_YEARS stops the run before anything is measured
   await buildCli() // the backfill runs the CLI's bundle: built from the current sources
-  const simulator = await startSimulator({ port: 0 })
+  // The simulator's clock just after the nightly's day: KIS serves a year of minute bars back from it.
+  const simulator = await startSimulator({ port: 0, clock: () => new Date(SIMULATOR_NOW) })
   const results: BackendResult[] = []
   try {
     const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? LOCAL_SERVER
@@ -47,7 +53,7 @@ async function main(): Promise<void> {
       const target = await openBenchDatabase(backend, serverUrl)
       try {
         console.error(`\n[${backend}] ${target.database.location}`)
-        results.push(await benchBackend(target, simulator.url, years))
+        results.push(await benchBackend(target, simulator, years))
       } finally {
         await target.dispose()
       }
@@ -61,8 +67,9 @@ async function main(): Promise<void> {
   console.log(`\nwritten ${file}`)
 }
 
-async function benchBackend(target: BenchDatabase, simulatorUrl: string, backfillYears: number): Promise<BackendResult> {
+async function benchBackend(target: BenchDatabase, simulator: RunningSimulator, backfillYears: number): Promise<BackendResult> {
   const { backend, database } = target
+  const simulatorUrl = simulator.url
   const outcome = await migrateToLatest(database.db)
   if (outcome.error) throw outcome.error
   const nightly = await measureNightly(database, simulatorUrl, (line) => console.error(`[${backend}] ${line}`))
@@ -70,10 +77,13 @@ async function benchBackend(target: BenchDatabase, simulatorUrl: string, backfil
   const loadVsCopy = await measureLoadVsCopy(database, ROWS, (line) => console.error(`[${backend}] ${line}`))
   const queries = await measureQueries(database, nightly.tradeDate, (line) => console.error(`[${backend}] ${line}`))
   const minuteStorage = await measureMinuteStorage(database, (line) => console.error(`[${backend}] ${line}`))
-  // Last, so ten years of bars do not change what the measurements above read; by the CLI, in
-  // its own process, on the database the measurements above leave.
-  const backfill = await measureBackfill(backend, await target.handOver(), simulatorUrl, backfillYears, (line) => console.error(`[${backend}] ${line}`))
-  return { backend, nightly, loadVsCopy, queries, minuteStorage, backfill }
+  // By the CLI in their own processes, on the database the measurements above leave (the
+  // embedded folder admits one process at a time); the backfill last, so ten years of bars do
+  // not change what the measurements above read.
+  const handedOver = await target.handOver()
+  const minuteDay = await measureMinuteDay(backend, handedOver, simulator, nightly.tradeDate, (line) => console.error(`[${backend}] ${line}`))
+  const backfill = await measureBackfill(backend, handedOver, simulatorUrl, backfillYears, (line) => console.error(`[${backend}] ${line}`))
+  return { backend, nightly, loadVsCopy, queries, minuteStorage, minuteDay, backfill }
 }
 
 function printTable(results: BackendResult[]): void {
@@ -126,6 +136,23 @@ function printTable(results: BackendResult[]): void {
         'compressed: day / month': m.compressed ? reads(m.compressed.queries) : '-',
       }
     }),
+  )
+  console.log(`\none full-market day of minute bars (${results[0]?.minuteDay.stocks ?? '?'} stocks × ${results[0]?.minuteDay.barsPerStock ?? '?'} bars) from the simulator's KIS through the whole path, by etl run in its own process`)
+  console.table(
+    results.map(({ backend, minuteDay: m }) => ({
+      backend,
+      status: m.status,
+      bars: m.rowsPromoted,
+      'collect ms': m.stages.collect,
+      'stage ms': m.stages.stage,
+      'validate ms': m.stages.validate,
+      'promote ms': m.stages.promote,
+      'load s': Number((m.loadMs / 1000).toFixed(1)),
+      'load rows/s': Math.round(m.loadRowsPerSecond),
+      'COPY rows/s': Math.round(m.copyRowsPerSecond),
+      minute_load_vs_copy: Number(m.minuteLoadVsCopy.toFixed(3)),
+      'CLI peak RSS MiB': m.peakRssMb,
+    })),
   )
   console.log(`\nbackfill: ${results[0]?.backfill.years ?? '?'} year(s) of ohlcv_daily, whole synthetic market, pacing lifted, by the etl CLI in its own process`)
   console.table(results.map((r) => describeBackfill(r.backend, r.backfill)))

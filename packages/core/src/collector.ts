@@ -1,5 +1,5 @@
 import type { Dataset } from './datasets/index.ts'
-import type { CollectedBatch, TradeDate } from './records.ts'
+import type { CollectedBatch, CollectedStream, TradeDate } from './records.ts'
 
 /** What the pipeline hands a collector besides the date: facts only the database knows. */
 export interface CollectContext {
@@ -12,8 +12,8 @@ export interface CollectContext {
   knownEtfCodes(): Promise<string[]>
 }
 
-/** Fetches and parses one partition; never touches the database. */
-export type Collector = (tradeDate: TradeDate, context: CollectContext) => Promise<CollectedBatch>
+/** Fetches and parses one partition, whole or (too large to hold) as a stream of parts; never touches the database. */
+export type Collector = (tradeDate: TradeDate, context: CollectContext) => Promise<CollectedBatch | CollectedStream>
 
 /** What one source can collect: a collector per dataset. Each collector package exports its own. */
 export type SourceCollectors = Partial<Record<Dataset, Collector>>

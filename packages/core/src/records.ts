@@ -39,3 +39,23 @@ export interface CollectedBatch<D extends keyof DatasetValues = keyof DatasetVal
   nonTradingDay: boolean
   requestCount: number
 }
+
+/**
+ * A partition too large to hold at once (a day of minute bars: ~1M records): its records arrive
+ * in parts, each staged as it comes and then let go, so memory holds a few parts whatever the
+ * day's size. The load keeps every row's raw (there is no batch left in memory to take a flagged
+ * row's raw from after validation).
+ */
+export interface CollectedStream<D extends keyof DatasetValues = keyof DatasetValues> {
+  dataset: D
+  source: SourceName
+  tradeDate: TradeDate
+  /** Read once; a source failure surfaces as the iteration's error. */
+  parts: AsyncIterable<Array<CanonicalRecord<DatasetValues[D]>>>
+  /** The calls the parts took, known once they are read. */
+  requestCount(): number
+}
+
+export function isCollectedStream(collected: CollectedBatch | CollectedStream): collected is CollectedStream {
+  return 'parts' in collected
+}

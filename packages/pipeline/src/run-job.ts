@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { EmptyAnswerError, isRetryable, isTradingDay as isKrxTradingDay, holidayName, type CollectedBatch, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
+import { EmptyAnswerError, isCollectedStream, isRetryable, isTradingDay as isKrxTradingDay, holidayName, type CollectedBatch, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { promoteBatch, RunLedger, type OpenRun, type RunTrigger } from '@kmd/promoter'
-import { keepRawOfFlaggedRows, loadBatch } from '@kmd/staging-loader'
+import { keepRawOfFlaggedRows, loadBatch, loadStream } from '@kmd/staging-loader'
 import { DEFAULT_COMPLETENESS_THRESHOLD, hasCompleteness, validateBatch } from '@kmd/validators'
 import { heldMessage } from './claims.ts'
 import { collectContextFor, type CollectorRegistry } from './collectors.ts'
@@ -129,23 +129,43 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
     if (!collect) throw new Error(`source "${job.source}" has no collector for ${job.dataset}`)
     const aborted = await stopIfAborted('collecting')
     if (aborted) return aborted
-    const batch = narrowTo(await timed('collect', () => collect(job.tradeDate, collectContextFor(database.db, job.tradeDate, job.onlyStocks))), job.onlyStocks)
-    result.fetched = batch.records.length
-    // The calendar says the market traded (closedReason above): an answer that looks closed is
-    // short, not a holiday, and is worth retrying and asking the next source.
-    if (batch.nonTradingDay) {
-      if (job.dataset === 'market_calendar') return await skip(run, result, 'the source reports the market closed that day', logger)
-      throw new EmptyAnswerError(`${job.source} answered ${job.tradeDate} as a closed market, but the calendar lists it as a trading day`)
-    }
-    if (batch.records.length === 0 && job.dataset !== 'market_calendar') {
-      throw new EmptyAnswerError(`${job.source} answered ${job.tradeDate}, a trading day, with no ${job.dataset} rows${job.onlyStocks ? ` for the ${job.onlyStocks.length} stocks asked` : ''}`)
-    }
-
-    const abortedBeforeStaging = await stopIfAborted('staging')
-    if (abortedBeforeStaging) return abortedBeforeStaging
+    const collected = await timed('collect', () => collect(job.tradeDate, collectContextFor(database.db, job.tradeDate, job.onlyStocks)))
     const batchId = randomUUID()
-    result.batchId = batchId
-    const staged = await timed('stage', () => loadBatch(database, batch, { runId, batchId, partitionKey }))
+    let batch: CollectedBatch | undefined
+    let staged: { rowCount: number }
+    if (isCollectedStream(collected)) {
+      // Collection and staging overlap: parts are written as the source answers. `collect` is the
+      // time spent waiting for the source, `stage` the writes.
+      const abortedBeforeStaging = await stopIfAborted('staging')
+      if (abortedBeforeStaging) return abortedBeforeStaging
+      result.batchId = batchId
+      const started = performance.now()
+      const wanted = job.onlyStocks ? new Set(job.onlyStocks) : undefined
+      const streamed = await loadStream(database, collected, { runId, batchId, partitionKey }, {
+        keep: wanted ? (record) => wanted.has((record.values as { stock_code?: string | null }).stock_code ?? '') : undefined,
+      })
+      timings.stage = streamed.writeMs
+      timings.collect = (timings.collect ?? 0) + Math.round(performance.now() - started - streamed.writeMs)
+      result.fetched = streamed.rowCount
+      if (streamed.rowCount === 0) throw emptyAnswer(job)
+      staged = streamed
+    } else {
+      batch = narrowTo(collected, job.onlyStocks)
+      result.fetched = batch.records.length
+      // The calendar says the market traded (closedReason above): an answer that looks closed is
+      // short, not a holiday, and is worth retrying and asking the next source.
+      if (batch.nonTradingDay) {
+        if (job.dataset === 'market_calendar') return await skip(run, result, 'the source reports the market closed that day', logger)
+        throw new EmptyAnswerError(`${job.source} answered ${job.tradeDate} as a closed market, but the calendar lists it as a trading day`)
+      }
+      if (batch.records.length === 0 && job.dataset !== 'market_calendar') throw emptyAnswer(job)
+
+      const abortedBeforeStaging = await stopIfAborted('staging')
+      if (abortedBeforeStaging) return abortedBeforeStaging
+      result.batchId = batchId
+      const whole = batch
+      staged = await timed('stage', () => loadBatch(database, whole, { runId, batchId, partitionKey }))
+    }
     const validation = await timed('validate', async () => {
       const outcome = await validateBatch(
         database.db,
@@ -153,15 +173,15 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
         { isTradingDay: isKrxTradingDay, completenessThreshold },
       )
       // The load kept raw only for parse errors and a sample; the rows just flagged need theirs
-      // as evidence, and only this process still holds the batch.
-      await keepRawOfFlaggedRows(database, batch, batchId)
+      // as evidence, and only this process still holds the batch (a stream kept every row's).
+      if (batch) await keepRawOfFlaggedRows(database, batch, batchId)
       return outcome
     })
     result.valid = validation.validCount
     result.rejected = validation.rejectedCount
     result.warned = validation.warnedCount
     result.failedChecks = validation.checks.filter((check) => !check.passed).map((check) => check.checkName)
-    const counts = { fetched: batch.records.length, staged: staged.rowCount, valid: validation.validCount, rejected: validation.rejectedCount }
+    const counts = { fetched: result.fetched, staged: staged.rowCount, valid: validation.validCount, rejected: validation.rejectedCount }
 
     await run.batchValidated(batchId)
     if (validation.batchFailed) {
@@ -220,6 +240,10 @@ async function skip(run: OpenRun, result: JobResult, reason: string, logger: Log
   await run.skip(reason, { counts: { fetched: result.fetched }, stageTimings: result.timings })
   logger.info(reason)
   return result
+}
+
+function emptyAnswer(job: JobSpec): EmptyAnswerError {
+  return new EmptyAnswerError(`${job.source} answered ${job.tradeDate}, a trading day, with no ${job.dataset} rows${job.onlyStocks ? ` for the ${job.onlyStocks.length} stocks asked` : ''}`)
 }
 
 /** A gap fill keeps only the stocks it asked for, whatever a whole-market answer held. */

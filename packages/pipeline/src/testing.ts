@@ -1,4 +1,4 @@
-import type { CollectedBatch, SourceName } from '@kmd/core'
+import { isCollectedStream, type CollectedBatch, type SourceName } from '@kmd/core'
 import type { Collector } from './collectors.ts'
 
 /**
@@ -11,7 +11,9 @@ export function perStockStandIn(wholeMarket: Collector, source: SourceName): { c
   const collect: Collector = async (date, context) => {
     const wanted = await context.stockCodes()
     asked.push(wanted)
-    const batch: CollectedBatch = await wholeMarket(date, context)
+    const collected = await wholeMarket(date, context)
+    if (isCollectedStream(collected)) throw new Error('perStockStandIn takes a whole-market collector that answers a batch, not a stream')
+    const batch: CollectedBatch = collected
     const records = (batch.records as ReadonlyArray<{ values: { stock_code?: string | null } }>).filter((record) => wanted.includes(record.values.stock_code ?? ''))
     return { ...batch, source, records } as CollectedBatch
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { createLogger, loadConfig, sessionMinuteBars, type CollectedBatch } from '@kmd/core'
+import { createLogger, loadConfig, sessionMinuteBars, type CollectedStream } from '@kmd/core'
 import { collectOhlcvMinuteForDate, createKisClient, fetchMinuteBarRows, type KisClient } from '@kmd/collector-kis'
 import { createKrxClient } from '@kmd/collector-krx'
 import { detectCapabilities } from '@kmd/db'
@@ -76,8 +76,11 @@ function withoutStock(stockCode: string): CollectorRegistry {
     krx,
     kis: {
       ohlcv_minute: async (date, context) => {
-        const batch = (await real(date, context)) as CollectedBatch<'ohlcv_minute'>
-        return { ...batch, records: batch.records.filter((record) => record.values.stock_code !== stockCode) }
+        const stream = (await real(date, context)) as CollectedStream<'ohlcv_minute'>
+        async function* parts() {
+          for await (const part of stream.parts) yield part.filter((record) => record.values.stock_code !== stockCode)
+        }
+        return { ...stream, parts: parts() }
       },
     },
   }
@@ -140,6 +143,10 @@ describe('minute bars through staging, validation and promotion', () => {
       expect(check.message).toContain('the bars of 1 stock of')
       expect(check.details).toEqual([{ key: `${stock}@${DAY}`, reason: expect.stringMatching(/^minute_vs_daily: volume \d+ vs the day's \d+, high \d+ vs the day's \d+$/) }])
       expect(result.completeness).toMatchObject({ complete: false, missingStocks: [stock] })
+      // A streamed day keeps every row's raw: the rejected bars carry KIS's rows as evidence.
+      const { rows: evidence } = await sql<{ raw: Record<string, unknown> | null }>`
+        select raw from staging.ohlcv_minute where batch_id = ${result.batchId!}::uuid and stock_code = ${stock!} order by row_number limit 1`.execute(db())
+      expect(evidence[0]!.raw).toMatchObject({ FID_INPUT_ISCD: stock, stck_bsop_date: DAY.replaceAll('-', ''), stck_cntg_hour: '090000' })
       const landed = await productionBars()
       expect(landed.some((bar) => bar.startsWith(`${stock} `))).toBe(false)
       expect(landed.filter((bar) => bar.startsWith(`${other} `))).toHaveLength(BARS)
@@ -175,6 +182,17 @@ describe('minute bars through staging, validation and promotion', () => {
     expect(asked.slice(0, 3)).toEqual([failed, failed, failed])
     expect(asked.slice(-4)).toEqual([failed, failed, failed, failed])
     expect(asked.slice(3, -4)).not.toContain(failed)
+  })
+
+  test('a source failing for every stock fails the run, and production keeps what it held', async () => {
+    await ensureDailyBars()
+    const before = await productionBars()
+    simulator.faults.inject({ kind: 'http500', match: { path: KIS_ROUTES.pastMinuteBars.path }, times: Infinity })
+    const result = await runMinutes()
+    simulator.faults.clear()
+    expect(result.status).toBe('FAILED')
+    expect(result.message).toMatch(/500/)
+    expect(await productionBars()).toEqual(before)
   })
 
   test("without the day's OHLCV the bars cannot be judged: rejected, and the day incomplete", async () => {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { sql } from 'kysely'
 import { from as copyFrom } from 'pg-copy-streams'
-import { datasetDefinition, type CanonicalRecord, type CollectedBatch, type DatasetValues } from '@kmd/core'
+import { datasetDefinition, type CanonicalRecord, type CollectedBatch, type CollectedStream, type DatasetValues } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { copyColumns, STAGING_COLUMNS, stagingColumnType } from './columns.ts'
 import { parseErrorsWithTextProblems, storableText } from './clean-text.ts'
@@ -112,6 +112,74 @@ export async function loadBatch(
   return { batchId: target.batchId, rowCount: records.length, method: method === 'copy' && database.pglite ? 'copy' : 'unnest' }
 }
 
+export interface StreamStagingResult extends StagingResult {
+  /** Milliseconds spent writing (the COPYs), apart from waiting for the source's parts. */
+  writeMs: number
+}
+
+/**
+ * Writes a streamed partition (`CollectedStream`) into `staging.<dataset>` as its parts arrive:
+ * one COPY per few MiB of rows, numbered on across parts, every row with its raw (no batch stays
+ * in memory for `keepRawOfFlaggedRows` to take a flagged row's raw from later). Not one
+ * transaction: a source failing halfway leaves the rows staged so far under a batch never
+ * validated nor promoted (the run fails; staging retention purges it), and production untouched.
+ * `keep` drops records before they are numbered (a gap fill's stocks).
+ */
+export async function loadStream(
+  database: MarketDatabase,
+  stream: CollectedStream,
+  target: StagingTarget,
+  options: { keep?: (record: CanonicalRecord<unknown>) => boolean } = {},
+): Promise<StreamStagingResult> {
+  const dataset = stream.dataset as Staged
+  await database.db
+    .insertInto('staging.batches')
+    .values({ batch_id: target.batchId, run_id: target.runId, dataset, source: stream.source, partition_key: target.partitionKey, row_count: 0 })
+    .execute()
+  const writeCsv = copyWriter(database, dataset)
+  let rowNumber = 0
+  let writeMs = 0
+  let chunk = ''
+  const flush = async () => {
+    const started = performance.now()
+    await writeCsv(chunk)
+    writeMs += performance.now() - started
+    chunk = ''
+  }
+  for await (const part of stream.parts as AsyncIterable<Array<CanonicalRecord<DatasetValues[Staged]>>>) {
+    for (const record of part) {
+      if (options.keep && !options.keep(record)) continue
+      rowNumber += 1
+      chunk += csvLine(stagingRow(dataset, record, target.batchId, rowNumber, { keepRaw: true }))
+    }
+    if (chunk.length >= EMBEDDED_COPY_BYTES) await flush()
+  }
+  if (chunk) await flush()
+  await database.db.updateTable('staging.batches').set({ row_count: rowNumber }).where('batch_id', '=', target.batchId).execute()
+  return { batchId: target.batchId, rowCount: rowNumber, method: 'copy', writeMs: Math.round(writeMs) }
+}
+
+/** One COPY of some CSV lines into the dataset's staging table, as its own statement. */
+function copyWriter(database: MarketDatabase, dataset: Staged): (csv: string) => Promise<void> {
+  const { pool, pglite } = database
+  if (pool) {
+    return async (csv) => {
+      const client = await pool.connect()
+      try {
+        await pipeline(Readable.from([csv]), client.query(copyFrom(copyStatement(dataset, 'stdin'))))
+      } finally {
+        client.release()
+      }
+    }
+  }
+  if (!pglite) throw new Error('loadStream needs a server pool or the embedded engine for COPY')
+  return async (csv) => {
+    await database.db.connection().execute(async () => {
+      await pglite.query(copyStatement(dataset, 'blob'), [], { blob: new Blob([csv]) })
+    })
+  }
+}
+
 function copyStatement(dataset: Staged, from: 'stdin' | 'blob'): string {
   const columns = copyColumns(dataset).join(', ')
   const source = from === 'stdin' ? 'stdin' : `'/dev/blob'`
@@ -132,7 +200,7 @@ function* csvChunks(dataset: Staged, records: ReadonlyArray<CanonicalRecord<Data
   if (chunk) yield chunk
 }
 
-function stagingRow(dataset: Staged, record: CanonicalRecord<DatasetValues[Staged]>, batchId: string, rowNumber: number): unknown[] {
+function stagingRow(dataset: Staged, record: CanonicalRecord<DatasetValues[Staged]>, batchId: string, rowNumber: number, options: { keepRaw?: boolean } = {}): unknown[] {
   const values = record.values as unknown as Record<string, unknown>
   const parseErrors = parseErrorsWithTextProblems(record.parseErrors, values, record.raw)
   return [
@@ -142,7 +210,7 @@ function stagingRow(dataset: Staged, record: CanonicalRecord<DatasetValues[Stage
       const value = values[column] ?? null
       return typeof value === 'string' ? storableText(value) : value
     }),
-    rawKeptAtLoad(rowNumber, parseErrors) ? rawJson(record.raw) : null,
+    options.keepRaw || rawKeptAtLoad(rowNumber, parseErrors) ? rawJson(record.raw) : null,
     parseErrors.length > 0 ? parseErrors : null,
   ]
 }

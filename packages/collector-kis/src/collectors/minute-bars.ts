@@ -1,4 +1,5 @@
-import { sessionMinuteBars, SchemaViolationError, seoulDate, seoulTimeOfDay, type CollectedBatch, type Logger, type TradeDate } from '@kmd/core'
+import { PassThrough } from 'node:stream'
+import { sessionMinuteBars, SchemaViolationError, seoulDate, seoulTimeOfDay, type CanonicalRecord, type CollectedStream, type Logger, type OhlcvMinuteValues, type TradeDate } from '@kmd/core'
 import type { KisFetcher } from '../client.ts'
 import { KIS_APIS, KRX_MARKET_CODE, PAST_MINUTE_BARS_MAX_ROWS, TODAY_MINUTE_BARS_MAX_ROWS, type KisApi } from '../endpoints.ts'
 import { checkStockCodes, outputRows } from '../output.ts'
@@ -35,6 +36,11 @@ export interface MinuteBarCollectionOptions {
   retryRounds?: number
   /** Called as each stock is read or set aside, for progress. */
   onStock?: (stockCode: string, outcome: 'read' | 'failed') => void
+  /**
+   * Takes each stock's rows as they are read, which are then not kept in `stocks` (a market's
+   * day is ~1M bars); awaited, so a slower consumer slows the reads. Its error ends the collection.
+   */
+  onRows?: (rows: MinuteBarRows) => Promise<void>
 }
 
 /**
@@ -65,15 +71,18 @@ export async function collectMinuteBars(
     const failedNow = new Map<string, Error>()
     const worker = async (client: KisFetcher) => {
       for (let stockCode = queue.shift(); stockCode !== undefined; stockCode = queue.shift()) {
+        let rows: MinuteBarRows
         try {
-          const rows = await fetchMinuteBarRows(client, stockCode, date)
-          requestCount += rows.requestCount
-          read.set(stockCode, rows)
-          options.onStock?.(stockCode, 'read')
+          rows = await fetchMinuteBarRows(client, stockCode, date)
         } catch (error) {
           failedNow.set(stockCode, error instanceof Error ? error : new Error(String(error)))
           if (round === lastRound) options.onStock?.(stockCode, 'failed')
+          continue
         }
+        requestCount += rows.requestCount
+        if (options.onRows) await options.onRows(rows)
+        else read.set(stockCode, rows)
+        options.onStock?.(stockCode, 'read')
       }
     }
     const inFlight = Math.max(1, options.inFlightPerClient ?? 2)
@@ -92,36 +101,63 @@ export async function collectMinuteBars(
 // Progress is logged every this many stocks (a market is ~2,700: about every two minutes at one key's pace).
 const PROGRESS_EVERY = 250
 
+// Stocks' records waiting to be staged: a few dozen stocks' bars, whatever the market's size.
+const PARTS_BUFFERED = 32
+
 /**
- * The ohlcv_minute partition of one past session: every given stock's bars (`collectMinuteBars`
- * over the clients given) as one batch, oldest bar first per stock. A stock still failing after
- * its retries is left out and logged; the validators' completeness lists it as missing, so the
- * run cannot end SUCCESS. Every stock failing fails the collection with the first error.
+ * The ohlcv_minute partition of one past session as a stream (`CollectedStream`): every given
+ * stock's bars (`collectMinuteBars` over the clients given), one part per stock as it is read,
+ * oldest bar first, staged as they come, so memory holds a few dozen stocks' bars however large
+ * the day. A stock still failing after its retries is left out and logged; the validators'
+ * completeness lists it as missing, so the run cannot end SUCCESS. Every stock failing fails the
+ * stream with the first error. Progress is logged in stocks.
  */
-export async function collectOhlcvMinuteForDate(
+export function collectOhlcvMinuteForDate(
   clients: readonly KisFetcher[],
   tradeDate: TradeDate,
   stockCodes: readonly string[],
-  options: MinuteBarCollectionOptions & { logger?: Logger } = {},
-): Promise<CollectedBatch<'ohlcv_minute'>> {
-  const { logger } = options
+  options: Omit<MinuteBarCollectionOptions, 'onRows'> & { logger?: Logger } = {},
+): CollectedStream<'ohlcv_minute'> {
   if (stockCodes.length === 0) throw new Error(`no stocks to read minute bars of on ${tradeDate}: neither the stock master nor ohlcv_daily lists any (load them first)`)
-  let done = 0
-  const collection = await collectMinuteBars(clients, tradeDate, stockCodes, {
-    ...options,
-    onStock: (stockCode, outcome) => {
-      options.onStock?.(stockCode, outcome)
-      done += 1
-      if (done % PROGRESS_EVERY === 0 || done === stockCodes.length) logger?.info({ dataset: 'ohlcv_minute', tradeDate, stocks: done, of: stockCodes.length }, `minute bars: ${done} of ${stockCodes.length} stocks`)
-    },
-  })
-  if (collection.stocks.length === 0 && collection.failed.length > 0) throw collection.failed[0]!.error
-  if (collection.failed.length > 0) {
-    const shown = collection.failed.slice(0, 10).map(({ stockCode, error }) => `${stockCode} (${error.message})`)
-    logger?.warn({ dataset: 'ohlcv_minute', tradeDate, failed: collection.failed.length }, `minute bars of ${collection.failed.length} stocks could not be read: ${shown.join(', ')}`)
+  const { logger } = options
+  let requestCount = 0
+  async function* parts(): AsyncGenerator<Array<CanonicalRecord<OhlcvMinuteValues>>> {
+    const buffer = new PassThrough({ objectMode: true, highWaterMark: PARTS_BUFFERED })
+    let done = 0
+    let handedOver = 0
+    const collection = collectMinuteBars(clients, tradeDate, stockCodes, {
+      ...options,
+      onStock: (stockCode, outcome) => {
+        options.onStock?.(stockCode, outcome)
+        done += 1
+        if (done % PROGRESS_EVERY === 0 || done === stockCodes.length) logger?.info({ dataset: 'ohlcv_minute', tradeDate, stocks: done, of: stockCodes.length }, `minute bars: ${done} of ${stockCodes.length} stocks`)
+      },
+      onRows: async ({ stockCode, rows, untimed }) => {
+        if (buffer.destroyed) throw new Error('the minute bars are no longer being read')
+        handedOver += 1
+        if (!buffer.write([...minuteBarRecordsOf(rows, stockCode), ...minuteBarRecordsOf(untimed, stockCode)])) {
+          await new Promise((resolve) => {
+            buffer.once('drain', resolve)
+            buffer.once('close', resolve)
+          })
+        }
+      },
+    })
+    collection.then(
+      (result) => {
+        requestCount = result.requestCount
+        if (handedOver === 0 && result.failed.length > 0) return void buffer.destroy(result.failed[0]!.error)
+        if (result.failed.length > 0) {
+          const shown = result.failed.slice(0, 10).map(({ stockCode, error }) => `${stockCode} (${error.message})`)
+          logger?.warn({ dataset: 'ohlcv_minute', tradeDate, failed: result.failed.length }, `minute bars of ${result.failed.length} stocks could not be read: ${shown.join(', ')}`)
+        }
+        buffer.end()
+      },
+      (error: unknown) => buffer.destroy(error instanceof Error ? error : new Error(String(error))),
+    )
+    yield* buffer
   }
-  const records = collection.stocks.flatMap(({ stockCode, rows, untimed }) => [...minuteBarRecordsOf(rows, stockCode), ...minuteBarRecordsOf(untimed, stockCode)])
-  return { dataset: 'ohlcv_minute', source: 'kis', tradeDate, records, nonTradingDay: false, requestCount: collection.requestCount }
+  return { dataset: 'ohlcv_minute', source: 'kis', tradeDate, parts: parts(), requestCount: () => requestCount }
 }
 
 /**
