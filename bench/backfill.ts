@@ -14,7 +14,8 @@
  * Alone, on fresh databases (BENCH_BACKENDS=embedded,server by default):
  *   BENCH_BACKFILL_YEARS=1 npx tsx bench/backfill.ts
  */
-import { execFile, spawn } from 'node:child_process'
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process'
+import type { Readable } from 'node:stream'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -93,31 +94,39 @@ export async function buildCli(): Promise<void> {
   await promisify(execFile)(process.execPath, ['scripts/build-cli.mjs'], { cwd: REPO_ROOT })
 }
 
+/**
+ * The `etl` CLI started in a process of its own on the database `databaseEnv` opens, with this
+ * process's environment less its database and `env` added (no .env file), its resident memory
+ * sampled from the start: `sampleRss()` reads it now, `peakRss()` is the highest seen.
+ */
+export function spawnCli(args: readonly string[], databaseEnv: DatabaseEnv, env: Record<string, string>): { child: ChildProcessByStdio<null, Readable, Readable>; sampleRss(): number | undefined; peakRss(): number; stopSampling(): void } {
+  const childEnv: Record<string, string> = {}
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'DATABASE_URL' && key !== 'EMBEDDED_DATA_DIR') childEnv[key] = value
+  Object.assign(childEnv, { ENV_FILE: 'none', LOG_LEVEL: 'warn', ...env, ...databaseEnv })
+  const child = spawn(process.execPath, ['packages/cli/bin/etl.mjs', ...args], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+  const pid = child.pid
+  if (pid === undefined) throw new Error(`etl ${args[0]} did not start`)
+  let peak = 0
+  const sampleRss = () => {
+    const now = readProcessRss(pid)
+    if (now) peak = Math.max(peak, now.rss, now.peak)
+    return now?.rss
+  }
+  const sampler = setInterval(sampleRss, RSS_SAMPLE_MS)
+  return { child, sampleRss, peakRss: () => peak, stopSampling: () => clearInterval(sampler) }
+}
+
 /** Runs `etl backfill` on the database `databaseEnv` opens (migrated, and no other process in it) and follows it. */
 export async function measureBackfill(backend: BenchBackend, databaseEnv: DatabaseEnv, simulatorUrl: string, years: number, progress: (line: string) => void): Promise<BackfillBenchResult> {
   const from = `${Number(LAST_DAY.slice(0, 4)) - years}${LAST_DAY.slice(4)}`
   const concurrency = backend === 'embedded' ? 1 : 4
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'DATABASE_URL' && key !== 'EMBEDDED_DATA_DIR') env[key] = value
-  Object.assign(env, {
-    ENV_FILE: 'none', LOG_LEVEL: 'warn',
-    KRX_BASE_URL: simulatorUrl, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '1000',
-    ...databaseEnv,
-  })
   const args = ['backfill', '--dataset', 'ohlcv_daily', '--source', 'krx', '--from', from, '--to', LAST_DAY, '--concurrency', String(concurrency), '--progress', 'json']
   progress(`etl ${args.join(' ')}`)
 
   const startedAt = performance.now()
-  const child = spawn(process.execPath, ['packages/cli/bin/etl.mjs', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  const pid = child.pid
-  if (pid === undefined) throw new Error('etl backfill did not start')
-  let peakRss = 0
-  const sampleRss = () => {
-    const now = readProcessRss(pid)
-    if (now) peakRss = Math.max(peakRss, now.rss, now.peak)
-    return now?.rss
-  }
-  const sampler = setInterval(sampleRss, RSS_SAMPLE_MS)
+  const { child, sampleRss, peakRss, stopSampling } = spawnCli(args, databaseEnv, {
+    KRX_BASE_URL: simulatorUrl, KRX_MEMBER_ID: 'demo', KRX_MEMBER_PASSWORD: 'demo-password', KRX_MAX_REQUESTS_PER_SECOND: '1000',
+  })
 
   const partitions: PartitionLine[] = []
   const rssByTenth: number[] = []
@@ -151,7 +160,7 @@ export async function measureBackfill(backend: BenchBackend, databaseEnv: Databa
     child.on('error', reject)
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)))
   })
-  clearInterval(sampler)
+  stopSampling()
   const processElapsedMs = performance.now() - startedAt
   if (!summary) throw new Error(`etl backfill exited ${exitCode} without a summary:\n${otherLines.join('\n')}\n${stdout.slice(-2000)}`)
 
@@ -173,7 +182,7 @@ export async function measureBackfill(backend: BenchBackend, databaseEnv: Databa
     exitCode,
     rowsPerSecond: summary.rowsPerSecond,
     aggregatesRefreshed: summary.aggregatesRefreshed,
-    peakRssMb: Math.round(peakRss / MB),
+    peakRssMb: Math.round(peakRss() / MB),
     rssByTenthMb: rssByTenth.map((rss) => Math.round(rss / MB)),
     peakHeapMb: Math.max(0, ...partitions.map((line) => line.memory.heapUsedMb)),
     heapByTenthMb: heapAtTenths,

@@ -11,24 +11,20 @@
  * Alone: `npx tsx bench/minute-day.ts` (BENCH_BACKENDS=embedded,server), which loads the day's
  * OHLCV itself first.
  */
-import { spawn } from 'node:child_process'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import { sql } from 'kysely'
 import { createLogger, loadConfig, sessionMinuteBars, type TradeDate } from '@kmd/core'
 import { detectCapabilities, migrateToLatest, openDatabase, type MarketDatabase } from '@kmd/db'
 import { createCollectors, runJob } from '@kmd/pipeline'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
-import { buildCli } from './backfill.ts'
+import { buildCli, spawnCli } from './backfill.ts'
 import { openBenchDatabase, type BenchBackend, type DatabaseEnv } from './bench-database.ts'
 import { copyInto, timed } from './load-vs-copy.ts'
-import { readProcessRss } from './process-rss.ts'
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MB = 2 ** 20
-const RSS_SAMPLE_MS = 100
 const COLUMNS = ['stock_code', 'time', 'open_price', 'high_price', 'low_price', 'close_price', 'volume', 'trading_value', 'source'] as const
 const APP = { key: 'PSbenchminuteday', secret: 'bench-minute-day-secret' }
 
@@ -64,25 +60,12 @@ export async function measureMinuteDay(
 ): Promise<MinuteDayResult> {
   simulator.kis.addApp(APP.key, APP.secret)
   simulator.kis.configure({ requestsPerSecond: Infinity })
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'DATABASE_URL' && key !== 'EMBEDDED_DATA_DIR') env[key] = value
-  Object.assign(env, {
-    ENV_FILE: 'none', LOG_LEVEL: 'warn',
-    KIS_BASE_URL: simulator.url, KIS_APP_KEY: APP.key, KIS_APP_SECRET: APP.secret, KIS_MAX_REQUESTS_PER_SECOND: '100000',
-    KIS_TOKEN_CACHE_DIR: join(await mkdtemp(join(tmpdir(), 'kmd-bench-kis-')), 'cache'),
-    ...databaseEnv,
-  })
   const args = ['run', '--dataset', 'ohlcv_minute', '--source', 'kis', '--date', tradeDate]
   progress(`etl ${args.join(' ')}`)
-  const child = spawn(process.execPath, ['packages/cli/bin/etl.mjs', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  const pid = child.pid
-  if (pid === undefined) throw new Error('etl run did not start')
-  let peakRss = 0
-  const sample = () => {
-    const now = readProcessRss(pid)
-    if (now) peakRss = Math.max(peakRss, now.rss, now.peak)
-  }
-  const sampler = setInterval(sample, RSS_SAMPLE_MS)
+  const { child, peakRss, stopSampling } = spawnCli(args, databaseEnv, {
+    KIS_BASE_URL: simulator.url, KIS_APP_KEY: APP.key, KIS_APP_SECRET: APP.secret, KIS_MAX_REQUESTS_PER_SECOND: '100000',
+    KIS_TOKEN_CACHE_DIR: join(await mkdtemp(join(tmpdir(), 'kmd-bench-kis-')), 'cache'),
+  })
   let output = ''
   child.stdout.on('data', (chunk) => (output = (output + chunk).slice(-4096)))
   child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-4096)))
@@ -90,7 +73,7 @@ export async function measureMinuteDay(
     child.on('error', reject)
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)))
   })
-  clearInterval(sampler)
+  stopSampling()
   if (exitCode !== 0) throw new Error(`etl run ohlcv_minute exited ${exitCode}:\n${output}`)
 
   const database = await openDatabase({
@@ -110,7 +93,7 @@ export async function measureMinuteDay(
     const rowsPromoted = log.records_promoted ?? 0
     const loadMs = (stages.stage ?? 0) + (stages.validate ?? 0) + (stages.promote ?? 0) + (stages.ledger ?? 0)
     const totalMs = loadMs + (stages.collect ?? 0)
-    progress(`minute day ${tradeDate}: ${log.status}, ${rowsPromoted} bars promoted; collect ${stages.collect} ms, stage ${stages.stage} ms, validate ${stages.validate} ms, promote ${stages.promote} ms; CLI peak rss ${Math.round(peakRss / MB)} MiB`)
+    progress(`minute day ${tradeDate}: ${log.status}, ${rowsPromoted} bars promoted; collect ${stages.collect} ms, stage ${stages.stage} ms, validate ${stages.validate} ms, promote ${stages.promote} ms; CLI peak rss ${Math.round(peakRss() / MB)} MiB`)
 
     const copyMs = await copyDayRaw(database, tradeDate)
     const loadRowsPerSecond = rowsPromoted / (loadMs / 1000)
@@ -131,7 +114,7 @@ export async function measureMinuteDay(
       copyMs,
       copyRowsPerSecond,
       minuteLoadVsCopy: loadRowsPerSecond / copyRowsPerSecond,
-      peakRssMb: Math.round(peakRss / MB),
+      peakRssMb: Math.round(peakRss() / MB),
       measuredProcess: backend === 'embedded' ? 'etl run, with the embedded database inside' : 'etl run (the database server is apart)',
     }
   } finally {

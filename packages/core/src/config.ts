@@ -87,6 +87,7 @@ export const environmentSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) }).default('info'),
   LOG_FORMAT: z.preprocess(blankAsUnset, z.enum(LOG_FORMATS, { errorMap: () => ({ message: `must be one of ${LOG_FORMATS.join(', ')}` }) }).optional()),
   MINUTE_BARS_RETENTION_DAYS: wholeNumber(1, 36_500, 730),
+  MINUTE_BARS_COMPRESS_AFTER_DAYS: wholeNumber(1, 36_500, 7),
   STAGING_RETENTION_DAYS: wholeNumber(0, 36_500, DEFAULT_STAGING_RETENTION_DAYS),
   KRX_BASE_URL: z.string().trim().url('must be an http(s) URL').default('https://data.krx.co.kr'),
   KRX_MEMBER_ID: optionalText,
@@ -165,6 +166,8 @@ export interface AppConfig {
   /** Unset: the command's own choice (readable lines for commands people read, JSON for services). */
   logFormat: LogFormat | undefined
   minuteBarsRetentionDays: number
+  /** Days after which minute bars are compressed, segmented by stock (TimescaleDB only). */
+  minuteBarsCompressAfterDays: number
   /** Days a promoted batch's rows that reached production stay in staging (0: purged right after promotion). */
   stagingRetentionDays: number
   /** Per source, its credentials (SOURCE_CREDENTIALS) that are not set; empty: it can be asked. */
@@ -295,6 +298,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       SOURCES.map((source) => [source, SOURCE_CREDENTIALS[source].filter((name) => e[name] === undefined)]),
     ) as unknown as AppConfig['unsetCredentials'],
     minuteBarsRetentionDays: e.MINUTE_BARS_RETENTION_DAYS,
+    minuteBarsCompressAfterDays: e.MINUTE_BARS_COMPRESS_AFTER_DAYS,
     stagingRetentionDays: e.STAGING_RETENTION_DAYS,
     krx: {
       baseUrl: e.KRX_BASE_URL,

@@ -38,7 +38,7 @@ async function runDemo(dayCount: number, reload: boolean): Promise<void> {
   try {
     say(`source simulator: ${simulator.url}`)
     database = await openDatabase(config)
-    say((await migrate(database, config.minuteBarsRetentionDays)).join('\n'))
+    say((await migrate(database, { compressAfterDays: config.minuteBarsCompressAfterDays, retentionDays: config.minuteBarsRetentionDays })).join('\n'))
 
     // Days whose sessions are over: today only once its figures are final.
     const days = lastTradingDays(dayCount, lastClosedSession(new Date()))

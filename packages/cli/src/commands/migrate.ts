@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { applyRetention, migrateToLatest, TimescaleUnusableError, type MarketDatabase } from '@kmd/db'
+import { applyMinuteBarPolicies, migrateToLatest, TimescaleUnusableError, type MarketDatabase, type MinuteBarPolicies } from '@kmd/db'
 import { withDatabase } from '../context.ts'
 
 export function registerMigrate(program: Command): void {
@@ -8,14 +8,14 @@ export function registerMigrate(program: Command): void {
     .description('bring the schema to the latest version (installs TimescaleDB when the server preloads it; TIMESCALEDB=off for plain tables)')
     .action(async () => {
       await withDatabase(async ({ config, database }) => {
-        const lines = await migrate(database, config.minuteBarsRetentionDays)
+        const lines = await migrate(database, { compressAfterDays: config.minuteBarsCompressAfterDays, retentionDays: config.minuteBarsRetentionDays })
         console.log(lines.join('\n'))
       }, { unmigrated: 'allowed' })
     })
 }
 
 /** Migrates and describes what changed; throws when a migration failed. */
-export async function migrate(database: MarketDatabase, minuteBarsRetentionDays: number): Promise<string[]> {
+export async function migrate(database: MarketDatabase, minuteBars: MinuteBarPolicies): Promise<string[]> {
   const outcome = await migrateToLatest(database.db)
   if (outcome.error) {
     // Says what is wrong with the server and how to fix it; nothing was applied.
@@ -36,6 +36,6 @@ export async function migrate(database: MarketDatabase, minuteBarsRetentionDays:
       : `migrations applied (${outcome.applied.length}):\n${outcome.applied.map((name) => `  ${name}`).join('\n')}`,
   )
   if (outcome.scriptsApplied.length > 0) lines.push(`sql scripts applied: ${outcome.scriptsApplied.join(', ')}`)
-  lines.push(await applyRetention(database.db, capabilities, minuteBarsRetentionDays))
+  lines.push(...(await applyMinuteBarPolicies(database.db, capabilities, minuteBars)))
   return lines
 }
