@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { chromium, type Browser } from 'playwright-core'
-import { DAILY_DATASETS, createLogger } from '@kmd/core'
+import { DAY_GRAIN_DATASETS, createLogger } from '@kmd/core'
 import { useMigratedDatabase } from '@kmd/db/testing'
 import type { RunningSimulator } from '@kmd/source-simulator'
 import { startDashboardServer, type DashboardServer } from '../src/index.ts'
@@ -29,13 +29,13 @@ beforeAll(async () => {
   const market = await startSmallMarket(50)
   simulator = market.simulator
   const database = testDb.current.database
-  for (const date of LOADED) for (const dataset of DAILY_DATASETS) expect((await market.load(database, dataset, date)).status).toBe('SUCCESS')
+  for (const date of LOADED) for (const dataset of DAY_GRAIN_DATASETS) expect((await market.load(database, dataset, date)).status).toBe('SUCCESS')
   // A re-run that gets bars with high and low swapped: its rows are rejected and the rule fires,
   // while production keeps the day's earlier rows, so the day stays complete.
   simulator.faults.inject({ kind: 'inconsistentOhlc', match: { bld: 'MDCSTAT01501' } })
   expect((await market.load(database, 'ohlcv_daily', RERUN_DAY)).status).toBe('PARTIAL')
   // What the default job table promises that Monday: Friday's evening loads, due six hours after their slots.
-  const freshnessTargets = () => DAILY_DATASETS.map((dataset) => ({
+  const freshnessTargets = () => DAY_GRAIN_DATASETS.map((dataset) => ({
     dataset, job: dataset, staleAfterHours: 6, expectedTradeDate: '2025-12-26', dueBy: new Date(dataset === 'investor_trading' ? '2025-12-26T16:00:00Z' : '2025-12-26T15:30:00Z'),
   }))
   server = await startDashboardServer({ database, logger: createLogger({ level: 'silent' }), host: '127.0.0.1', port: 0, weeks: 3, clock: () => NOW, freshnessTargets })
@@ -53,12 +53,12 @@ describe('the dashboard in a browser', () => {
     const response = await page.goto(`${server.url}/`)
     expect(response?.status()).toBe(200)
     const cell = (dataset: string, date: string) => page.locator(`.heat-map[data-dataset="${dataset}"] [data-date="${date}"]`)
-    for (const dataset of DAILY_DATASETS) {
+    for (const dataset of DAY_GRAIN_DATASETS) {
       for (const date of LOADED) expect(await cell(dataset, date).getAttribute('data-status')).toBe('complete')
       expect(await cell(dataset, HOLIDAY).getAttribute('data-status')).toBe('holiday')
     }
     await expect.poll(() => page.locator('figure.chart canvas').count()).toBeGreaterThan(0)
-    expect(await page.locator('table.freshness td.verdict-fresh').count()).toBe(DAILY_DATASETS.length)
+    expect(await page.locator('table.freshness td.verdict-fresh').count()).toBe(DAY_GRAIN_DATASETS.length)
     // The README shows it; one backend is enough to draw it.
     if (process.env.TEST_BACKEND === 'embedded') await page.screenshot({ path: SCREENSHOT, fullPage: true })
 
