@@ -195,6 +195,35 @@ describe('minute bars through staging, validation and promotion', () => {
     expect(await productionBars()).toEqual(before)
   })
 
+  test('a source failing halfway through the day leaves no staged rows behind: the batch is marked failed, production untouched', async () => {
+    await ensureDailyBars()
+    const before = await productionBars()
+    const real = kisCollectors(kis).ohlcv_minute!
+    const brokenHalfway: CollectorRegistry = {
+      krx,
+      kis: {
+        ohlcv_minute: async (date, context) => {
+          const stream = (await real(date, context)) as CollectedStream<'ohlcv_minute'>
+          async function* parts() {
+            let given = 0
+            for await (const part of stream.parts) {
+              if (given++ === 3) throw new Error('connection reset after three stocks')
+              yield part
+            }
+          }
+          return { ...stream, parts: parts() }
+        },
+      },
+    }
+    const result = await runMinutes(brokenHalfway)
+    expect(result).toMatchObject({ status: 'FAILED', message: 'connection reset after three stocks' })
+    const { rows } = await sql<{ staged: number; status: string }>`
+      select (select count(*)::int from staging.ohlcv_minute where batch_id = ${result.batchId!}::uuid) as staged,
+             (select status from staging.batches where batch_id = ${result.batchId!}::uuid) as status`.execute(db())
+    expect(rows[0]).toEqual({ staged: 0, status: 'failed' })
+    expect(await productionBars()).toEqual(before)
+  })
+
   test("without the day's OHLCV the bars cannot be judged: rejected, and the day incomplete", async () => {
     // The stock master says which stocks to ask once ohlcv_daily cannot.
     expect((await runJob(deps(), { dataset: 'stocks', source: 'krx', tradeDate: DAY })).status).toBe('SUCCESS')

@@ -121,8 +121,9 @@ export interface StreamStagingResult extends StagingResult {
  * Writes a streamed partition (`CollectedStream`) into `staging.<dataset>` as its parts arrive:
  * one COPY per few MiB of rows, numbered on across parts, every row with its raw (no batch stays
  * in memory for `keepRawOfFlaggedRows` to take a flagged row's raw from later). Not one
- * transaction: a source failing halfway leaves the rows staged so far under a batch never
- * validated nor promoted (the run fails; staging retention purges it), and production untouched.
+ * transaction, which would hold the embedded engine's only connection for the whole collection:
+ * when the source or a COPY fails halfway, the rows staged so far are deleted and the batch
+ * marked 'failed' before the error goes on (a retry collects again; production is untouched).
  * `keep` drops records before they are numbered (a gap fill's stocks).
  */
 export async function loadStream(
@@ -146,15 +147,23 @@ export async function loadStream(
     writeMs += performance.now() - started
     chunk = ''
   }
-  for await (const part of stream.parts as AsyncIterable<Array<CanonicalRecord<DatasetValues[Staged]>>>) {
-    for (const record of part) {
-      if (options.keep && !options.keep(record)) continue
-      rowNumber += 1
-      chunk += csvLine(stagingRow(dataset, record, target.batchId, rowNumber, { keepRaw: true }))
+  try {
+    for await (const part of stream.parts as AsyncIterable<Array<CanonicalRecord<DatasetValues[Staged]>>>) {
+      for (const record of part) {
+        if (options.keep && !options.keep(record)) continue
+        rowNumber += 1
+        chunk += csvLine(stagingRow(dataset, record, target.batchId, rowNumber, { keepRaw: true }))
+      }
+      if (chunk.length >= EMBEDDED_COPY_BYTES) await flush()
     }
-    if (chunk.length >= EMBEDDED_COPY_BYTES) await flush()
+    if (chunk) await flush()
+  } catch (error) {
+    await database.db.transaction().execute(async (trx) => {
+      await sql`delete from ${sql.table(datasetDefinition(dataset).stagingTable)} where batch_id = ${target.batchId}::uuid`.execute(trx)
+      await trx.updateTable('staging.batches').set({ status: 'failed', updated_at: sql`now()` }).where('batch_id', '=', target.batchId).execute()
+    })
+    throw error
   }
-  if (chunk) await flush()
   await database.db.updateTable('staging.batches').set({ row_count: rowNumber }).where('batch_id', '=', target.batchId).execute()
   return { batchId: target.batchId, rowCount: rowNumber, method: 'copy', writeMs: Math.round(writeMs) }
 }
