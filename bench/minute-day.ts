@@ -22,7 +22,7 @@ import { createCollectors, runJob } from '@kmd/pipeline'
 import { startSimulator, type RunningSimulator } from '@kmd/source-simulator'
 import { buildCli, spawnCli } from './backfill.ts'
 import { openBenchDatabase, type BenchBackend, type DatabaseEnv } from './bench-database.ts'
-import { copyInto, timed } from './load-vs-copy.ts'
+import { chunked, copyInto, timed } from './load-vs-copy.ts'
 
 const MB = 2 ** 20
 const COLUMNS = ['stock_code', 'time', 'open_price', 'high_price', 'low_price', 'close_price', 'volume', 'trading_value', 'source'] as const
@@ -135,13 +135,9 @@ async function copyDayRaw(database: MarketDatabase, tradeDate: TradeDate): Promi
     await sql`select create_hypertable('bench_minute_copy'::regclass, by_range('time', interval '1 day'))`.execute(db)
   }
   const lines = rows.map((row) => row.line)
-  const ms = await timed(() => copyInto(database, 'bench_minute_copy', COLUMNS, chunkedLines(lines)))
+  const ms = await timed(() => copyInto(database, 'bench_minute_copy', COLUMNS, chunked(lines)))
   await sql`drop table bench_minute_copy`.execute(db)
   return ms
-}
-
-function* chunkedLines(lines: readonly string[], size = 10_000): Generator<string> {
-  for (let i = 0; i < lines.length; i += size) yield lines.slice(i, i + size).join('')
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { EmptyAnswerError, isCollectedStream, isRetryable, isTradingDay as isKrxTradingDay, holidayName, type CollectedBatch, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
+import { EmptyAnswerError, isCollectedStream, isRetryable, isTradingDay as isKrxTradingDay, holidayName, type CanonicalRecord, type CollectedBatch, type Dataset, type Logger, type SourceName, type TradeDate } from '@kmd/core'
 import type { MarketDatabase } from '@kmd/db'
 import { promoteBatch, RunLedger, type OpenRun, type RunTrigger } from '@kmd/promoter'
 import { keepRawOfFlaggedRows, loadBatch, loadStream } from '@kmd/staging-loader'
@@ -140,10 +140,7 @@ export async function runJob(deps: PipelineDeps, job: JobSpec): Promise<JobResul
       if (abortedBeforeStaging) return abortedBeforeStaging
       result.batchId = batchId
       const started = performance.now()
-      const wanted = job.onlyStocks ? new Set(job.onlyStocks) : undefined
-      const streamed = await loadStream(database, collected, { runId, batchId, partitionKey }, {
-        keep: wanted ? (record) => wanted.has((record.values as { stock_code?: string | null }).stock_code ?? '') : undefined,
-      })
+      const streamed = await loadStream(database, collected, { runId, batchId, partitionKey }, { keep: askedFor(job.onlyStocks) })
       timings.stage = streamed.writeMs
       timings.collect = (timings.collect ?? 0) + Math.round(performance.now() - started - streamed.writeMs)
       result.fetched = streamed.rowCount
@@ -246,12 +243,17 @@ function emptyAnswer(job: JobSpec): EmptyAnswerError {
   return new EmptyAnswerError(`${job.source} answered ${job.tradeDate}, a trading day, with no ${job.dataset} rows${job.onlyStocks ? ` for the ${job.onlyStocks.length} stocks asked` : ''}`)
 }
 
-/** A gap fill keeps only the stocks it asked for, whatever a whole-market answer held. */
-function narrowTo(batch: CollectedBatch, onlyStocks: readonly string[] | undefined): CollectedBatch {
-  if (!onlyStocks) return batch
+/** A gap fill keeps only the stocks it asked for, whatever a whole-market answer held; undefined: every record. */
+function askedFor(onlyStocks: readonly string[] | undefined): ((record: CanonicalRecord<unknown>) => boolean) | undefined {
+  if (!onlyStocks) return undefined
   const wanted = new Set(onlyStocks)
-  const records = (batch.records as CollectedBatch['records']).filter((record) => wanted.has((record.values as { stock_code?: string | null }).stock_code ?? ''))
-  return { ...batch, records } as CollectedBatch
+  return (record) => wanted.has((record.values as { stock_code?: string | null }).stock_code ?? '')
+}
+
+function narrowTo(batch: CollectedBatch, onlyStocks: readonly string[] | undefined): CollectedBatch {
+  const keep = askedFor(onlyStocks)
+  if (!keep) return batch
+  return { ...batch, records: (batch.records as CollectedBatch['records']).filter(keep) } as CollectedBatch
 }
 
 /** Why the market is closed that day, or undefined on a trading day: market_calendar first, then the KRX calendar. */

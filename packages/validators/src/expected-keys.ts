@@ -76,16 +76,13 @@ export async function measureCoverage(db: Kysely<Database>, request: CoverageReq
                 and not exists (select 1 from stocks x where x.stock_code = p.stock_code and x.delisting_date <= ${day})
                 and ${tradedOnly('p')}`
         : sql`select ${sql.join(spec.entityColumns.map((c) => sql`null::text as ${sql.ref(c)}`))} where false`
-  const narrowed = request.onlyStocks
-    ? sql`select * from expected_all where stock_code = any(${[...request.onlyStocks]}::text[])`
-    : sql`select * from expected_all`
   const delivered =
     request.delivered === 'production'
       ? sql`select ${entity} from ${productionTable(spec)} where time = ${day}`
       : sql`select distinct ${entity} from ${stagingTable(spec)} t
             where t.batch_id = ${batchParam(request.delivered.batchId)} and t.time = ${day} and ${notRejected('t')}`
   const keyText = sql<string>`${sql.join(spec.entityColumns.map((c) => col('m', c)), sql` || '/' || `)} || '@' || ${request.tradeDate}::text`
-  return countCoverage(db, basis, { expected, narrowed, delivered, keyText })
+  return countCoverage(db, basis, { expected, onlyStocks: request.onlyStocks, delivered, keyText })
 }
 
 /** Minute bars: every session minute of each stock that traded that day (ohlcv_daily), against the bars delivered. */
@@ -98,29 +95,27 @@ async function measureMinuteCoverage(db: Kysely<Database>, spec: DatasetSpec, re
     select o.stock_code, (${day} + m.minute::time) at time zone ${SEOUL} as time
     from ohlcv_daily o cross join unnest(${minutes}::text[]) as m(minute)
     where o.time = ${day} and o.volume > 0`
-  const narrowed = request.onlyStocks
-    ? sql`select * from expected_all where stock_code = any(${[...request.onlyStocks]}::text[])`
-    : sql`select * from expected_all`
   const delivered =
     request.delivered === 'production'
       ? sql`select stock_code, time from ${productionTable(spec)} p where ${onTradeDate(spec, sql`p.time`, request.tradeDate)}`
       : sql`select distinct stock_code, time from ${stagingTable(spec)} t
             where t.batch_id = ${batchParam(request.delivered.batchId)} and ${onTradeDate(spec, sql`t.time`, request.tradeDate)} and ${notRejected('t')}`
-  const coverage = await countCoverage(db, basis, { expected, narrowed, delivered, keyText: sql<string>`m.stock_code || '@' || ${showKeyDate(spec, sql`m.time`)}` })
+  const coverage = await countCoverage(db, basis, { expected, onlyStocks: request.onlyStocks, delivered, keyText: sql<string>`m.stock_code || '@' || ${showKeyDate(spec, sql`m.time`)}` })
   // Nothing to judge the bars by is not a complete day.
   return basis === 'no_daily_bars' ? { ...coverage, ratio: 0 } : coverage
 }
 
 interface CoverageQuery {
   expected: RawBuilder<unknown>
-  /** `expected_all` narrowed to a gap fill's stocks. */
-  narrowed: RawBuilder<unknown>
+  /** A gap fill's stocks: the expected keys are narrowed to them. */
+  onlyStocks: readonly string[] | undefined
   delivered: RawBuilder<unknown>
   /** A missing key's text, over `missing` aliased `m`. */
   keyText: RawBuilder<string>
 }
 
-async function countCoverage(db: Kysely<Database>, basis: CompletenessBasis, { expected, narrowed, delivered, keyText }: CoverageQuery): Promise<Coverage> {
+async function countCoverage(db: Kysely<Database>, basis: CompletenessBasis, { expected, onlyStocks, delivered, keyText }: CoverageQuery): Promise<Coverage> {
+  const narrowed = onlyStocks ? sql`select * from expected_all where stock_code = any(${[...onlyStocks]}::text[])` : sql`select * from expected_all`
   const { rows } = await sql<{ expected: number; missing: number; sample: string[] | null; stocks: string[] | null }>`
     with expected_all as (${expected}),
     expected as materialized (${narrowed}),

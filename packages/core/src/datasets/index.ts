@@ -62,11 +62,6 @@ export const DAILY_DATASETS: NonEmpty<DailyDataset> = namesOf('daily')
 export const DAY_GRAIN_DATASETS = DATASET_DEFINITIONS.filter((definition) => definition.kind === 'daily' && !('grain' in definition)).map(
   (definition) => definition.name,
 ) as unknown as NonEmpty<DayGrainDataset>
-
-/** Whether the dataset's rows are minute bars (keyed by a timestamp, its KST date the trade date). */
-export function isMinuteGrain(dataset: string): boolean {
-  return datasetDefinition(dataset).grain === 'minute'
-}
 export const REFERENCE_DATASETS: NonEmpty<ReferenceDataset> = namesOf('reference')
 
 const BY_NAME = new Map<string, DatasetDefinition>(DATASET_DEFINITIONS.map((definition) => [definition.name, definition]))
